@@ -1,0 +1,1 @@
+//! Engine.IO packets and long-polling payloads, protocol v4 and v3.

@@ -1,0 +1,1 @@
+//! Socket.IO packets with binary attachments, protocol v5 and v4.
