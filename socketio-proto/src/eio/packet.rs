@@ -81,33 +81,8 @@ impl Packet {
     /// character is not a type digit (nor `b`), [`DecodeError::TrailingData`] when close,
     /// upgrade or noop carry data, and the base64 errors for a `b` packet.
     pub fn decode_text(v: ProtocolVersion, text: Str) -> Result<Self, DecodeError> {
-        let Some(&first) = text.as_bytes().first() else {
-            return Err(DecodeError::Empty);
-        };
-        // The first byte is ASCII in every accepted case, so slicing after it stays on a
-        // character boundary; a non-ASCII first byte is rejected before any slicing.
-        if first == b'b' {
-            return decode_base64(v, text.as_bytes().get(1..).unwrap_or_default());
-        }
-        let packet_type =
-            PacketType::from_digit(first).ok_or(DecodeError::UnknownPacketType(first))?;
-        let data = text.slice(1..).unwrap_or_default();
-        let bare = |p: Self| {
-            if data.is_empty() {
-                Ok(p)
-            } else {
-                Err(DecodeError::TrailingData { packet_type })
-            }
-        };
-        match packet_type {
-            PacketType::Open => Ok(Self::Open(data)),
-            PacketType::Ping => Ok(Self::Ping(data)),
-            PacketType::Pong => Ok(Self::Pong(data)),
-            PacketType::Message => Ok(Self::Message(Message::Text(data))),
-            PacketType::Close => bare(Self::Close),
-            PacketType::Upgrade => bare(Self::Upgrade),
-            PacketType::Noop => bare(Self::Noop),
-        }
+        let bytes = text.into_bytes();
+        decode_text_in(v, &bytes, 0, bytes.len())
     }
 
     /// Decodes a binary frame. In v4 any bytes (even none) are a binary message; in v3 the
@@ -119,18 +94,7 @@ impl Packet {
     pub fn decode_binary(v: ProtocolVersion, data: Bytes) -> Result<Self, DecodeError> {
         match v {
             ProtocolVersion::V4 => Ok(Self::Message(Message::Binary(data))),
-            ProtocolVersion::V3 => {
-                let Some(&first) = data.first() else {
-                    return Err(DecodeError::Empty);
-                };
-                match PacketType::from_id(first) {
-                    Some(PacketType::Message) => {
-                        Ok(Self::Message(Message::Binary(data.slice(1..))))
-                    }
-                    Some(packet_type) => Err(DecodeError::BinaryNotAllowed { packet_type }),
-                    None => Err(DecodeError::UnknownPacketType(first)),
-                }
-            }
+            ProtocolVersion::V3 => decode_binary_in(&data, 0, data.len()),
         }
     }
 
@@ -143,6 +107,67 @@ impl Packet {
             Frame::Text(text) => Self::decode_text(v, text),
             Frame::Binary(data) => Self::decode_binary(v, data),
         }
+    }
+}
+
+/// Decodes a text packet from bytes not yet known to be UTF-8. The payload decoders call
+/// this on slices of the body so that every byte is UTF-8-checked exactly once: `Str` cannot
+/// be sliced without checking again. The packet is `body[start..end]`; taking the range
+/// rather than a sliced `Bytes` saves a reference-count round trip per packet.
+pub(super) fn decode_text_in(
+    v: ProtocolVersion,
+    body: &Bytes,
+    start: usize,
+    end: usize,
+) -> Result<Packet, DecodeError> {
+    let bytes = body.get(start..end).unwrap_or_default();
+    let Some(&first) = bytes.first() else {
+        return Err(DecodeError::Empty);
+    };
+    if first == b'b' {
+        return decode_base64(v, bytes.get(1..).unwrap_or_default());
+    }
+    let packet_type = PacketType::from_digit(first).ok_or(DecodeError::UnknownPacketType(first))?;
+    let wrap: fn(Str) -> Packet = match packet_type {
+        PacketType::Open => Packet::Open,
+        PacketType::Ping => Packet::Ping,
+        PacketType::Pong => Packet::Pong,
+        PacketType::Message => |s| Packet::Message(Message::Text(s)),
+        PacketType::Close | PacketType::Upgrade | PacketType::Noop => {
+            return if bytes.len() > 1 {
+                Err(DecodeError::TrailingData { packet_type })
+            } else if packet_type == PacketType::Close {
+                Ok(Packet::Close)
+            } else if packet_type == PacketType::Upgrade {
+                Ok(Packet::Upgrade)
+            } else {
+                Ok(Packet::Noop)
+            };
+        }
+    };
+    // `start < end` here (there is a first byte), so the data range is in bounds.
+    let data = body.slice(start.saturating_add(1)..end);
+    Ok(wrap(
+        Str::from_utf8(data).map_err(|_| DecodeError::InvalidUtf8)?,
+    ))
+}
+
+/// Decodes the v3 binary packet `body[start..end]`: type byte `0x04`, then the data.
+pub(super) fn decode_binary_in(
+    body: &Bytes,
+    start: usize,
+    end: usize,
+) -> Result<Packet, DecodeError> {
+    let Some(&first) = body.get(start..end).and_then(<[u8]>::first) else {
+        return Err(DecodeError::Empty);
+    };
+    match PacketType::from_id(first) {
+        // `start < end` here, so the data range is in bounds and not reversed.
+        Some(PacketType::Message) => Ok(Packet::Message(Message::Binary(
+            body.slice(start.saturating_add(1)..end),
+        ))),
+        Some(packet_type) => Err(DecodeError::BinaryNotAllowed { packet_type }),
+        None => Err(DecodeError::UnknownPacketType(first)),
     }
 }
 
@@ -309,6 +334,25 @@ mod tests {
                 );
             }
         });
+    }
+
+    #[test]
+    fn raw_text_bytes_are_utf8_checked_once() {
+        let decode = |b: &'static [u8]| decode_text_in(V4, &Bytes::from_static(b), 0, b.len());
+        assert_eq!(decode(b"4\xff"), Err(DecodeError::InvalidUtf8));
+        assert_eq!(decode(b"\xff4"), Err(DecodeError::UnknownPacketType(0xff)));
+        assert_eq!(
+            decode(b"1\xff"),
+            Err(DecodeError::TrailingData {
+                packet_type: PacketType::Close
+            })
+        );
+        let body = Bytes::from_static(b"4ok");
+        let Ok(Packet::Message(Message::Text(data))) = decode_text_in(V3, &body, 0, 3) else {
+            panic!("not a text message")
+        };
+        assert_eq!(data, "ok");
+        assert_eq!(data.as_bytes().as_ptr(), body[1..].as_ptr());
     }
 
     #[test]
