@@ -17,6 +17,7 @@
 //! slices of the received buffer rather than copies.
 
 mod base64;
+mod decode;
 mod error;
 mod frame;
 #[doc(hidden)]
@@ -30,6 +31,7 @@ pub use error::{DecodeError, EncodeError, PayloadError};
 pub use frame::{
     Frame, binary_message_frame, text_message_frame, text_message_frame_with_capacity,
 };
+#[doc(hidden)]
 pub use fuzz::fuzz_decode_all;
 pub use handshake::Handshake;
 pub use packet::{Message, Packet};

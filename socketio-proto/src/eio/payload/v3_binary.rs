@@ -12,7 +12,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{PayloadLimits, digits, push_limited};
-use crate::eio::packet::{decode_binary_in, decode_text_in};
+use crate::eio::decode::{decode_binary_in, decode_text_in};
 use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion};
 
 const TEXT: u8 = 0;

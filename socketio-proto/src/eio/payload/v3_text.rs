@@ -11,7 +11,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{PayloadLimits, digits, push_limited};
-use crate::eio::packet::decode_text_in;
+use crate::eio::decode::decode_text_in;
 use crate::eio::utf16::{self, AdvanceError};
 use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion, base64};
 

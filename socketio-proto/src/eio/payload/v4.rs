@@ -7,7 +7,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{PayloadLimits, push_limited};
-use crate::eio::packet::decode_text_in;
+use crate::eio::decode::decode_text_in;
 use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion, base64};
 
 const SEPARATOR: u8 = 0x1e;
