@@ -34,3 +34,7 @@ pub use validate::RESERVED_EVENTS;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_payload;
