@@ -14,7 +14,7 @@ use crate::eio::config::EioConfig;
 use crate::eio::event::{EioEvent, SendError};
 use crate::eio::session::{HandshakeInfo, Session, Transport};
 use crate::http::{HttpBody, RequestMeta};
-use crate::ids::{ConnId, IdCounter, RequestId, Sid, SidGenerator};
+use crate::ids::{ConnId, IdCounter, RequestId, Sid, SidGenerator, SidMap};
 use crate::timer::TimerTable;
 
 /// The kinds of timer an Engine.IO session can have armed (keyed by its sid).
@@ -101,7 +101,7 @@ pub(crate) struct InFlight {
 pub struct EioServer {
     pub(crate) config: EioConfig,
     pub(crate) sids: SidGenerator,
-    pub(crate) sessions: HashMap<Sid, Session>,
+    pub(crate) sessions: SidMap<Session>,
     /// Every live WebSocket (established or probe) and its session.
     pub(crate) conns: HashMap<ConnId, Sid>,
     pub(crate) parked: HashMap<RequestId, Parked>,
@@ -132,7 +132,7 @@ impl EioServer {
         Self {
             sids: SidGenerator::new(config.rng_seed),
             config,
-            sessions: HashMap::new(),
+            sessions: SidMap::default(),
             conns: HashMap::new(),
             parked: HashMap::new(),
             inflight: HashMap::new(),
