@@ -151,3 +151,51 @@ fn limit_ping_settings_are_announced_and_used() {
         }]
     );
 }
+
+#[test]
+fn v3_clients_ping_and_the_server_answers() {
+    use http::Method;
+    use socketio_engine::HttpBody;
+    use socketio_engine::testing::Harness as H;
+    use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
+    use socketio_proto::eio::{Frame, ProtocolVersion};
+
+    let mut h = H::with_config(EioConfig {
+        allow_eio3: true,
+        ..EioConfig::default()
+    });
+    let req = h.http(
+        H::meta(
+            Method::GET,
+            "/engine.io/?EIO=3&transport=polling&b64=1",
+            &[],
+        ),
+        HttpBody::empty(),
+    );
+    assert_eq!(h.take_response(req).unwrap().status(), 200);
+    let Some(EioEvent::Open { sid }) = h.take_events().pop() else {
+        panic!("no open")
+    };
+    // v3: no server ping; the deadline is interval + timeout.
+    assert_eq!(h.server.poll_timeout(), Some(h.now + 45 * SEC));
+    let uri = format!("/engine.io/?EIO=3&transport=polling&b64=1&sid={sid}");
+    h.advance(40 * SEC);
+    let ping3: Frame = Packet::Ping(Str::new()).encode(ProtocolVersion::V3);
+    let body = payload::encode(PayloadFormat::V3Text, &[ping3]);
+    let req = h.http(H::meta(Method::POST, &uri, &[]), HttpBody::Complete(body));
+    assert_eq!(h.take_response(req).unwrap().body(), "ok");
+    let req = h.http(H::meta(Method::GET, &uri, &[]), HttpBody::empty());
+    let body = h.take_response(req).unwrap().into_body();
+    let packets = payload::decode(PayloadFormat::V3Text, body, &PayloadLimits::default()).unwrap();
+    assert_eq!(packets, vec![pong()]);
+    h.advance(44 * SEC);
+    assert!(h.take_events().is_empty(), "the ping reset the deadline");
+    h.advance(SEC);
+    assert_eq!(
+        h.take_events(),
+        vec![EioEvent::Close {
+            sid,
+            reason: CloseReason::PingTimeout
+        }]
+    );
+}
