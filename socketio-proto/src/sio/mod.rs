@@ -1,1 +1,40 @@
 //! Socket.IO packets with binary attachments, protocol v5 and v4.
+//!
+//! - [`Packet`] / [`PacketBody`]: a decoded packet; [`Packet::decode`] parses one header
+//!   text frame, [`Packet::encode_into`] writes one into a caller's buffer.
+//! - [`Payload`]: the JSON payload, validated at decode time and kept as a zero-copy slice
+//!   of the received frame; typed access is lazy.
+//! - [`Reassembler`]: per-session state joining a binary header with its attachments.
+//! - [`Placeholder`]: the JSON stand-in for an attachment inside a payload.
+//!
+//! Differences between the versions handled here: v4 (socket.io-client 2.x) carries a query
+//! string in the CONNECT namespace (`0/nsp?token=abc,`), has no CONNECT payload, and type 4
+//! is ERROR ([`PacketBody::Error`]); v5 carries an auth object on CONNECT and type 4 is
+//! CONNECT_ERROR ([`PacketBody::ConnectError`]).
+
+mod decode;
+mod encode;
+mod error;
+mod fuzz;
+mod packet;
+mod payload;
+mod placeholder;
+mod reassembler;
+mod validate;
+
+pub use decode::{Decoded, MAX_ACK_ID};
+pub use error::DecodeError;
+#[doc(hidden)]
+pub use fuzz::fuzz_decode_all;
+pub use packet::{Packet, PacketBody, PacketType, ProtocolVersion};
+pub use payload::Payload;
+pub use placeholder::Placeholder;
+pub use reassembler::{Reassembler, ReassemblerLimits};
+pub use validate::RESERVED_EVENTS;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_payload;

@@ -1,0 +1,89 @@
+//! Unit tests of the payload accessors and builders.
+
+use super::*;
+use crate::Str;
+
+fn p(text: &str) -> Payload {
+    Payload::from_json(Str::from(text)).unwrap()
+}
+
+#[test]
+fn event_name_borrows_unless_escaped_and_accepts_numbers() {
+    let pl = p(r#"["hello",1,2]"#);
+    let name = pl.event_name().unwrap();
+    assert!(matches!(name, std::borrow::Cow::Borrowed("hello")));
+    assert_eq!(p(r#"["h\u00e9"]"#).event_name().unwrap(), "hé");
+    assert_eq!(p("[42]").event_name().unwrap(), "42");
+    assert!(p("[]").event_name().is_err());
+    assert!(p("{}").event_name().is_err());
+    assert!(p("[null]").event_name().is_err());
+}
+
+#[test]
+fn event_args_skip_the_name_and_ignore_extra_args() {
+    let pl = p(r#"["ev",1,"two",{"x":3}]"#);
+    assert_eq!(
+        pl.event_args_value().unwrap(),
+        serde_json::json!([1, "two", {"x": 3}])
+    );
+    let (a, b): (u32, String) = pl.event_args().unwrap();
+    assert_eq!((a, b.as_str()), (1, "two"));
+    let none: Vec<u8> = p(r#"["ev"]"#).event_args().unwrap();
+    assert!(none.is_empty());
+    assert!(pl.event_args::<(String,)>().is_err(), "1 is not a string");
+}
+
+#[test]
+fn typed_and_tree_access() {
+    let pl = p(r#"{"token":"abc"}"#);
+    #[derive(serde::Deserialize)]
+    struct Auth<'a> {
+        token: &'a str,
+    }
+    assert_eq!(pl.deserialize_borrowed::<Auth<'_>>().unwrap().token, "abc");
+    assert_eq!(pl.to_value().unwrap(), serde_json::json!({"token": "abc"}));
+    let m: std::collections::HashMap<String, String> = pl.deserialize().unwrap();
+    assert_eq!(m["token"], "abc");
+}
+
+#[test]
+fn builders() {
+    assert!(Payload::from_json(Str::from("[1,")).is_err());
+    assert!(Payload::from_json(Str::from("[1] x")).is_err());
+    let v = serde_json::json!([1, {"a": null}]);
+    assert_eq!(Payload::from_value(&v).as_str(), r#"[1,{"a":null}]"#);
+    assert_eq!(
+        Payload::from_serialize(&("x", Placeholder(3)))
+            .unwrap()
+            .as_str(),
+        r#"["x",{"_placeholder":true,"num":3}]"#
+    );
+    let args = Payload::from_serialize(&(1, "a\"b\n")).unwrap();
+    let ev = Packet::event("/", "na\"me\u{1}", &args, Vec::new(), Some(7));
+    let (text, _) = ev.encode(ProtocolVersion::V5);
+    assert_eq!(text, r#"27["na\"me\u0001",1,"a\"b\n"]"#);
+    let decoded = Packet::decode(ProtocolVersion::V5, text).unwrap();
+    assert_eq!(decoded, Decoded::Complete(ev));
+    // Empty and non-array args.
+    let ev = Packet::event(
+        "/x",
+        "e",
+        &Payload::from_serialize(&()).unwrap(),
+        vec![],
+        None,
+    );
+    assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2/x,["e",null]"#);
+    let ev = Packet::event("/", "e", &p(" [ ] "), vec![], None);
+    assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2["e"]"#);
+}
+
+#[test]
+fn encode_into_appends_after_a_prefix() {
+    let mut buf = bytes::BytesMut::from(&b"4"[..]);
+    let bin = bytes::Bytes::from_static(b"\x01");
+    let args = Payload::from_serialize(&[Placeholder(0)]).unwrap();
+    let ev = Packet::event("/a", "up", &args, vec![bin.clone()], Some(3));
+    let atts = ev.encode_into(ProtocolVersion::V5, &mut buf);
+    assert_eq!(&buf[..], br#"451-/a,3["up",{"_placeholder":true,"num":0}]"#);
+    assert_eq!(atts, &[bin]);
+}
