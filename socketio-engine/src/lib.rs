@@ -7,4 +7,5 @@
     clippy::expect_used
 )]
 
+pub mod event;
 pub mod sio;

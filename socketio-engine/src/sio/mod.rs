@@ -26,26 +26,48 @@
 #[allow(dead_code)]
 pub mod broadcast;
 pub mod config;
+pub mod error;
 #[allow(dead_code)]
 pub mod ids;
+pub mod session_key;
 
 // Until the Engine facade integrates them, some crate-internal items are used only by tests.
 #[allow(dead_code)]
+pub(crate) mod ack_flow;
+#[allow(dead_code)]
 pub(crate) mod acks;
+#[allow(dead_code)]
+pub(crate) mod connect;
+#[allow(dead_code)]
+pub(crate) mod emit;
+#[allow(dead_code)]
+pub(crate) mod inbound;
 #[allow(dead_code)]
 pub(crate) mod name_key;
 #[allow(dead_code)]
 pub(crate) mod namespace;
 #[allow(dead_code)]
+pub(crate) mod ops;
+#[allow(dead_code)]
 pub(crate) mod rooms;
+#[allow(dead_code)]
+pub(crate) mod session;
 #[allow(dead_code)]
 pub(crate) mod slab;
 #[allow(dead_code)]
+pub(crate) mod socket;
+#[allow(dead_code)]
+pub(crate) mod state;
+#[allow(dead_code)]
 pub(crate) mod timers;
+#[allow(dead_code)]
+pub(crate) mod transport;
 
 pub use broadcast::BroadcastTarget;
 pub use config::{NamespacePredicate, SioConfig};
+pub use error::UsageError;
 pub use ids::{AckId, SocketId, SocketName};
+pub use session_key::SessionKey;
 
 /// A base instant for virtual clocks in unit tests: only differences from it matter.
 #[cfg(test)]
@@ -53,3 +75,5 @@ pub use ids::{AckId, SocketId, SocketName};
 pub(crate) fn test_epoch() -> std::time::Instant {
     std::time::Instant::now()
 }
+#[cfg(test)]
+mod tests;
