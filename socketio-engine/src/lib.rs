@@ -15,6 +15,7 @@
 
 mod action;
 pub mod eio;
+mod engine;
 pub mod event;
 mod http;
 mod ids;
@@ -24,5 +25,10 @@ pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
+pub use crate::engine::{Engine, EngineConfig};
+pub use crate::event::{
+    AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect,
+};
+pub use crate::sio::{AckId, BroadcastTarget, SioConfig, SocketId, SocketName, UsageError};
 pub use crate::http::{HttpBody, RequestMeta};
 pub use crate::ids::{ConnId, ParseSidError, RequestId, Sid};

@@ -120,6 +120,7 @@ impl<R> Acks<R> {
     }
 
     /// Number of entries (single and group).
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.pending.len()
     }

@@ -24,7 +24,7 @@ pub struct SioConfig {
     pub(crate) namespaces: Vec<Str>,
     pub(crate) dynamic_namespaces: Option<NamespacePredicate>,
     pub(crate) max_dynamic_namespaces: usize,
-    pub(crate) rng_seed: u64,
+    pub(crate) rng_seed: Option<[u8; 32]>,
 }
 
 impl Default for SioConfig {
@@ -39,7 +39,7 @@ impl Default for SioConfig {
             namespaces: vec![Str::from_static("/")],
             dynamic_namespaces: None,
             max_dynamic_namespaces: 1024,
-            rng_seed: 0x5eed_50c7_e710,
+            rng_seed: None,
         }
     }
 }
@@ -138,10 +138,10 @@ impl SioConfig {
         self
     }
 
-    /// Seed of the generator of socket ids. Default a fixed constant: production drivers must
-    /// seed it from the operating system so ids are unguessable; tests keep it fixed.
-    pub fn rng_seed(&mut self, seed: u64) -> &mut Self {
-        self.rng_seed = seed;
+    /// Seed of the generator of socket ids. Default `None`: seeded from the operating system,
+    /// so ids are unguessable. Set it only in tests, for reproducible ids.
+    pub fn rng_seed(&mut self, seed: [u8; 32]) -> &mut Self {
+        self.rng_seed = Some(seed);
         self
     }
 }

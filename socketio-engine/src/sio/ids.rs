@@ -96,34 +96,18 @@ impl fmt::Debug for SocketName {
     }
 }
 
-/// A small, seeded pseudo-random generator (SplitMix64) for socket names.
-///
-/// Seeded through config so tests are reproducible; production drivers seed it from the OS.
-/// Names are unguessable only as far as the seed is secret, as with Engine.IO session ids.
-#[derive(Debug, Clone)]
-pub(crate) struct NameRng(u64);
+/// Draws socket names from the same generator as Engine.IO session ids (ChaCha12, seeded
+/// from the operating system unless a test seeds it): 15 random bytes, like Node's
+/// `base64id`, so names are as unguessable as sids.
+pub(crate) struct NameRng(crate::ids::SidGenerator);
 
 impl NameRng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    pub(crate) fn new(seed: Option<[u8; 32]>) -> Self {
+        Self(crate::ids::SidGenerator::new(seed))
     }
 
     pub(crate) fn next_name(&mut self) -> SocketName {
-        let a = self.next_u64().to_le_bytes();
-        let b = self.next_u64().to_le_bytes();
-        let mut random = [0u8; 15];
-        for (dst, src) in random.iter_mut().zip(a.iter().chain(b.iter())) {
-            *dst = *src;
-        }
-        SocketName::from_random(random)
+        SocketName::from_random(*self.0.next_sid().as_bytes())
     }
 }
 
@@ -133,7 +117,7 @@ mod tests {
 
     #[test]
     fn names_are_20_base64url_chars_and_parse_back() {
-        let mut rng = NameRng::new(7);
+        let mut rng = NameRng::new(Some([7; 32]));
         let a = rng.next_name();
         let b = rng.next_name();
         assert_ne!(a, b);
@@ -161,8 +145,8 @@ mod tests {
 
     #[test]
     fn same_seed_same_names() {
-        let mut a = NameRng::new(42);
-        let mut b = NameRng::new(42);
+        let mut a = NameRng::new(Some([42; 32]));
+        let mut b = NameRng::new(Some([42; 32]));
         assert_eq!(a.next_name(), b.next_name());
     }
 }

@@ -23,44 +23,26 @@
 //! would be a separate session kind with its own codec module and a translator that yields
 //! the same decoded events, so namespaces, rooms, acks and the application API stay as is.
 
-#[allow(dead_code)]
 pub mod broadcast;
 pub mod config;
 pub mod error;
-#[allow(dead_code)]
 pub mod ids;
 pub mod session_key;
 
-// Until the Engine facade integrates them, some crate-internal items are used only by tests.
-#[allow(dead_code)]
 pub(crate) mod ack_flow;
-#[allow(dead_code)]
 pub(crate) mod acks;
-#[allow(dead_code)]
 pub(crate) mod connect;
-#[allow(dead_code)]
 pub(crate) mod emit;
-#[allow(dead_code)]
 pub(crate) mod inbound;
-#[allow(dead_code)]
 pub(crate) mod name_key;
-#[allow(dead_code)]
 pub(crate) mod namespace;
-#[allow(dead_code)]
 pub(crate) mod ops;
-#[allow(dead_code)]
 pub(crate) mod rooms;
-#[allow(dead_code)]
 pub(crate) mod session;
-#[allow(dead_code)]
 pub(crate) mod slab;
-#[allow(dead_code)]
 pub(crate) mod socket;
-#[allow(dead_code)]
 pub(crate) mod state;
-#[allow(dead_code)]
 pub(crate) mod timers;
-#[allow(dead_code)]
 pub(crate) mod transport;
 
 pub use broadcast::BroadcastTarget;

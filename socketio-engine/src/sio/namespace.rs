@@ -99,6 +99,7 @@ impl Namespaces {
     }
 
     /// Every namespace.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (NsId, &Namespace)> + '_ {
         self.list
             .iter()

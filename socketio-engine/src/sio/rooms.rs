@@ -135,16 +135,19 @@ impl Rooms {
     }
 
     /// Whether `socket` is a member of `room`.
+    #[cfg(test)]
     pub(crate) fn contains(&self, room: &str, socket: SocketId) -> bool {
         self.get(room).is_some_and(|r| r.members.contains(&socket))
     }
 
     /// Every room (with members).
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Room> + '_ {
         self.rooms.iter().flatten()
     }
 
     /// Number of rooms with members.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.by_name.len()
     }

@@ -1,7 +1,7 @@
 //! [`SessionKey`]: how the Socket.IO layer names an Engine.IO session.
 //!
-//! An alias so the layer compiles and is tested before the Engine.IO server lands; it becomes
-//! the Engine.IO `Sid` when the facade is wired to `EioServer`.
+//! An alias of the Engine.IO [`Sid`](crate::Sid): the layer's logic only needs a `Copy + Hash`
+//! key, and naming it separately keeps that requirement visible.
 
 /// The Engine.IO session a socket rides on.
-pub type SessionKey = u64;
+pub type SessionKey = crate::ids::Sid;

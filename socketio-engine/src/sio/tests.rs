@@ -14,6 +14,7 @@ use super::config::SioConfig;
 use super::error::UsageError;
 use super::ids::SocketId;
 use super::session_key::SessionKey;
+use crate::ids::Sid;
 use super::state::SioState;
 use super::transport::{Encoded, Transport};
 use crate::event::{DisconnectReason, Event};
@@ -40,6 +41,11 @@ impl Transport for Fake {
     }
 }
 
+/// Session `n` (tests name sessions by small numbers).
+fn k(n: u8) -> SessionKey {
+    Sid::from_bytes([n; 15])
+}
+
 struct World {
     sio: SioState,
     t: Fake,
@@ -55,26 +61,26 @@ impl World {
         }
     }
 
-    fn open(&mut self, key: SessionKey) {
-        self.sio.handle_open(self.now, key, ProtocolVersion::V5);
+    fn open(&mut self, key: u8) {
+        self.sio.handle_open(self.now, k(key), ProtocolVersion::V5);
     }
 
     /// Feeds one Socket.IO packet text (without the Engine.IO "4").
-    fn recv(&mut self, key: SessionKey, text: &str) {
+    fn recv(&mut self, key: u8, text: &str) {
         self.sio
-            .handle_text(self.now, &mut self.t, key, Str::from(text));
+            .handle_text(self.now, &mut self.t, k(key), Str::from(text));
     }
 
-    fn recv_bin(&mut self, key: SessionKey, data: &'static [u8]) {
+    fn recv_bin(&mut self, key: u8, data: &'static [u8]) {
         self.sio
-            .handle_binary(self.now, &mut self.t, key, Bytes::from_static(data));
+            .handle_binary(self.now, &mut self.t, k(key), Bytes::from_static(data));
     }
 
     /// Texts sent to `key` since the last call, without the Engine.IO "4".
-    fn take_texts(&mut self, key: SessionKey) -> Vec<String> {
+    fn take_texts(&mut self, key: u8) -> Vec<String> {
         let mut out = Vec::new();
-        self.t.sent.retain(|(k, f)| {
-            if *k != key {
+        self.t.sent.retain(|(s, f)| {
+            if *s != k(key) {
                 return true;
             }
             match f {
@@ -91,8 +97,8 @@ impl World {
     }
 
     /// Opens `key` and connects it to `nsp`, returning the socket.
-    fn connect(&mut self, key: SessionKey, nsp: &str) -> SocketId {
-        if !self.sio.sessions.contains_key(&key) {
+    fn connect(&mut self, key: u8, nsp: &str) -> SocketId {
+        if !self.sio.sessions.contains_key(&k(key)) {
             self.open(key);
         }
         let text = if nsp == "/" {
@@ -175,7 +181,7 @@ fn answering_a_stale_pending_connect_fails() {
     let Some(Event::Connect(p)) = w.event() else {
         panic!()
     };
-    w.sio.handle_closed(1, DisconnectReason::TransportClose);
+    w.sio.handle_closed(k(1), DisconnectReason::TransportClose);
     assert_eq!(
         w.sio.accept_connect(w.now, &mut w.t, p).unwrap_err(),
         UsageError::ConnectNotPending
@@ -199,7 +205,7 @@ fn connect_timeout_closes_session_without_namespace() {
     assert!(w.t.closed.is_empty());
     w.sio
         .handle_timeout(w.now + Duration::from_millis(45_000), &mut w.t);
-    assert_eq!(w.t.closed, [1], "only the session that never connected");
+    assert_eq!(w.t.closed, [k(1)], "only the session that never connected");
     assert!(w.sio.poll_timeout().is_none());
 }
 
@@ -358,7 +364,7 @@ fn reserved_event_names_are_refused() {
     ));
 }
 
-fn sorted_texts(w: &mut World, keys: &[SessionKey]) -> Vec<SessionKey> {
+fn sorted_texts(w: &mut World, keys: &[u8]) -> Vec<u8> {
     keys.iter()
         .copied()
         .filter(|k| !w.take_texts(*k).is_empty())
@@ -369,7 +375,7 @@ fn sorted_texts(w: &mut World, keys: &[SessionKey]) -> Vec<SessionKey> {
 fn rooms_broadcast_except_and_volatile() {
     let mut w = World::new(SioConfig::default());
     let s: Vec<SocketId> = (1..=4).map(|k| w.connect(k, "/")).collect();
-    let keys = [1, 2, 3, 4];
+    let keys: [u8; 4] = [1, 2, 3, 4];
     w.sio.join(s[0], &Str::from("r")).unwrap();
     w.sio.join(s[1], &Str::from("r")).unwrap();
     w.sio.join(s[2], &Str::from("q")).unwrap();
@@ -405,7 +411,7 @@ fn rooms_broadcast_except_and_volatile() {
     assert_eq!(sorted_texts(&mut w, &keys), [4]);
 
     // Volatile skips the unwritable session.
-    w.t.unwritable.insert(2);
+    w.t.unwritable.insert(k(2));
     let target = BroadcastTarget::namespace("/").to("r").volatile();
     assert_eq!(
         w.sio
@@ -574,7 +580,7 @@ fn transport_close_disconnects_every_namespace() {
     let mut w = World::new(cfg);
     w.connect(1, "/");
     w.connect(1, "/a");
-    w.sio.handle_closed(1, DisconnectReason::PingTimeout);
+    w.sio.handle_closed(k(1), DisconnectReason::PingTimeout);
     for _ in 0..2 {
         assert!(matches!(
             w.event(),
@@ -593,7 +599,7 @@ fn malformed_packet_closes_only_that_session() {
     w.connect(1, "/");
     let s2 = w.connect(2, "/");
     w.recv(1, "2[not json");
-    assert_eq!(w.t.closed, [1]);
+    assert_eq!(w.t.closed, [k(1)]);
     assert!(matches!(
         w.event(),
         Some(Event::Disconnect {
@@ -611,11 +617,11 @@ fn protocol_violations_close_the_session() {
     let mut w = World::new(SioConfig::default());
     w.open(1);
     w.recv(1, r#"2["early"]"#);
-    assert_eq!(w.t.closed, [1]);
+    assert_eq!(w.t.closed, [k(1)]);
     let mut w = World::new(SioConfig::default());
     w.connect(1, "/");
     w.recv(1, "0");
-    assert_eq!(w.t.closed, [1], "CONNECT on a connected namespace");
+    assert_eq!(w.t.closed, [k(1)], "CONNECT on a connected namespace");
 }
 
 #[test]
@@ -628,7 +634,7 @@ fn too_many_attachments_is_a_parse_error() {
         1,
         r#"52-["up",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#,
     );
-    assert_eq!(w.t.closed, [1]);
+    assert_eq!(w.t.closed, [k(1)]);
 }
 
 #[test]
@@ -639,7 +645,7 @@ fn too_many_binary_bytes_is_a_parse_error() {
     w.connect(1, "/");
     w.recv(1, r#"51-["up",{"_placeholder":true,"num":0}]"#);
     w.recv_bin(1, &[0u8; 100]);
-    assert_eq!(w.t.closed, [1]);
+    assert_eq!(w.t.closed, [k(1)]);
 }
 
 #[test]
@@ -652,7 +658,7 @@ fn close_all_sends_disconnect_and_closes_sessions() {
     assert_eq!(w.take_texts(2), ["1"]);
     let mut closed = w.t.closed.clone();
     closed.sort_unstable();
-    assert_eq!(closed, [1, 2]);
+    assert_eq!(closed, [k(1), k(2)]);
     for _ in 0..2 {
         assert!(matches!(
             w.event(),
@@ -703,5 +709,5 @@ fn disconnect_session_ends_every_namespace() {
     let mut texts = w.take_texts(1);
     texts.sort();
     assert_eq!(texts, ["1", "1/a,"]);
-    assert_eq!(w.t.closed, [1]);
+    assert_eq!(w.t.closed, [k(1)]);
 }

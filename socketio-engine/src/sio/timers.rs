@@ -58,6 +58,7 @@ impl<K: Ord + Copy> Timers<K> {
     }
 
     /// Number of armed timers.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.set.len()
     }
