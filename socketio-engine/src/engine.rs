@@ -165,7 +165,9 @@ impl Engine {
             }
             match self.eio.poll_action()? {
                 Action::Dispatch(e) => self.on_eio_event(e),
-                Action::Respond { req, response } => return Some(Action::Respond { req, response }),
+                Action::Respond { req, response } => {
+                    return Some(Action::Respond { req, response });
+                }
                 Action::AcceptWebSocket { req, conn } => {
                     return Some(Action::AcceptWebSocket { req, conn });
                 }
@@ -221,7 +223,8 @@ impl Engine {
         data: Option<serde_json::Value>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio.reject_connect(now, &mut self.eio, p, message, data)
+        self.sio
+            .reject_connect(now, &mut self.eio, p, message, data)
     }
 
     /// Sends `event` with `args` (a JSON array of the arguments) and `binary` attachments
@@ -239,7 +242,8 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio.emit(now, &mut self.eio, socket, event, args, binary)
+        self.sio
+            .emit(now, &mut self.eio, socket, event, args, binary)
     }
 
     /// As [`emit`](Self::emit), asking the client to acknowledge within `timeout`: then

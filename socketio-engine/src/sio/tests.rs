@@ -14,10 +14,10 @@ use super::config::SioConfig;
 use super::error::UsageError;
 use super::ids::SocketId;
 use super::session_key::SessionKey;
-use crate::ids::Sid;
 use super::state::SioState;
 use super::transport::{Encoded, Transport};
 use crate::event::{DisconnectReason, Event};
+use crate::ids::Sid;
 
 #[derive(Default)]
 struct Fake {
