@@ -14,7 +14,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::sio::{
-    Packet, PacketBody, Payload, ProtocolVersion, Reassembler, ReassemblerLimits,
+    Decoded, Packet, PacketBody, Payload, ProtocolVersion, Reassembler, ReassemblerLimits,
 };
 
 use super::session::Session;
@@ -27,10 +27,6 @@ use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect}
 impl SioState {
     /// A new Engine.IO session speaking Socket.IO version `version` opened.
     pub(crate) fn handle_open(&mut self, now: Instant, key: SessionKey, version: ProtocolVersion) {
-        let limits = ReassemblerLimits {
-            max_attachments: self.config.max_attachments,
-            max_bytes: self.config.max_binary_bytes,
-        };
         let deadline = now.checked_add(self.config.connect_timeout);
         if let Some(at) = deadline {
             self.timers.insert(at, SioTimer::ConnectDeadline(key));
@@ -39,7 +35,7 @@ impl SioState {
             key,
             Session {
                 version,
-                reassembler: Reassembler::new(version, limits),
+                reassembler: None,
                 sockets: Vec::new(),
                 pending: Vec::new(),
                 connect_deadline: deadline,
@@ -50,6 +46,13 @@ impl SioState {
         {
             // Engine.IO never reuses a live id; if it did, the old session is gone anyway.
             self.timers.remove(at, SioTimer::ConnectDeadline(key));
+        }
+    }
+
+    fn limits(&self) -> ReassemblerLimits {
+        ReassemblerLimits {
+            max_attachments: self.config.max_attachments,
+            max_bytes: self.config.max_binary_bytes,
         }
     }
 
@@ -66,10 +69,37 @@ impl SioState {
         key: SessionKey,
         text: Str,
     ) {
+        let limits = self.limits();
         let Some(session) = self.sessions.get_mut(&key) else {
             return;
         };
-        match session.reassembler.push_text(text) {
+        // Plain packets (the common case) decode directly; a binary header (type 5 or 6), or
+        // any text while attachments are awaited, goes through the session's reassembler.
+        let binary_header = matches!(text.as_bytes().first(), Some(b'5' | b'6'));
+        let result = match &mut session.reassembler {
+            Some(r) => r.push_text(text),
+            None if binary_header => {
+                let mut r = Box::new(Reassembler::new(session.version, limits));
+                let result = r.push_text(text);
+                if r.is_waiting() {
+                    session.reassembler = Some(r);
+                }
+                result
+            }
+            None => Packet::decode(session.version, text).map(|d| match d {
+                Decoded::Complete(p) => Some(p),
+                // Only types 5 and 6 need attachments, and those were routed above.
+                Decoded::NeedsAttachments { .. } => None,
+            }),
+        };
+        if session
+            .reassembler
+            .as_ref()
+            .is_some_and(|r| !r.is_waiting())
+        {
+            session.reassembler = None;
+        }
+        match result {
             Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
             Ok(None) => {}
             Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
@@ -87,7 +117,15 @@ impl SioState {
         let Some(session) = self.sessions.get_mut(&key) else {
             return;
         };
-        match session.reassembler.push_binary(data) {
+        let Some(r) = session.reassembler.as_mut() else {
+            // An attachment nobody announced.
+            return self.close_session(now, t, key, DisconnectReason::ParseError);
+        };
+        let result = r.push_binary(data);
+        if !r.is_waiting() {
+            session.reassembler = None;
+        }
+        match result {
             Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
             Ok(None) => {}
             Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),

@@ -3,7 +3,7 @@
 //! Theory of operation: a session opens with no socket and a connect deadline. Each CONNECT
 //! becomes a pending request (namespace + serial) until the application answers; an accepted
 //! one becomes a socket and cancels the deadline. The reassembler joins binary packets across
-//! messages. The session ends when Engine.IO reports its close, or when this layer closes it
+//! messages (boxed, and only while a binary packet is in progress). The session ends when Engine.IO reports its close, or when this layer closes it
 //! (parse error, protocol violation, connect timeout, shutdown); then every socket leaves with
 //! the reason.
 
@@ -19,8 +19,9 @@ use super::namespace::NsId;
 pub(crate) struct Session {
     /// Socket.IO protocol version, from the Engine.IO version.
     pub(crate) version: ProtocolVersion,
-    /// Joins binary packets with their attachments.
-    pub(crate) reassembler: Reassembler,
+    /// Joins a binary packet with its attachments; allocated only while one is in progress,
+    /// so an idle session does not carry a reassembler (about 200 bytes) inline.
+    pub(crate) reassembler: Option<Box<Reassembler>>,
     /// Connected namespaces.
     pub(crate) sockets: Vec<(NsId, SocketId)>,
     /// CONNECT requests awaiting the application, by namespace and serial.

@@ -711,3 +711,16 @@ fn disconnect_session_ends_every_namespace() {
     assert_eq!(texts, ["1", "1/a,"]);
     assert_eq!(w.t.closed, [k(1)]);
 }
+
+#[test]
+fn per_socket_structures_stay_small() {
+    use super::session::Session;
+    use super::socket::Socket;
+    let socket = size_of::<Socket>();
+    let session = size_of::<Session>();
+    println!("Socket {socket} B, Session {session} B");
+    // Slab slot + name index entry + namespace set entry + session list entry, with
+    // hashbrown's load factor: well under the 2 KiB budget (the Engine.IO session is extra).
+    assert!(socket <= 64, "Socket grew to {socket} bytes");
+    assert!(session <= 96, "Session grew to {session} bytes");
+}
