@@ -17,6 +17,7 @@ mod action;
 pub mod eio;
 mod engine;
 pub mod event;
+pub mod handler;
 mod http;
 mod ids;
 pub mod sio;
