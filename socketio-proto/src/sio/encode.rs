@@ -23,14 +23,19 @@ impl Packet {
         let ty = self.packet_type();
         let attachments = self.attachments();
         let payload_len = match &self.body {
-            PacketBody::Event { data, .. } | PacketBody::Ack { data, .. } => data.as_str().len(),
-            PacketBody::ConnectError(data) | PacketBody::Error(data) => data.as_str().len(),
-            PacketBody::Connect { auth: Some(a), .. } => a.as_str().len(),
+            PacketBody::Event { data, .. } | PacketBody::Ack { data, .. } => {
+                data.as_text().as_bytes().len()
+            }
+            PacketBody::ConnectError(data) | PacketBody::Error(data) => {
+                data.as_text().as_bytes().len()
+            }
+            PacketBody::Connect { auth: Some(a), .. } => a.as_text().as_bytes().len(),
             _ => 0,
         };
         // type + count + '-' + nsp + ',' + id + payload; a slight over-reservation is fine.
         buf.reserve(
             self.nsp
+                .as_bytes()
                 .len()
                 .saturating_add(payload_len)
                 .saturating_add(48),
@@ -44,7 +49,7 @@ impl Packet {
             (PacketBody::Connect { query: Some(q), .. }, ProtocolVersion::V4) => Some(q),
             _ => None,
         };
-        if self.nsp.as_str() != "/" || query.is_some() {
+        if self.nsp.as_bytes().as_ref() != b"/" || query.is_some() {
             buf.put_slice(self.nsp.as_bytes());
             if let Some(q) = query {
                 buf.put_u8(b'?');
@@ -55,7 +60,7 @@ impl Packet {
         match &self.body {
             PacketBody::Connect { auth, .. } => {
                 if let (Some(a), ProtocolVersion::V5) = (auth, v) {
-                    buf.put_slice(a.as_str().as_bytes());
+                    buf.put_slice(a.as_text().as_bytes());
                 }
             }
             PacketBody::Disconnect => {}
@@ -63,14 +68,14 @@ impl Packet {
                 if let Some(id) = id {
                     write_decimal(buf, *id);
                 }
-                buf.put_slice(data.as_str().as_bytes());
+                buf.put_slice(data.as_text().as_bytes());
             }
             PacketBody::Ack { id, data, .. } => {
                 write_decimal(buf, *id);
-                buf.put_slice(data.as_str().as_bytes());
+                buf.put_slice(data.as_text().as_bytes());
             }
             PacketBody::ConnectError(data) | PacketBody::Error(data) => {
-                buf.put_slice(data.as_str().as_bytes());
+                buf.put_slice(data.as_text().as_bytes());
             }
         }
         attachments

@@ -18,6 +18,9 @@ use crate::Str;
 /// text verbatim, so a decoded payload forwarded elsewhere is never re-serialized.
 ///
 /// Invariant: the text is one well-formed JSON value (possibly surrounded by whitespace).
+/// Like `JSON.parse`, that admits any nesting depth and lone UTF-16 surrogate escapes
+/// (`"\ud800"`), which serde_json's typed access refuses: [`to_value`](Self::to_value) and
+/// [`deserialize`](Self::deserialize) then return an error (never panic).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Payload(Str);
 
@@ -75,7 +78,7 @@ impl Payload {
     /// Parses the payload into a JSON tree.
     ///
     /// # Errors
-    /// Only serde_json's nesting limit can fail here, as the text is valid JSON.
+    /// When the JSON nests deeper than serde_json's limit (128) or holds a lone surrogate.
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::from_str(self.as_str())
     }

@@ -93,7 +93,7 @@ impl Reassembler {
                         max: self.limits.max_attachments,
                     });
                 }
-                if text.len() > self.limits.max_bytes {
+                if text.as_bytes().len() > self.limits.max_bytes {
                     return Err(DecodeError::TooManyBytes {
                         max: self.limits.max_bytes,
                     });
@@ -102,7 +102,7 @@ impl Reassembler {
                     packet,
                     expected: count,
                     received: Vec::with_capacity(count),
-                    bytes: text.len(),
+                    bytes: text.as_bytes().len(),
                 });
                 Ok(None)
             }
