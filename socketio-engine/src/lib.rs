@@ -15,12 +15,19 @@
 
 mod action;
 pub mod eio;
+mod engine;
+pub mod event;
+pub mod handler;
 mod http;
 mod ids;
+pub mod sio;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
+pub use crate::engine::{Engine, EngineConfig};
+pub use crate::event::{AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
 pub use crate::http::{HttpBody, RequestMeta};
 pub use crate::ids::{ConnId, ParseSidError, RequestId, Sid};
+pub use crate::sio::{AckId, BroadcastTarget, SioConfig, SocketId, SocketName, UsageError};

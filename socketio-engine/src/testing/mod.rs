@@ -230,3 +230,5 @@ pub fn show(frame: &Frame) -> String {
         Frame::Binary(b) => format!("<bin:{}>", b.len()),
     }
 }
+
+pub mod sio_client;
