@@ -237,3 +237,36 @@ fn socket_set_operations() {
     assert_eq!(h.take(cs[0].0), ["1"]);
     assert_eq!(h.engine.sockets(&all).unwrap().len(), 3);
 }
+
+#[test]
+fn broadcast_encodes_once_and_every_recipient_shares_the_buffer() {
+    // Moved from the old timing test: the behaviour part (one frame per recipient, one
+    // shared buffer); the speed is measured by `benches/engine.rs`.
+    let mut h = SioHarness::new(SioHarness::config());
+    let n = 200;
+    for (_, s) in clients(&mut h, n) {
+        assert!(h.engine.join(s, "big").unwrap());
+    }
+    let target = BroadcastTarget::namespace("/").to("big");
+    let sent = h
+        .engine
+        .broadcast(h.now, &target, "news", &json(r#"[{"n":1}]"#), vec![])
+        .unwrap();
+    let mut bufs = Vec::new();
+    while let Some(a) = h.engine.poll_action() {
+        match a {
+            socketio_engine::Action::SendWs {
+                frame: socketio_proto::eio::Frame::Text(t),
+                ..
+            } => bufs.push(t),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((sent, bufs.len()), (n, n));
+    assert_eq!(bufs[0], r#"42["news",{"n":1}]"#);
+    let p = bufs[0].as_bytes().as_ptr();
+    assert!(
+        bufs.iter().all(|b| b.as_bytes().as_ptr() == p),
+        "one buffer"
+    );
+}

@@ -40,6 +40,11 @@ impl SioState {
             .position(|&(ns, serial)| ns == p.ns && serial == p.serial)
             .ok_or(UsageError::ConnectNotPending)?;
         session.pending.swap_remove(pos);
+        if session.pending.is_empty() {
+            // Most sessions connect once: free the list instead of keeping its capacity for
+            // the session's lifetime (an allocation and ~48 bytes per idle socket).
+            session.pending = Vec::new();
+        }
         Ok(session.version)
     }
 

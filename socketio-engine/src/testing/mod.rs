@@ -231,4 +231,5 @@ pub fn show(frame: &Frame) -> String {
     }
 }
 
+pub mod memory;
 pub mod sio_client;
