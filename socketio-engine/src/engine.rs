@@ -84,8 +84,8 @@ fn disconnect_reason(r: CloseReason) -> DisconnectReason {
 /// Engine.IO events are turned into Socket.IO processing while draining, at the time of the
 /// latest input (inputs and commands all carry `now`; time never goes backwards).
 pub struct Engine {
-    eio: EioServer,
-    sio: SioState,
+    pub(crate) eio: EioServer,
+    pub(crate) sio: SioState,
     now: Option<Instant>,
 }
 

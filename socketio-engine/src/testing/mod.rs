@@ -231,5 +231,6 @@ pub fn show(frame: &Frame) -> String {
     }
 }
 
+pub mod fuzz;
 pub mod memory;
 pub mod sio_client;
