@@ -111,6 +111,8 @@ pub struct EioServer {
     pub(crate) dirty: Vec<Sid>,
     pub(crate) timers: TimerTable<Sid, EioTimer>,
     pub(crate) actions: VecDeque<Action<EioEvent>>,
+    /// How many `Dispatch` actions `actions` holds (the `Engine` processes them eagerly).
+    pub(crate) dispatches: usize,
     pub(crate) ids: IdCounter,
     now: Option<Instant>,
 }
@@ -139,6 +141,7 @@ impl EioServer {
             dirty: Vec::new(),
             timers: TimerTable::new(),
             actions: VecDeque::new(),
+            dispatches: 0,
             ids: IdCounter::default(),
             now: None,
         }
@@ -203,7 +206,16 @@ impl EioServer {
                 self.flush_polling(sid);
             }
         }
-        self.actions.pop_front()
+        self.pop_queued()
+    }
+
+    /// The next queued action, without answering parked GETs first.
+    pub(crate) fn pop_queued(&mut self) -> Option<Action<EioEvent>> {
+        let a = self.actions.pop_front()?;
+        if matches!(a, Action::Dispatch(_)) {
+            self.dispatches = self.dispatches.saturating_sub(1);
+        }
+        Some(a)
     }
 
     /// Queues `frame` (already encoded for the session's protocol version, see
@@ -286,6 +298,7 @@ impl EioServer {
 
     /// Queues an event for the layer above.
     pub(crate) fn dispatch(&mut self, event: EioEvent) {
+        self.dispatches = self.dispatches.saturating_add(1);
         self.actions.push_back(Action::Dispatch(event));
     }
 }

@@ -61,6 +61,7 @@ impl SioState {
     }
 
     /// The next event for the application.
+    #[cfg(test)]
     pub(crate) fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
