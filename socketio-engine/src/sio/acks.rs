@@ -8,7 +8,10 @@
 //! - Each entry is removed exactly once: by its reply (single), by the last reply (group), or
 //!   by its deadline. The caller keeps the deadline in its timer table and calls `expire`.
 //! - A socket that disconnects does not cancel its entries: they end by their deadline, as a
-//!   reply that never comes would. Memory stays bounded by the per-socket and broadcast caps.
+//!   reply that never comes would. This is Node's behaviour (`Socket#_onclose` leaves `acks`
+//!   alone and a timed ack's timer still fires "operation has timed out"), and the app gets
+//!   one `AckTimeout` per ack either way. Memory stays bounded by the per-socket and
+//!   broadcast caps (the app chose each timeout).
 //! - Per-socket counts (for `max_pending_acks`) are kept by the caller on the socket; the
 //!   outcomes here name the socket so the caller can decrement.
 

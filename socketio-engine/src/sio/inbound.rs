@@ -141,8 +141,8 @@ impl SioState {
         let pending = ns.is_some_and(|ns| session.is_pending(ns));
         let violation = DisconnectReason::ProtocolViolation;
         match (p.body, socket) {
-            (PacketBody::Connect { auth, .. }, None) if !pending => {
-                self.connect_request(now, t, key, p.nsp, auth);
+            (PacketBody::Connect { auth, query }, None) if !pending => {
+                self.connect_request(now, t, key, p.nsp, auth, query);
             }
             (PacketBody::Connect { .. }, None) => {}
             (PacketBody::Disconnect, Some(socket)) => {
@@ -192,6 +192,7 @@ impl SioState {
         key: SessionKey,
         nsp: Str,
         auth: Option<Payload>,
+        query: Option<Str>,
     ) {
         let Some(session) = self.sessions.get(&key) else {
             return;
@@ -224,6 +225,7 @@ impl SioState {
             serial,
             nsp,
             auth,
+            query,
         }));
     }
 }
