@@ -79,10 +79,8 @@ impl SioState {
         }
         if let Some(session) = self.sessions.get_mut(&p.session) {
             session.sockets.push((p.ns, id));
-            if let Some(at) = session.connect_deadline.take() {
-                self.timers.remove(at, SioTimer::ConnectDeadline(p.session));
-            }
         }
+        self.timers.cancel(SioTimer::ConnectDeadline(p.session));
         let auth = match version {
             ProtocolVersion::V5 => Some(Payload::from_value(&serde_json::json!({
                 "sid": name.as_str()

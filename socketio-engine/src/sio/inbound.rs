@@ -27,26 +27,18 @@ use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect}
 impl SioState {
     /// A new Engine.IO session speaking Socket.IO version `version` opened.
     pub(crate) fn handle_open(&mut self, now: Instant, key: SessionKey, version: ProtocolVersion) {
-        let deadline = now.checked_add(self.config.connect_timeout);
-        if let Some(at) = deadline {
-            self.timers.insert(at, SioTimer::ConnectDeadline(key));
-        }
-        let old = self.sessions.insert(
+        // Engine.IO never reuses a live id; if it did, this moves the old session's timer.
+        let at = crate::timer::after(now, self.config.connect_timeout);
+        self.timers.set(SioTimer::ConnectDeadline(key), at);
+        self.sessions.insert(
             key,
             Session {
                 version,
                 reassembler: None,
                 sockets: Vec::new(),
                 pending: Vec::new(),
-                connect_deadline: deadline,
             },
         );
-        if let Some(old) = old
-            && let Some(at) = old.connect_deadline
-        {
-            // Engine.IO never reuses a live id; if it did, the old session is gone anyway.
-            self.timers.remove(at, SioTimer::ConnectDeadline(key));
-        }
     }
 
     fn limits(&self) -> ReassemblerLimits {
