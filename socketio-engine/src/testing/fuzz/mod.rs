@@ -14,6 +14,7 @@
 // Test support: an invariant that breaks must panic.
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+mod client;
 mod driver;
 mod ops;
 
