@@ -255,7 +255,8 @@ fn limit_max_outbox_bytes_closes_only_the_slow_session() {
 
 #[test]
 fn limit_max_outbox_bytes_counts_the_response_in_flight() {
-    // Regression (found by the engine fuzzer's memory check): the frames of an answered GET
+    // Regression (found while writing the engine fuzzer's memory invariant; the fuzzer did
+    // not reach it in its runs, this test does): the frames of an answered GET
     // are kept until the next GET and put back if the response is lost, so they count
     // toward the bound; before, an abort could leave up to twice the limit queued.
     let mut h = Harness::with_config(EioConfig {
