@@ -2,6 +2,7 @@
 //! layer, forwards inputs, and turns Engine.IO events into Socket.IO processing. It holds no
 //! protocol logic of its own.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -72,6 +73,17 @@ fn disconnect_reason(r: CloseReason) -> DisconnectReason {
     }
 }
 
+/// An Engine.IO action as an engine action, or the Engine.IO event it carries.
+fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
+    match a {
+        Action::Respond { req, response } => Ok(Action::Respond { req, response }),
+        Action::AcceptWebSocket { req, conn } => Ok(Action::AcceptWebSocket { req, conn }),
+        Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
+        Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
+        Action::Dispatch(e) => Err(e),
+    }
+}
+
 /// A sans-IO Socket.IO server: HTTP requests, WebSocket messages and time in; HTTP responses,
 /// WebSocket frames and [`Event`]s out.
 ///
@@ -81,11 +93,16 @@ fn disconnect_reason(r: CloseReason) -> DisconnectReason {
 /// [`poll_timeout`](Self::poll_timeout) and call [`handle_timeout`](Self::handle_timeout).
 /// One Engine.IO session carries any number of namespace sockets.
 ///
-/// Engine.IO events are turned into Socket.IO processing while draining, at the time of the
-/// latest input (inputs and commands all carry `now`; time never goes backwards).
+/// Actions come out in causal order: each input or command is fully processed before it
+/// returns (Engine.IO events go through the Socket.IO layer at that input's `now`), and what
+/// it caused is queued behind what earlier inputs caused. The one exception is batching: a
+/// parked polling GET is answered when actions are drained, with everything sent to it
+/// meanwhile in one response.
 pub struct Engine {
-    eio: EioServer,
-    sio: SioState,
+    pub(crate) eio: EioServer,
+    pub(crate) sio: SioState,
+    /// Actions already ordered; Engine.IO's own queue follows them.
+    out: VecDeque<Action<Event>>,
     now: Option<Instant>,
 }
 
@@ -105,6 +122,7 @@ impl Engine {
         Self {
             eio: EioServer::new(config.eio),
             sio: SioState::new(config.sio),
+            out: VecDeque::new(),
             now: None,
         }
     }
@@ -118,25 +136,30 @@ impl Engine {
     /// An HTTP request arrived (handshake, polling GET/POST, WebSocket upgrade).
     pub fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId {
         let now = self.clamp(now);
-        self.eio.handle_http(now, meta, body)
+        let req = self.eio.handle_http(now, meta, body);
+        self.pump(now);
+        req
     }
 
     /// A parked polling GET's client went away before its response.
     pub fn handle_http_aborted(&mut self, now: Instant, req: RequestId) {
         let now = self.clamp(now);
         self.eio.handle_http_aborted(now, req);
+        self.pump(now);
     }
 
     /// A WebSocket message arrived on `conn`.
     pub fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage) {
         let now = self.clamp(now);
         self.eio.handle_ws_message(now, conn, msg);
+        self.pump(now);
     }
 
     /// The WebSocket `conn` closed.
     pub fn handle_ws_closed(&mut self, now: Instant, conn: ConnId) {
         let now = self.clamp(now);
         self.eio.handle_ws_closed(now, conn);
+        self.pump(now);
     }
 
     /// Fires every deadline due at `now` (pings, upgrades, connect timeouts, ack timeouts).
@@ -144,7 +167,10 @@ impl Engine {
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clamp(now);
         self.eio.handle_timeout(now);
+        // Sessions that Engine.IO closed leave the Socket.IO layer before its own timers run.
+        self.pump(now);
         self.sio.handle_timeout(now, &mut self.eio);
+        self.pump(now);
     }
 
     /// The earliest deadline of either layer.
@@ -156,30 +182,49 @@ impl Engine {
         }
     }
 
-    /// The next action for the driver or the application.
+    /// The next action for the driver or the application, in causal order.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<Action<Event>> {
         loop {
-            if let Some(e) = self.sio.poll_event() {
-                return Some(Action::Dispatch(e));
+            if let Some(a) = self.out.pop_front() {
+                return Some(a);
             }
-            match self.eio.poll_action()? {
-                Action::Dispatch(e) => self.on_eio_event(e),
-                Action::Respond { req, response } => {
-                    return Some(Action::Respond { req, response });
+            // Nothing reordered is waiting: Engine.IO's queue (answering parked GETs first)
+            // holds only network actions, as every input and command processed its events.
+            match split(self.eio.poll_action()?) {
+                Ok(a) => return Some(a),
+                Err(e) => {
+                    let now = self.now?;
+                    self.on_eio_event(now, e);
+                    self.pump(now);
                 }
-                Action::AcceptWebSocket { req, conn } => {
-                    return Some(Action::AcceptWebSocket { req, conn });
-                }
-                Action::SendWs { conn, frame } => return Some(Action::SendWs { conn, frame }),
-                Action::CloseWs { conn } => return Some(Action::CloseWs { conn }),
             }
         }
     }
 
-    fn on_eio_event(&mut self, e: EioEvent) {
-        // Engine.IO events only follow inputs, which set `now`.
-        let Some(now) = self.now else { return };
+    /// Processes every Engine.IO event queued so far at `now` and moves the actions before
+    /// and after each, and the Socket.IO events each caused, into `out` in that order. Does
+    /// nothing (keeps the fast path of a broadcast: no copy per frame) when there is no event
+    /// to order.
+    fn pump(&mut self, now: Instant) {
+        if self.eio.dispatches == 0 && self.sio.events.is_empty() {
+            return;
+        }
+        while let Some(a) = self.eio.pop_queued() {
+            match split(a) {
+                Ok(a) => self.out.push_back(a),
+                Err(e) => {
+                    self.on_eio_event(now, e);
+                    self.out
+                        .extend(self.sio.events.drain(..).map(Action::Dispatch));
+                }
+            }
+        }
+        self.out
+            .extend(self.sio.events.drain(..).map(Action::Dispatch));
+    }
+
+    fn on_eio_event(&mut self, now: Instant, e: EioEvent) {
         match e {
             EioEvent::Open { sid } => {
                 let version = match self.eio.protocol(sid) {
@@ -208,7 +253,9 @@ impl Engine {
         p: PendingConnect,
     ) -> Result<SocketId, UsageError> {
         let now = self.clamp(now);
-        self.sio.accept_connect(now, &mut self.eio, p)
+        let r = self.sio.accept_connect(now, &mut self.eio, p);
+        self.pump(now);
+        r
     }
 
     /// Refuses a connect request: the client gets CONNECT_ERROR `{"message","data"}`.
@@ -223,8 +270,11 @@ impl Engine {
         data: Option<serde_json::Value>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio
-            .reject_connect(now, &mut self.eio, p, message, data)
+        let r = self
+            .sio
+            .reject_connect(now, &mut self.eio, p, message, data);
+        self.pump(now);
+        r
     }
 
     /// Sends `event` with `args` (a JSON array of the arguments) and `binary` attachments
@@ -242,8 +292,11 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio
-            .emit(now, &mut self.eio, socket, event, args, binary)
+        let r = self
+            .sio
+            .emit(now, &mut self.eio, socket, event, args, binary);
+        self.pump(now);
+        r
     }
 
     /// As [`emit`](Self::emit), asking the client to acknowledge within `timeout`: then
@@ -261,8 +314,11 @@ impl Engine {
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
         let now = self.clamp(now);
-        self.sio
-            .emit_with_ack(now, &mut self.eio, socket, event, args, binary, timeout)
+        let r = self
+            .sio
+            .emit_with_ack(now, &mut self.eio, socket, event, args, binary, timeout);
+        self.pump(now);
+        r
     }
 
     /// Acknowledges a client's event (the token is consumed: at most one ack per event).
@@ -277,7 +333,9 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio.ack(now, &mut self.eio, token, args, binary)
+        let r = self.sio.ack(now, &mut self.eio, token, args, binary);
+        self.pump(now);
+        r
     }
 
     /// Sends `event` to every socket `target` selects, encoding it once; returns how many.
@@ -293,8 +351,11 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
-        self.sio
-            .broadcast(now, &mut self.eio, target, event, args, binary)
+        let r = self
+            .sio
+            .broadcast(now, &mut self.eio, target, event, args, binary);
+        self.pump(now);
+        r
     }
 
     /// As [`broadcast`](Self::broadcast), gathering acks: one `Event::BroadcastAck` follows
@@ -312,8 +373,11 @@ impl Engine {
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
         let now = self.clamp(now);
-        self.sio
-            .broadcast_with_ack(now, &mut self.eio, target, event, args, binary, timeout)
+        let r =
+            self.sio
+                .broadcast_with_ack(now, &mut self.eio, target, event, args, binary, timeout);
+        self.pump(now);
+        r
     }
 
     /// Adds `socket` to `room`; `Ok(false)` if it was a member already.
@@ -390,7 +454,9 @@ impl Engine {
         target: &BroadcastTarget,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
-        self.sio.disconnect_sockets(now, &mut self.eio, target)
+        let r = self.sio.disconnect_sockets(now, &mut self.eio, target);
+        self.pump(now);
+        r
     }
 
     /// Disconnects `socket` from its namespace (DISCONNECT is sent; the session stays).
@@ -399,7 +465,9 @@ impl Engine {
     /// [`UsageError::UnknownSocket`].
     pub fn disconnect(&mut self, now: Instant, socket: SocketId) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio.disconnect(now, &mut self.eio, socket)
+        let r = self.sio.disconnect(now, &mut self.eio, socket);
+        self.pump(now);
+        r
     }
 
     /// Disconnects every namespace of `socket`'s session and closes the session.
@@ -408,7 +476,9 @@ impl Engine {
     /// [`UsageError::UnknownSocket`].
     pub fn disconnect_session(&mut self, now: Instant, socket: SocketId) -> Result<(), UsageError> {
         let now = self.clamp(now);
-        self.sio.disconnect_session(now, &mut self.eio, socket)
+        let r = self.sio.disconnect_session(now, &mut self.eio, socket);
+        self.pump(now);
+        r
     }
 
     /// Shutdown: every socket gets DISCONNECT and `Event::Disconnect` with
@@ -417,6 +487,7 @@ impl Engine {
         let now = self.clamp(now);
         self.sio.close_all(now, &mut self.eio);
         self.eio.close_all(now);
+        self.pump(now);
     }
 
     /// Registers namespace `name` (idempotent).

@@ -171,6 +171,7 @@ pub struct PendingConnect {
     pub(crate) serial: u32,
     pub(crate) nsp: Str,
     pub(crate) auth: Option<Payload>,
+    pub(crate) query: Option<Str>,
 }
 
 impl PendingConnect {
@@ -184,6 +185,22 @@ impl PendingConnect {
     #[must_use]
     pub fn auth(&self) -> Option<&Payload> {
         self.auth.as_ref()
+    }
+
+    /// The query string a Socket.IO v4 client (`socket.io-client` 2.x) sent with the
+    /// namespace (`io("/chat?token=abc")` → `token=abc`, without the `?`), if any. v5
+    /// clients send [`auth`](Self::auth) instead; the handshake's own query is in
+    /// `Engine::handshake`.
+    #[must_use]
+    pub fn query(&self) -> Option<&Str> {
+        self.query.as_ref()
+    }
+
+    /// The first value of parameter `key` of [`query`](Self::query), percent-decoded.
+    #[must_use]
+    pub fn query_param(&self, key: &str) -> Option<String> {
+        let q = self.query.as_ref()?;
+        crate::http::query_pairs(q).find_map(|(k, v)| (k == key).then(|| v.into_owned()))
     }
 
     /// The Engine.IO session the request came on (for handshake data such as headers).

@@ -254,6 +254,54 @@ fn limit_max_outbox_bytes_closes_only_the_slow_session() {
 }
 
 #[test]
+fn limit_max_outbox_bytes_counts_the_response_in_flight() {
+    // Regression (found while writing the engine fuzzer's memory invariant; the fuzzer did
+    // not reach it in its runs, this test does): the frames of an answered GET
+    // are kept until the next GET and put back if the response is lost, so they count
+    // toward the bound; before, an abort could leave up to twice the limit queued.
+    let mut h = Harness::with_config(EioConfig {
+        max_outbox_bytes: 10,
+        ..EioConfig::default()
+    });
+    let c = FakeClient::connect_polling(&mut h, PATH);
+    h.take_events();
+    send(&mut h, c.sid, msg("1234567")); // 8 bytes
+    let lost = c.get(&mut h);
+    assert_eq!(
+        FakeClient::packets_of(&mut h, lost),
+        Some(vec![text("1234567")])
+    );
+    assert_eq!(h.server.queued_bytes(c.sid), 0);
+    send(&mut h, c.sid, msg("a")); // 2 bytes: 10 held
+    assert_eq!(
+        h.server.send(h.now, c.sid, msg("b")),
+        Err(SendError::BufferFull(c.sid)),
+        "8 in flight + 2 queued + 2 > 10"
+    );
+    h.drive();
+    assert_eq!(h.take_events(), closed(c.sid, CloseReason::BufferFull));
+
+    // Within the bound, a lost response comes back in front of what was sent since.
+    let c = FakeClient::connect_polling(&mut h, PATH);
+    h.take_events();
+    send(&mut h, c.sid, msg("12345"));
+    let lost = c.get(&mut h);
+    assert!(h.take_response(lost).is_some());
+    send(&mut h, c.sid, msg("abc"));
+    h.abort(lost);
+    assert_eq!(h.server.queued_bytes(c.sid), 10);
+    assert_eq!(c.poll_now(&mut h), vec![text("12345"), text("abc")]);
+    // The next GET proves delivery: the full bound is free again.
+    let parked = c.get(&mut h);
+    send(&mut h, c.sid, msg("123456789"));
+    h.drive();
+    assert_eq!(
+        FakeClient::packets_of(&mut h, parked),
+        Some(vec![text("123456789")])
+    );
+}
+
+#[test]
 fn limit_max_http_buffer_size_bounds_one_response() {
     let mut h = Harness::with_config(EioConfig {
         max_http_buffer_size: 8,

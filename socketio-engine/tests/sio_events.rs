@@ -226,3 +226,34 @@ fn commands_on_a_gone_socket_are_usage_errors() {
     );
     assert_eq!(h.engine.join(s, "r"), Err(UsageError::UnknownSocket));
 }
+
+#[test]
+fn acks_owed_by_a_disconnected_socket_end_at_their_deadline_as_in_node() {
+    // Node's Socket#_onclose leaves `acks` alone: a timed ack's timer still fires with
+    // "operation has timed out". Here too: no early AckTimeout at the disconnect, exactly one
+    // at the deadline, naming the socket that is gone; a reply after that is ignored.
+    let mut cfg = SioHarness::config();
+    cfg.eio.ping_interval = Duration::from_secs(300);
+    let mut h = SioHarness::new(cfg);
+    let (c, s) = h.client("/");
+    let ack = h
+        .engine
+        .emit_with_ack(h.now, s, "q", &json("[]"), vec![], Duration::from_secs(5))
+        .unwrap();
+    h.drive();
+    assert_eq!(h.take(c), [format!(r#"2{}["q"]"#, ack.get())]);
+    h.send(c, "1");
+    assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));
+    assert!(h.event().is_none(), "no AckTimeout at the disconnect");
+    // The client reconnects and answers the old id: not its ack any more.
+    let s2 = h.join_ns(c, "/", "");
+    h.send(c, &format!("3{}[1]", ack.get()));
+    h.advance(Duration::from_millis(4999));
+    assert!(h.event().is_none());
+    h.advance(Duration::from_millis(1));
+    assert!(
+        matches!(h.event(), Some(Event::AckTimeout { ack: a, socket }) if a == ack && socket == s)
+    );
+    assert!(h.event().is_none());
+    assert!(h.engine.socket_name(s).is_none() && h.engine.socket_name(s2).is_some());
+}

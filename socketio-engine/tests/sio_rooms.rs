@@ -134,8 +134,7 @@ fn volatile_reaches_writable_websocket_sessions() {
     );
     h.drive();
     assert_eq!(got(&mut h, &cs), [0, 1]);
-    // The skip of unwritable sessions is covered by the unit test
-    // `sio::tests::rooms_broadcast_except_and_volatile` (this harness only speaks WebSocket).
+    // Polling clients: `volatile_skips_a_polling_client_without_a_parked_get`.
 }
 
 #[test]
@@ -236,4 +235,77 @@ fn socket_set_operations() {
     h.drive();
     assert_eq!(h.take(cs[0].0), ["1"]);
     assert_eq!(h.engine.sockets(&all).unwrap().len(), 3);
+}
+
+#[test]
+fn broadcast_encodes_once_and_every_recipient_shares_the_buffer() {
+    // Moved from the old timing test: the behaviour part (one frame per recipient, one
+    // shared buffer); the speed is measured by `benches/engine.rs`.
+    let mut h = SioHarness::new(SioHarness::config());
+    let n = 200;
+    for (_, s) in clients(&mut h, n) {
+        assert!(h.engine.join(s, "big").unwrap());
+    }
+    let target = BroadcastTarget::namespace("/").to("big");
+    let sent = h
+        .engine
+        .broadcast(h.now, &target, "news", &json(r#"[{"n":1}]"#), vec![])
+        .unwrap();
+    let mut bufs = Vec::new();
+    while let Some(a) = h.engine.poll_action() {
+        match a {
+            socketio_engine::Action::SendWs {
+                frame: socketio_proto::eio::Frame::Text(t),
+                ..
+            } => bufs.push(t),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((sent, bufs.len()), (n, n));
+    assert_eq!(bufs[0], r#"42["news",{"n":1}]"#);
+    let p = bufs[0].as_bytes().as_ptr();
+    assert!(
+        bufs.iter().all(|b| b.as_bytes().as_ptr() == p),
+        "one buffer"
+    );
+}
+
+#[test]
+fn volatile_skips_a_polling_client_without_a_parked_get() {
+    let mut h = SioHarness::new(SioHarness::config());
+    let (ws, _) = h.client("/");
+    let p = h.open_polling();
+    let _ps = h.join_polling(p);
+    let volatile = BroadcastTarget::namespace("/").volatile();
+    // No GET parked: the polling client is not writable, the volatile packet is dropped.
+    let n = h
+        .engine
+        .broadcast(h.now, &volatile, "e", &json("[1]"), vec![])
+        .unwrap();
+    assert_eq!(n, 1, "only the WebSocket client");
+    h.drive();
+    assert_eq!(h.take(ws), [r#"2["e",1]"#]);
+    let parked = h.get(p);
+    assert_eq!(
+        h.polled_texts(parked),
+        None,
+        "nothing was queued: the GET parks"
+    );
+    // Now a GET is parked: the volatile packet is delivered at once.
+    let n = h
+        .engine
+        .broadcast(h.now, &volatile, "e", &json("[2]"), vec![])
+        .unwrap();
+    assert_eq!(n, 2);
+    h.drive();
+    assert_eq!(h.polled_texts(parked).unwrap(), [r#"2["e",2]"#]);
+    assert_eq!(h.take(ws), [r#"2["e",2]"#]);
+    // A plain broadcast still queues for the (again unparked) polling client.
+    let all = BroadcastTarget::namespace("/");
+    h.engine
+        .broadcast(h.now, &all, "e", &json("[3]"), vec![])
+        .unwrap();
+    h.drive();
+    let req = h.get(p);
+    assert_eq!(h.polled_texts(req).unwrap(), [r#"2["e",3]"#]);
 }

@@ -74,8 +74,9 @@ pub struct EioConfig {
     /// `{"code":3,"message":"Too many sessions"}`. Default 100 000 (a few hundred MB at most
     /// with full outboxes; about 2 KiB each when idle).
     pub max_sessions: usize,
-    /// Most bytes of encoded frames queued for one polling session (messages wait there
-    /// between two GETs). A send beyond it closes that session with `BufferFull`; other
+    /// Most bytes of encoded frames held for one polling session: queued (messages wait
+    /// there between two GETs) plus those of the last answered GET, kept until the next GET
+    /// proves they arrived. A send beyond it closes that session with `BufferFull`; other
     /// sessions are unaffected. WebSocket sessions queue nothing here (frames go straight to
     /// the driver). Default 1 000 000.
     pub max_outbox_bytes: usize,

@@ -8,13 +8,14 @@
 //! - `polling`, `websocket`, `upgrade`: the transports;
 //! - `heartbeat`: ping/pong and every timer;
 //! - `lifecycle`: closing sessions and the shared packet rules;
-//! - `session`: the per-session state enum; `outbox`: the bounded frame queue.
+//! - `session`: the per-session state enum; `headers`: the compact handshake headers; `outbox`: the bounded frame queue.
 
 mod config;
 mod cookie;
 mod cors;
 mod event;
 mod handshake;
+mod headers;
 mod heartbeat;
 mod lifecycle;
 mod outbox;
@@ -30,6 +31,7 @@ pub use config::{AllowRequest, EioConfig, Transports};
 pub use cookie::{CookieConfig, SameSite};
 pub use cors::{CorsConfig, CorsOrigin};
 pub use event::{CloseReason, EioEvent, SendError};
+pub use headers::HandshakeHeaders;
 pub use server::EioServer;
 pub use session::HandshakeInfo;
 pub use socketio_proto::eio::{Frame, Message, Packet, ProtocolVersion};

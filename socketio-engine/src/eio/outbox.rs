@@ -2,7 +2,9 @@
 //!
 //! Bounded by bytes (`max_outbox_bytes`): a push that would go past the bound is refused and
 //! the caller closes the session with `BufferFull`, so one slow client costs at most that
-//! much memory and never affects the others. The queue starts without an allocation and
+//! much memory and never affects the others. The bound also counts the frames of the last
+//! answered GET (`in_flight`): the session keeps them until the next GET proves they
+//! arrived, and puts them back if the response was lost, so they are memory it holds. The queue starts without an allocation and
 //! gives its buffer back when drained, so an idle session holds no queue memory.
 
 use std::collections::VecDeque;
@@ -14,6 +16,8 @@ use socketio_proto::eio::Frame;
 pub(crate) struct Outbox {
     frames: VecDeque<Frame>,
     bytes: usize,
+    /// Bytes of the answered GET not yet proven delivered (held elsewhere, counted here).
+    in_flight: usize,
 }
 
 impl Outbox {
@@ -23,7 +27,7 @@ impl Outbox {
         let Some(bytes) = self.bytes.checked_add(frame.len()) else {
             return false;
         };
-        if bytes > limit {
+        if bytes.saturating_add(self.in_flight) > limit {
             return false;
         }
         self.bytes = bytes;
@@ -32,10 +36,11 @@ impl Outbox {
     }
 
     /// Puts `frames` back at the front, in their order (a response that never arrived).
-    /// Not bounded: these bytes were already accounted for once.
+    /// They were counted as in flight, so the total stays within the bound.
     pub(crate) fn unshift_all(&mut self, frames: Vec<Frame>) {
         for frame in frames.into_iter().rev() {
             self.bytes = self.bytes.saturating_add(frame.len());
+            self.in_flight = self.in_flight.saturating_sub(frame.len());
             self.frames.push_front(frame);
         }
     }
@@ -59,6 +64,21 @@ impl Outbox {
         }
         self.release_if_empty();
         out
+    }
+
+    /// Records that `frames` (just taken for a GET response) are in flight.
+    pub(crate) fn hold_in_flight(&mut self, frames: &[Frame]) {
+        self.in_flight = frames.iter().map(Frame::len).fold(0, usize::saturating_add);
+    }
+
+    /// The in-flight frames arrived (or were dropped with their session): stop counting them.
+    pub(crate) fn delivered(&mut self) {
+        self.in_flight = 0;
+    }
+
+    /// Bytes held for the session: queued plus in flight (what the bound limits).
+    pub(crate) const fn held(&self) -> usize {
+        self.bytes.saturating_add(self.in_flight)
     }
 
     /// Takes every frame.
@@ -114,5 +134,23 @@ mod tests {
         assert_eq!(o.take_up_to(100), vec![f("4z"), f("4b"), f("4c")]);
         assert!(o.is_empty());
         assert_eq!(o.bytes(), 0);
+    }
+
+    #[test]
+    fn frames_in_flight_count_toward_the_bound() {
+        let mut o = Outbox::default();
+        assert!(o.push(f("4abc"), 6));
+        let taken = o.take_up_to(100);
+        o.hold_in_flight(&taken);
+        assert_eq!((o.bytes(), o.held()), (0, 4));
+        assert!(!o.push(f("4abc"), 6), "4 in flight + 4 > 6");
+        assert!(o.push(f("4"), 6));
+        o.unshift_all(taken);
+        assert_eq!((o.bytes(), o.held()), (5, 5), "lost frames are back, once");
+        let taken = o.take_up_to(100);
+        o.hold_in_flight(&taken);
+        o.delivered();
+        assert_eq!(o.held(), 0);
+        assert!(o.push(f("4abcd"), 6));
     }
 }

@@ -88,6 +88,7 @@ impl EioServer {
         }
         if let Some(prev) = previous.inflight.take() {
             self.inflight.remove(&prev);
+            session.outbox.delivered();
         }
         previous.parked = Some(req);
         self.parked.insert(req, Parked { sid, origin });
@@ -221,6 +222,7 @@ impl EioServer {
             return;
         };
         let frames = session.outbox.take_up_to(self.config.max_http_buffer_size);
+        session.outbox.hold_in_flight(&frames);
         poll.inflight = Some(req);
         let (version, b64) = (session.version, session.b64);
         let origin = self.parked.remove(&req).and_then(|p| p.origin);

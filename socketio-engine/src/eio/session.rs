@@ -34,6 +34,7 @@ use std::time::Instant;
 
 use socketio_proto::eio::ProtocolVersion;
 
+use crate::eio::headers::HandshakeHeaders;
 use crate::eio::outbox::Outbox;
 use crate::http::{RequestMeta, query_pairs};
 use crate::ids::{ConnId, RequestId};
@@ -107,8 +108,9 @@ pub(crate) struct Session {
 pub struct HandshakeInfo {
     /// The raw query string of the handshake request (without `?`).
     pub query: String,
-    /// The handshake request's headers.
-    pub headers: http::HeaderMap,
+    /// The handshake request's headers, copied compactly (the request's `HeaderMap` is not
+    /// kept: see [`HandshakeHeaders`]).
+    pub headers: HandshakeHeaders,
     /// The client's address, when the driver knew it.
     pub peer: Option<SocketAddr>,
     /// When the handshake was handled (engine time).
@@ -121,7 +123,7 @@ impl HandshakeInfo {
     pub(crate) fn from_request(meta: &RequestMeta, now: Instant, v: ProtocolVersion) -> Self {
         Self {
             query: meta.uri.query().unwrap_or("").to_owned(),
-            headers: meta.headers.clone(),
+            headers: HandshakeHeaders::from_header_map(&meta.headers),
             peer: meta.peer,
             issued: now,
             version: v,

@@ -89,6 +89,7 @@ impl EioServer {
                 self.inflight.remove(&req);
             }
         }
+        session.outbox.delivered();
         for frame in session.outbox.take_all() {
             self.actions.push_back(Action::SendWs { conn, frame });
         }

@@ -23,10 +23,9 @@ impl SioState {
             ReplyOutcome::Ignored | ReplyOutcome::GroupProgress => {}
             ReplyOutcome::Single {
                 ack,
-                deadline,
                 reply: (args, binary),
             } => {
-                self.timers.remove(deadline, SioTimer::AckDeadline(ack));
+                self.timers.cancel(SioTimer::AckDeadline(ack));
                 self.release_ack(socket);
                 self.events.push_back(Event::AckReply {
                     ack,
@@ -35,12 +34,8 @@ impl SioState {
                     binary,
                 });
             }
-            ReplyOutcome::GroupDone {
-                ack,
-                deadline,
-                replies,
-            } => {
-                self.timers.remove(deadline, SioTimer::AckDeadline(ack));
+            ReplyOutcome::GroupDone { ack, replies } => {
+                self.timers.cancel(SioTimer::AckDeadline(ack));
                 self.events.push_back(Event::BroadcastAck {
                     ack,
                     replies: responses(replies),

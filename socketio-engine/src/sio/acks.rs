@@ -6,14 +6,16 @@
 //!   matched by id and accepted only from a socket the ack was sent to, so a client cannot
 //!   answer (or cancel) another client's ack.
 //! - Each entry is removed exactly once: by its reply (single), by the last reply (group), or
-//!   by its deadline. The caller keeps the deadline in its timer table and calls `expire`.
+//!   by its deadline. The caller arms the deadline in its timer table and calls `expire`.
 //! - A socket that disconnects does not cancel its entries: they end by their deadline, as a
-//!   reply that never comes would. Memory stays bounded by the per-socket and broadcast caps.
+//!   reply that never comes would. This is Node's behaviour (`Socket#_onclose` leaves `acks`
+//!   alone and a timed ack's timer still fires "operation has timed out"), and the app gets
+//!   one `AckTimeout` per ack either way. Memory stays bounded by the per-socket and
+//!   broadcast caps (the app chose each timeout).
 //! - Per-socket counts (for `max_pending_acks`) are kept by the caller on the socket; the
 //!   outcomes here name the socket so the caller can decrement.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use super::ids::{AckId, SocketId};
 
@@ -22,12 +24,11 @@ use super::ids::{AckId, SocketId};
 pub(crate) struct Group<R> {
     waiting: HashSet<SocketId>,
     replies: Vec<(SocketId, R)>,
-    pub(crate) deadline: Instant,
 }
 
 #[derive(Debug)]
 enum Pending<R> {
-    Single { socket: SocketId, deadline: Instant },
+    Single { socket: SocketId },
     Group(Box<Group<R>>),
 }
 
@@ -36,18 +37,13 @@ enum Pending<R> {
 pub(crate) enum ReplyOutcome<R> {
     /// No such ack, or not from a socket it was sent to, or already answered: ignored.
     Ignored,
-    /// A single ack was answered; its timer must be cancelled at `deadline`.
-    Single {
-        ack: AckId,
-        deadline: Instant,
-        reply: R,
-    },
+    /// A single ack was answered; its timer must be cancelled.
+    Single { ack: AckId, reply: R },
     /// A group got one more reply and still waits for others.
     GroupProgress,
-    /// A group got its last reply; its timer must be cancelled at `deadline`.
+    /// A group got its last reply; its timer must be cancelled.
     GroupDone {
         ack: AckId,
-        deadline: Instant,
         replies: Vec<(SocketId, R)>,
     },
 }
@@ -92,22 +88,20 @@ impl<R> Acks<R> {
     }
 
     /// Registers an ack owed by `socket`.
-    pub(crate) fn insert_single(&mut self, socket: SocketId, deadline: Instant) -> AckId {
+    pub(crate) fn insert_single(&mut self, socket: SocketId) -> AckId {
         let id = self.take_id();
-        self.pending
-            .insert(id, Pending::Single { socket, deadline });
+        self.pending.insert(id, Pending::Single { socket });
         id
     }
 
     /// Registers an ack owed by every socket of `waiting`.
-    pub(crate) fn insert_group(&mut self, waiting: HashSet<SocketId>, deadline: Instant) -> AckId {
+    pub(crate) fn insert_group(&mut self, waiting: HashSet<SocketId>) -> AckId {
         let id = self.take_id();
         self.pending.insert(
             id,
             Pending::Group(Box::new(Group {
                 waiting,
                 replies: Vec::new(),
-                deadline,
             })),
         );
         self.groups = self.groups.saturating_add(1);
@@ -133,14 +127,9 @@ impl<R> Acks<R> {
             Some(Pending::Single { socket: owner, .. }) if *owner != socket => {
                 ReplyOutcome::Ignored
             }
-            Some(Pending::Single { deadline, .. }) => {
-                let deadline = *deadline;
+            Some(Pending::Single { .. }) => {
                 self.pending.remove(&ack);
-                ReplyOutcome::Single {
-                    ack,
-                    deadline,
-                    reply,
-                }
+                ReplyOutcome::Single { ack, reply }
             }
             Some(Pending::Group(group)) => {
                 if !group.waiting.remove(&socket) {
@@ -150,14 +139,12 @@ impl<R> Acks<R> {
                 if !group.waiting.is_empty() {
                     return ReplyOutcome::GroupProgress;
                 }
-                let deadline = group.deadline;
                 let Some(Pending::Group(group)) = self.pending.remove(&ack) else {
                     return ReplyOutcome::Ignored;
                 };
                 self.groups = self.groups.saturating_sub(1);
                 ReplyOutcome::GroupDone {
                     ack,
-                    deadline,
                     replies: group.replies,
                 }
             }
@@ -185,7 +172,6 @@ impl<R> Acks<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn sock(i: u32) -> SocketId {
         SocketId {
@@ -196,15 +182,13 @@ mod tests {
 
     #[test]
     fn single_ack_answered_once_and_only_by_its_socket() {
-        let t = crate::sio::test_epoch();
         let mut a: Acks<&str> = Acks::default();
-        let id = a.insert_single(sock(1), t);
+        let id = a.insert_single(sock(1));
         assert_eq!(a.reply(sock(2), id.get(), "x"), ReplyOutcome::Ignored);
         assert_eq!(
             a.reply(sock(1), id.get(), "ok"),
             ReplyOutcome::Single {
                 ack: id,
-                deadline: t,
                 reply: "ok"
             }
         );
@@ -215,10 +199,9 @@ mod tests {
 
     #[test]
     fn single_ack_expires() {
-        let t = crate::sio::test_epoch();
         let mut a: Acks<()> = Acks::default();
-        let id = a.insert_single(sock(1), t);
-        let id2 = a.insert_single(sock(1), t);
+        let id = a.insert_single(sock(1));
+        let id2 = a.insert_single(sock(1));
         assert_ne!(id, id2);
         assert_eq!(
             a.expire(id),
@@ -232,9 +215,8 @@ mod tests {
 
     #[test]
     fn group_completes_when_all_replied() {
-        let t = crate::sio::test_epoch() + Duration::from_secs(1);
         let mut a: Acks<u8> = Acks::default();
-        let id = a.insert_group([sock(1), sock(2)].into_iter().collect(), t);
+        let id = a.insert_group([sock(1), sock(2)].into_iter().collect());
         assert_eq!(a.group_count(), 1);
         assert_eq!(a.reply(sock(3), id.get(), 0), ReplyOutcome::Ignored);
         assert_eq!(a.reply(sock(1), id.get(), 1), ReplyOutcome::GroupProgress);
@@ -243,7 +225,6 @@ mod tests {
             a.reply(sock(2), id.get(), 2),
             ReplyOutcome::GroupDone {
                 ack: id,
-                deadline: t,
                 replies: vec![(sock(1), 1), (sock(2), 2)]
             }
         );
@@ -253,9 +234,8 @@ mod tests {
 
     #[test]
     fn group_timeout_lists_missing_sockets() {
-        let t = crate::sio::test_epoch();
         let mut a: Acks<u8> = Acks::default();
-        let id = a.insert_group([sock(1), sock(2), sock(3)].into_iter().collect(), t);
+        let id = a.insert_group([sock(1), sock(2), sock(3)].into_iter().collect());
         a.reply(sock(2), id.get(), 7);
         assert_eq!(
             a.expire(id),

@@ -40,6 +40,11 @@ impl SioState {
             .position(|&(ns, serial)| ns == p.ns && serial == p.serial)
             .ok_or(UsageError::ConnectNotPending)?;
         session.pending.swap_remove(pos);
+        if session.pending.is_empty() {
+            // Most sessions connect once: free the list instead of keeping its capacity for
+            // the session's lifetime (an allocation and ~48 bytes per idle socket).
+            session.pending = Vec::new();
+        }
         Ok(session.version)
     }
 
@@ -74,10 +79,8 @@ impl SioState {
         }
         if let Some(session) = self.sessions.get_mut(&p.session) {
             session.sockets.push((p.ns, id));
-            if let Some(at) = session.connect_deadline.take() {
-                self.timers.remove(at, SioTimer::ConnectDeadline(p.session));
-            }
         }
+        self.timers.cancel(SioTimer::ConnectDeadline(p.session));
         let auth = match version {
             ProtocolVersion::V5 => Some(Payload::from_value(&serde_json::json!({
                 "sid": name.as_str()

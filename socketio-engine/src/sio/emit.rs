@@ -84,9 +84,11 @@ impl SioState {
         }
         s.pending_acks = s.pending_acks.saturating_add(1);
         let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
-        let deadline = now.checked_add(timeout).unwrap_or(now);
-        let ack = self.acks.insert_single(socket, deadline);
-        self.timers.insert(deadline, SioTimer::AckDeadline(ack));
+        let ack = self.acks.insert_single(socket);
+        self.timers.set(
+            SioTimer::AckDeadline(ack),
+            crate::timer::after(now, timeout),
+        );
         let packet = Packet::event(nsp, event, args, binary, Some(ack.get()));
         self.send_to(now, t, socket, &packet);
         Ok(ack)
@@ -182,15 +184,17 @@ impl SioState {
             return Err(UsageError::TooManyBroadcastAcks);
         }
         let list = self.plan(t, target)?;
-        let deadline = now.checked_add(timeout).unwrap_or(now);
         let waiting: HashSet<SocketId> = list.iter().copied().collect();
-        let ack = self.acks.insert_group(waiting, deadline);
+        let ack = self.acks.insert_group(waiting);
         if list.is_empty() {
             // Nobody to wait for: settle at once, as Node calls back with no responses.
             self.expire_ack(ack);
             return Ok(ack);
         }
-        self.timers.insert(deadline, SioTimer::AckDeadline(ack));
+        self.timers.set(
+            SioTimer::AckDeadline(ack),
+            crate::timer::after(now, timeout),
+        );
         let packet = Packet::event(target.nsp.clone(), event, args, binary, Some(ack.get()));
         self.send_all(now, t, &list, &packet);
         Ok(ack)

@@ -27,26 +27,18 @@ use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect}
 impl SioState {
     /// A new Engine.IO session speaking Socket.IO version `version` opened.
     pub(crate) fn handle_open(&mut self, now: Instant, key: SessionKey, version: ProtocolVersion) {
-        let deadline = now.checked_add(self.config.connect_timeout);
-        if let Some(at) = deadline {
-            self.timers.insert(at, SioTimer::ConnectDeadline(key));
-        }
-        let old = self.sessions.insert(
+        // Engine.IO never reuses a live id; if it did, this moves the old session's timer.
+        let at = crate::timer::after(now, self.config.connect_timeout);
+        self.timers.set(SioTimer::ConnectDeadline(key), at);
+        self.sessions.insert(
             key,
             Session {
                 version,
                 reassembler: None,
                 sockets: Vec::new(),
                 pending: Vec::new(),
-                connect_deadline: deadline,
             },
         );
-        if let Some(old) = old
-            && let Some(at) = old.connect_deadline
-        {
-            // Engine.IO never reuses a live id; if it did, the old session is gone anyway.
-            self.timers.remove(at, SioTimer::ConnectDeadline(key));
-        }
     }
 
     fn limits(&self) -> ReassemblerLimits {
@@ -141,8 +133,8 @@ impl SioState {
         let pending = ns.is_some_and(|ns| session.is_pending(ns));
         let violation = DisconnectReason::ProtocolViolation;
         match (p.body, socket) {
-            (PacketBody::Connect { auth, .. }, None) if !pending => {
-                self.connect_request(now, t, key, p.nsp, auth);
+            (PacketBody::Connect { auth, query }, None) if !pending => {
+                self.connect_request(now, t, key, p.nsp, auth, query);
             }
             (PacketBody::Connect { .. }, None) => {}
             (PacketBody::Disconnect, Some(socket)) => {
@@ -192,6 +184,7 @@ impl SioState {
         key: SessionKey,
         nsp: Str,
         auth: Option<Payload>,
+        query: Option<Str>,
     ) {
         let Some(session) = self.sessions.get(&key) else {
             return;
@@ -224,6 +217,7 @@ impl SioState {
             serial,
             nsp,
             auth,
+            query,
         }));
     }
 }

@@ -7,8 +7,6 @@
 //! (parse error, protocol violation, connect timeout, shutdown); then every socket leaves with
 //! the reason.
 
-use std::time::Instant;
-
 use socketio_proto::sio::{ProtocolVersion, Reassembler};
 
 use super::ids::SocketId;
@@ -26,8 +24,6 @@ pub(crate) struct Session {
     pub(crate) sockets: Vec<(NsId, SocketId)>,
     /// CONNECT requests awaiting the application, by namespace and serial.
     pub(crate) pending: Vec<(NsId, u32)>,
-    /// When the session is closed if no namespace is connected by then.
-    pub(crate) connect_deadline: Option<Instant>,
 }
 
 impl Session {

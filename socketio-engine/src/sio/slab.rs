@@ -105,7 +105,7 @@ impl<T> Slab<T> {
     }
 
     /// Iterates over every stored value with its id.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (SocketId, &T)> + '_ {
         self.slots
             .iter()

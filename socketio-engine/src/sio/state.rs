@@ -37,7 +37,7 @@ pub(crate) struct SioState {
     pub(crate) names: HashMap<SocketName, SocketId>,
     pub(crate) sessions: HashMap<SessionKey, Session>,
     pub(crate) acks: Acks<Reply>,
-    pub(crate) timers: Timers<SioTimer<SessionKey>>,
+    pub(crate) timers: Timers,
     pub(crate) rng: NameRng,
     pub(crate) events: VecDeque<Event>,
     pub(crate) next_serial: u32,
@@ -61,6 +61,7 @@ impl SioState {
     }
 
     /// The next event for the application.
+    #[cfg(test)]
     pub(crate) fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -121,9 +122,7 @@ impl SioState {
         let Some(session) = self.sessions.remove(&key) else {
             return;
         };
-        if let Some(at) = session.connect_deadline {
-            self.timers.remove(at, SioTimer::ConnectDeadline(key));
-        }
+        self.timers.cancel(SioTimer::ConnectDeadline(key));
         for (_, socket) in session.sockets {
             self.remove_socket(socket, reason);
         }
@@ -146,10 +145,9 @@ impl SioState {
         while let Some(timer) = self.timers.pop_expired(now) {
             match timer {
                 SioTimer::ConnectDeadline(key) => {
-                    let Some(session) = self.sessions.get_mut(&key) else {
+                    let Some(session) = self.sessions.get(&key) else {
                         continue;
                     };
-                    session.connect_deadline = None;
                     if session.sockets.is_empty() {
                         // No socket: no Disconnect event; pending requests die with the session.
                         self.close_session(now, t, key, DisconnectReason::TransportClose);

@@ -231,4 +231,7 @@ pub fn show(frame: &Frame) -> String {
     }
 }
 
+pub mod fuzz;
+pub mod memory;
 pub mod sio_client;
+pub mod sio_polling;

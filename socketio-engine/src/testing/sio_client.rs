@@ -23,7 +23,7 @@ use crate::action::{Action, WsMessage};
 use crate::engine::{Engine, EngineConfig};
 use crate::event::Event;
 use crate::http::{HttpBody, RequestMeta};
-use crate::ids::{ConnId, Sid};
+use crate::ids::{ConnId, RequestId, Sid};
 use crate::sio::ids::SocketId;
 
 /// A fake client: one Engine.IO session over one WebSocket.
@@ -46,6 +46,8 @@ pub struct SioHarness {
     inbox: HashMap<ConnId, VecDeque<Frame>>,
     closed: Vec<ConnId>,
     accepted: Vec<ConnId>,
+    /// HTTP responses not yet taken, by request (polling clients, `sio_polling.rs`).
+    pub(crate) responses: HashMap<RequestId, http::Response<Bytes>>,
 }
 
 impl SioHarness {
@@ -62,6 +64,7 @@ impl SioHarness {
             inbox: HashMap::new(),
             closed: Vec::new(),
             accepted: Vec::new(),
+            responses: HashMap::new(),
         }
     }
 
@@ -84,7 +87,9 @@ impl SioHarness {
                 }
                 Action::CloseWs { conn } => self.closed.push(conn),
                 Action::Dispatch(e) => self.events.push_back(e),
-                Action::Respond { .. } => {}
+                Action::Respond { req, response } => {
+                    self.responses.insert(req, response);
+                }
             }
         }
     }
@@ -105,10 +110,14 @@ impl SioHarness {
 
     /// Opens an Engine.IO session over WebSocket at `/socket.io/`.
     pub fn open(&mut self) -> SioClient {
-        let mut meta = RequestMeta::new(
-            Method::GET,
-            "/socket.io/?EIO=4&transport=websocket".parse().unwrap(),
-        );
+        self.open_eio(4)
+    }
+
+    /// Opens an Engine.IO session of protocol `eio` (3 needs `allow_eio3`; it carries
+    /// Socket.IO v4) over WebSocket at `/socket.io/`.
+    pub fn open_eio(&mut self, eio: u8) -> SioClient {
+        let uri = format!("/socket.io/?EIO={eio}&transport=websocket");
+        let mut meta = RequestMeta::new(Method::GET, uri.parse().unwrap());
         meta.headers
             .insert(http::header::UPGRADE, "websocket".parse().unwrap());
         meta.headers
