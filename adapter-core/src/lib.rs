@@ -22,6 +22,8 @@ mod machine;
 mod msg;
 mod runtime;
 mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tower;
 mod ws;
 
