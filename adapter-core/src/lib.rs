@@ -17,6 +17,8 @@ pub mod async_io;
 mod config;
 mod conn;
 mod hub;
+#[cfg(test)]
+mod hub_tests;
 pub mod io;
 mod machine;
 mod msg;

@@ -52,6 +52,8 @@ pub use handle::{BroadcastOperator, ServerHandle};
 pub use socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 pub use socketio_engine::handler::{ConnectDecision, Extensions};
 
+#[cfg(test)]
+pub(crate) use command::Command;
 pub(crate) use dispatch::SioDispatcher;
 
 use crate::config::DriverConfig;
