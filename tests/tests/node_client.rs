@@ -1,6 +1,6 @@
 //! socket.io-client 4.8 under node against the e2e server, once per runtime: each scenario is a
 //! script in `tests/js/client/` (transports, upgrade, namespaces, auth, events and acks, binary,
-//! rooms and broadcast, disconnect reasons), plus the server lifecycle: reconnect after a
+//! rooms and broadcast, disconnect reasons, heartbeat), plus the server lifecycle: reconnect after a
 //! restart on the same port, and graceful shutdown on stdin EOF.
 
 #[macro_use]
@@ -54,6 +54,11 @@ fn disconnect_reasons(runtime: &str) {
     client(runtime, "client/disconnect.mjs");
 }
 
+/// Idle clients survive several ping intervals; a client that never answers is dropped.
+fn heartbeat(runtime: &str) {
+    client(runtime, "client/heartbeat.mjs");
+}
+
 /// The server dies (killed) and a new one starts on the same port: the client reconnects by
 /// itself and gets a new welcome.
 fn reconnect_after_restart(runtime: &str) {
@@ -102,6 +107,7 @@ per_runtime!(
     binary,
     rooms_and_broadcast,
     disconnect_reasons,
+    heartbeat,
     reconnect_after_restart,
     graceful_shutdown,
     idle_shutdown,
