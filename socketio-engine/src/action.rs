@@ -1,0 +1,57 @@
+//! What the engine asks its driver to do, and the WebSocket messages the driver reports.
+
+use bytes::Bytes;
+use socketio_proto::Str;
+use socketio_proto::eio::Frame;
+
+use crate::ids::{ConnId, RequestId};
+
+/// One output of the engine, drained with `poll_action` in causal order.
+///
+/// Not `Clone`: each action must be carried out exactly once. `E` is the application event
+/// type of the layer that produced it ([`EioEvent`](crate::eio::EioEvent) for the bare
+/// Engine.IO server).
+#[derive(Debug)]
+#[non_exhaustive]
+#[must_use = "an action must be carried out by the driver"]
+pub enum Action<E> {
+    /// Answer the HTTP request `req` with `response`. Every `RequestId` is answered exactly
+    /// once, either by this or by [`Action::AcceptWebSocket`].
+    Respond {
+        /// The request being answered.
+        req: RequestId,
+        /// The full response.
+        response: http::Response<Bytes>,
+    },
+    /// Complete the WebSocket handshake of request `req`; from now on report that
+    /// connection's traffic as `conn`.
+    AcceptWebSocket {
+        /// The upgrade request being accepted.
+        req: RequestId,
+        /// The id the engine gives the new connection.
+        conn: ConnId,
+    },
+    /// Send one WebSocket message (text or binary as the frame says).
+    SendWs {
+        /// The connection to write to.
+        conn: ConnId,
+        /// The encoded Engine.IO packet, shared with other recipients.
+        frame: Frame,
+    },
+    /// Close the WebSocket connection; the engine will not name `conn` again.
+    CloseWs {
+        /// The connection to close.
+        conn: ConnId,
+    },
+    /// Deliver an event to the layer above.
+    Dispatch(E),
+}
+
+/// One WebSocket message as received, framing already removed by the driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WsMessage {
+    /// A text message (the driver has checked it is UTF-8).
+    Text(Str),
+    /// A binary message.
+    Binary(Bytes),
+}

@@ -1,0 +1,167 @@
+//! Ending sessions, and the packet rules shared by both transports.
+//!
+//! # Theory of operation
+//! - A peer fault or a vanished transport closes the session at once
+//!   ([`EioServer::close_session`]): timers are cancelled, a parked GET gets a close packet
+//!   (a noop when the client itself asked to close, as node), the WebSocket is closed unless
+//!   it is already gone, queued frames are dropped, and `Close` is dispatched last.
+//! - A server close ([`EioServer::server_close`]) first delivers what is queued: on a
+//!   WebSocket that already happened, so it closes at once; a polling session with a GET
+//!   parked answers it with the queue plus a close packet; without one it turns `Closing`
+//!   and waits for the next GET (at most `polling_close_timeout`).
+//! - Client packets ([`EioServer::on_packet`]): messages are dispatched; a pong re-arms the
+//!   heartbeat (v4), a ping is answered (v3) or is a `TransportError` (v4, node's "invalid
+//!   heartbeat direction"); close ends the session; open, upgrade and noop are ignored, as
+//!   node ignores them outside an upgrade.
+
+use std::time::Instant;
+
+use socketio_proto::eio::{Packet, ProtocolVersion};
+
+use crate::action::Action;
+use crate::eio::event::{CloseReason, EioEvent};
+use crate::eio::server::{EioServer, EioTimer};
+use crate::eio::session::{Session, Transport};
+use crate::ids::Sid;
+use crate::timer::after;
+
+impl EioServer {
+    /// Handles one packet from the client; returns false when the session is gone.
+    pub(crate) fn on_packet(&mut self, now: Instant, sid: Sid, packet: Packet) -> bool {
+        let Some(version) = self.sessions.get(&sid).map(|s| s.version) else {
+            return false;
+        };
+        match (packet, version) {
+            (Packet::Message(message), _) => {
+                self.dispatch(EioEvent::Message { sid, message });
+            }
+            (Packet::Pong(_), ProtocolVersion::V4) => self.on_pong(now, sid),
+            (Packet::Ping(_), ProtocolVersion::V3) => self.on_v3_ping(now, sid),
+            (Packet::Ping(_) | Packet::Pong(_), _) => {
+                self.close_session(sid, CloseReason::TransportError);
+                return false;
+            }
+            (Packet::Close, _) => {
+                self.close_session(sid, CloseReason::ClientClose);
+                return false;
+            }
+            (Packet::Open(_) | Packet::Upgrade | Packet::Noop, _) => {}
+        }
+        true
+    }
+
+    /// Closes `sid` at once for `reason` and dispatches `Close`.
+    pub(crate) fn close_session(&mut self, sid: Sid, reason: CloseReason) {
+        let Some(session) = self.remove_session(sid) else {
+            return;
+        };
+        match session.transport {
+            Transport::Polling(poll) | Transport::Upgrading { poll, .. } => {
+                if let Some(req) = poll.parked {
+                    let last = match reason {
+                        CloseReason::ClientClose => Packet::Noop,
+                        _ => Packet::Close,
+                    }
+                    .encode(session.version);
+                    let origin = self.parked.remove(&req).and_then(|p| p.origin);
+                    let res = self.payload_response(
+                        session.version,
+                        session.b64,
+                        origin.as_ref(),
+                        std::slice::from_ref(&last),
+                    );
+                    self.respond(req, res);
+                }
+            }
+            Transport::WebSocket { conn } => {
+                if reason != CloseReason::TransportClose {
+                    self.actions.push_back(Action::CloseWs { conn });
+                }
+            }
+            Transport::Closing { .. } => return, // `Close` was dispatched when closing began
+        }
+        self.dispatch(EioEvent::Close { sid, reason });
+    }
+
+    /// Removes `sid` and everything pointing at it (timers, probe connection, request
+    /// maps); returns the session so the caller can settle its transport.
+    pub(crate) fn remove_session(&mut self, sid: Sid) -> Option<Session> {
+        let session = self.sessions.remove(&sid)?;
+        for kind in EioTimer::ALL {
+            self.timers.cancel(sid, kind);
+        }
+        match &session.transport {
+            Transport::Upgrading { poll, probe, .. } => {
+                self.conns.remove(probe);
+                self.actions.push_back(Action::CloseWs { conn: *probe });
+                if let Some(req) = poll.inflight {
+                    self.inflight.remove(&req);
+                }
+            }
+            Transport::Polling(poll) => {
+                if let Some(req) = poll.inflight {
+                    self.inflight.remove(&req);
+                }
+            }
+            Transport::WebSocket { conn } => {
+                self.conns.remove(conn);
+            }
+            Transport::Closing { inflight } => {
+                if let Some(req) = inflight {
+                    self.inflight.remove(req);
+                }
+            }
+        }
+        Some(session)
+    }
+
+    /// A server-side close; see the module docs.
+    pub(crate) fn server_close(&mut self, now: Instant, sid: Sid) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let poll = match &session.transport {
+            Transport::Closing { .. } => return,
+            Transport::WebSocket { .. } => {
+                self.close_session(sid, CloseReason::ServerClose);
+                return;
+            }
+            Transport::Polling(poll) | Transport::Upgrading { poll, .. } => *poll,
+        };
+        if let Some(req) = poll.parked {
+            // Deliver the queue and the close packet on the parked GET.
+            let mut frames = session.outbox.take_all();
+            frames.push(Packet::Close.encode(session.version));
+            let (version, b64) = (session.version, session.b64);
+            let _ = self.remove_session(sid);
+            let origin = self.parked.remove(&req).and_then(|p| p.origin);
+            let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+            self.respond(req, res);
+            self.dispatch(EioEvent::Close {
+                sid,
+                reason: CloseReason::ServerClose,
+            });
+            return;
+        }
+        // No GET to carry the close packet: wait for the next one.
+        if let Transport::Upgrading { probe, .. } = session.transport {
+            self.conns.remove(&probe);
+            self.actions.push_back(Action::CloseWs { conn: probe });
+        }
+        session.transport = Transport::Closing {
+            inflight: poll.inflight,
+        };
+        self.timers.cancel(sid, EioTimer::PingDue);
+        self.timers.cancel(sid, EioTimer::PongDeadline);
+        self.timers.cancel(sid, EioTimer::UpgradeDeadline);
+        self.timers.set(
+            sid,
+            EioTimer::CloseDeadline,
+            after(now, self.config.polling_close_timeout),
+        );
+        self.dispatch(EioEvent::Close {
+            sid,
+            reason: CloseReason::ServerClose,
+        });
+    }
+}

@@ -1,0 +1,35 @@
+//! The bare Engine.IO v4 server (v3 behind `allow_eio3`), sans-IO.
+//!
+//! [`EioServer`] is the entry point; [`EioConfig`] holds every setting and limit;
+//! [`EioEvent`] is what it reports upward. The modules below each hold one set of rules:
+//!
+//! - `routing`: request validation and node's error answers;
+//! - `handshake`: opening sessions;
+//! - `polling`, `websocket`, `upgrade`: the transports;
+//! - `heartbeat`: ping/pong and every timer;
+//! - `lifecycle`: closing sessions and the shared packet rules;
+//! - `session`: the per-session state enum; `outbox`: the bounded frame queue.
+
+mod config;
+mod cookie;
+mod cors;
+mod event;
+mod handshake;
+mod heartbeat;
+mod lifecycle;
+mod outbox;
+mod polling;
+mod reject;
+mod routing;
+mod server;
+mod session;
+mod upgrade;
+mod websocket;
+
+pub use config::{AllowRequest, EioConfig, Transports};
+pub use cookie::{CookieConfig, SameSite};
+pub use cors::{CorsConfig, CorsOrigin};
+pub use event::{CloseReason, EioEvent, SendError};
+pub use server::EioServer;
+pub use session::HandshakeInfo;
+pub use socketio_proto::eio::{Frame, Message, Packet, ProtocolVersion};

@@ -1,0 +1,295 @@
+//! HTTP long-polling: GETs take queued frames, POSTs bring packets.
+//!
+//! # Theory of operation
+//! - **GET**: proves the previous response arrived (its `inflight` frames are dropped). With
+//!   frames queued it is answered at once with as many as fit in `max_http_buffer_size`;
+//!   during a probed upgrade it is answered at once with a noop; otherwise it is parked.
+//!   A second GET while one is parked is a `TransportError`: node answers it 400 with an
+//!   empty body and the parked one gets a close packet.
+//! - **POST**: a body past `max_http_buffer_size` → 413 and `PayloadTooLarge`; a binary body
+//!   in v4 → 400 and `TransportError`; a malformed payload → 400 and `ParseError`; otherwise
+//!   each packet is handled in order and the answer is `200 ok` (`text/html`, as node, to
+//!   stop some browsers offering a download).
+//! - **Other methods** on a session: 500 with an empty body, as node.
+//! - **Send**: a frame goes to the outbox; when a GET is parked the session is marked dirty
+//!   and answered at the next `poll_action`, so a burst of frames leaves in one response.
+//! - **Abort**: a parked GET is forgotten; an answered one puts its frames back in front.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
+use socketio_proto::eio::{Frame, Packet, ProtocolVersion};
+
+use crate::action::Action;
+use crate::eio::event::{CloseReason, SendError};
+use crate::eio::reject::{Refusal, response};
+use crate::eio::server::{EioServer, InFlight, Parked};
+use crate::eio::session::Transport;
+use crate::http::{HttpBody, RequestMeta};
+use crate::ids::{RequestId, Sid};
+
+impl EioServer {
+    pub(crate) fn on_polling_request(
+        &mut self,
+        now: Instant,
+        req: RequestId,
+        sid: Sid,
+        meta: &RequestMeta,
+        body: HttpBody,
+    ) {
+        let origin = meta.headers.get(header::ORIGIN).cloned();
+        match meta.method {
+            Method::GET => self.on_poll_get(req, sid, origin),
+            Method::POST => self.on_poll_post(now, req, sid, meta, origin.as_ref(), body),
+            _ => self.respond(
+                req,
+                response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Bytes::new(),
+                    HeaderMap::new(),
+                ),
+            ),
+        }
+    }
+
+    fn on_poll_get(&mut self, req: RequestId, sid: Sid, origin: Option<HeaderValue>) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let (previous, probed) = match &mut session.transport {
+            Transport::Polling(p) => (p, false),
+            Transport::Upgrading { poll, probed, .. } => (poll, *probed),
+            Transport::Closing { inflight } => {
+                // The last GET of a closing session: what is left, then the close packet.
+                let prev = inflight.take();
+                let mut frames = session.outbox.take_all();
+                frames.push(Packet::Close.encode(session.version));
+                let (version, b64) = (session.version, session.b64);
+                if let Some(prev) = prev {
+                    self.inflight.remove(&prev);
+                }
+                let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+                self.respond(req, res);
+                let _ = self.remove_session(sid);
+                return;
+            }
+            Transport::WebSocket { .. } => return,
+        };
+        if previous.parked.is_some() {
+            // Overlapping GETs: the client broke the one-GET rule.
+            self.respond(
+                req,
+                response(StatusCode::BAD_REQUEST, Bytes::new(), HeaderMap::new()),
+            );
+            self.close_session(sid, CloseReason::TransportError);
+            return;
+        }
+        if let Some(prev) = previous.inflight.take() {
+            self.inflight.remove(&prev);
+        }
+        previous.parked = Some(req);
+        self.parked.insert(req, Parked { sid, origin });
+        if !session.outbox.is_empty() {
+            self.flush_polling(sid);
+        } else if probed {
+            self.release_with_noop(sid);
+        }
+    }
+
+    fn on_poll_post(
+        &mut self,
+        now: Instant,
+        req: RequestId,
+        sid: Sid,
+        meta: &RequestMeta,
+        origin: Option<&HeaderValue>,
+        body: HttpBody,
+    ) {
+        let Some(session) = self.sessions.get(&sid) else {
+            return;
+        };
+        let (version, closing) = (
+            session.version,
+            matches!(session.transport, Transport::Closing { .. }),
+        );
+        let body = match body {
+            HttpBody::Complete(body) => body,
+            HttpBody::TooLarge => {
+                self.respond(
+                    req,
+                    response(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        Bytes::new(),
+                        HeaderMap::new(),
+                    ),
+                );
+                self.close_session(sid, CloseReason::PayloadTooLarge);
+                return;
+            }
+        };
+        if closing {
+            // node drops packets of a closing session but still says "ok".
+            self.respond_ok(req, origin);
+            return;
+        }
+        let binary = meta
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes() == b"application/octet-stream");
+        let format = match (version, binary) {
+            (ProtocolVersion::V4, true) => {
+                self.respond(
+                    req,
+                    Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
+                );
+                self.close_session(sid, CloseReason::TransportError);
+                return;
+            }
+            (ProtocolVersion::V4, false) => PayloadFormat::V4,
+            (ProtocolVersion::V3, true) => PayloadFormat::V3Binary,
+            (ProtocolVersion::V3, false) => PayloadFormat::V3Text,
+        };
+        let limits = PayloadLimits {
+            max_packets: self.config.max_payload_packets,
+        };
+        let Ok(packets) = payload::decode(format, body, &limits) else {
+            self.respond(
+                req,
+                Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
+            );
+            self.close_session(sid, CloseReason::ParseError);
+            return;
+        };
+        for packet in packets {
+            if !self.on_packet(now, sid, packet) {
+                break;
+            }
+        }
+        self.respond_ok(req, origin);
+    }
+
+    fn respond_ok(&mut self, req: RequestId, origin: Option<&HeaderValue>) {
+        let mut headers = self.cors_headers(origin);
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        self.respond(
+            req,
+            response(StatusCode::OK, Bytes::from_static(b"ok"), headers),
+        );
+    }
+
+    /// The send path: WebSocket frames leave at once; polling frames wait in the outbox.
+    pub(crate) fn enqueue(&mut self, sid: Sid, frame: Frame) -> Result<(), SendError> {
+        let session = self
+            .sessions
+            .get_mut(&sid)
+            .ok_or(SendError::UnknownSession(sid))?;
+        let parked = match &session.transport {
+            Transport::WebSocket { conn } => {
+                self.actions
+                    .push_back(Action::SendWs { conn: *conn, frame });
+                return Ok(());
+            }
+            Transport::Closing { .. } => return Err(SendError::Closing(sid)),
+            Transport::Polling(p) | Transport::Upgrading { poll: p, .. } => p.parked.is_some(),
+        };
+        let was_empty = session.outbox.is_empty();
+        if !session.outbox.push(frame, self.config.max_outbox_bytes) {
+            self.close_session(sid, CloseReason::BufferFull);
+            return Err(SendError::BufferFull(sid));
+        }
+        if parked && was_empty {
+            self.dirty.push(sid);
+        }
+        Ok(())
+    }
+
+    /// Answers the parked GET of `sid` with queued frames, if both exist.
+    pub(crate) fn flush_polling(&mut self, sid: Sid) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let Some(poll) = session.transport.poll_mut() else {
+            return;
+        };
+        if session.outbox.is_empty() {
+            return;
+        }
+        let Some(req) = poll.parked.take() else {
+            return;
+        };
+        let frames = session.outbox.take_up_to(self.config.max_http_buffer_size);
+        poll.inflight = Some(req);
+        let (version, b64) = (session.version, session.b64);
+        let origin = self.parked.remove(&req).and_then(|p| p.origin);
+        let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+        self.respond(req, res);
+        self.inflight.insert(req, InFlight { sid, frames });
+    }
+
+    /// Answers the parked GET of `sid` (if any) with a noop: frees the client to pause
+    /// polling during an upgrade, or ends a poll that the session no longer needs.
+    pub(crate) fn release_with_noop(&mut self, sid: Sid) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let version = session.version;
+        let b64 = session.b64;
+        let Some(req) = session.transport.poll_mut().and_then(|p| p.parked.take()) else {
+            return;
+        };
+        let noop = Packet::Noop.encode(version);
+        let origin = self.parked.remove(&req).and_then(|p| p.origin);
+        let res = self.payload_response(version, b64, origin.as_ref(), std::slice::from_ref(&noop));
+        self.respond(req, res);
+    }
+
+    pub(crate) fn on_http_aborted(&mut self, req: RequestId) {
+        if let Some(parked) = self.parked.remove(&req) {
+            if let Some(p) = self
+                .sessions
+                .get_mut(&parked.sid)
+                .and_then(|s| s.transport.poll_mut())
+                && p.parked == Some(req)
+            {
+                p.parked = None;
+            }
+            return;
+        }
+        let Some(lost) = self.inflight.remove(&req) else {
+            return;
+        };
+        let Some(session) = self.sessions.get_mut(&lost.sid) else {
+            return;
+        };
+        let inflight = match &mut session.transport {
+            Transport::Polling(p) | Transport::Upgrading { poll: p, .. } => &mut p.inflight,
+            Transport::Closing { inflight } => inflight,
+            Transport::WebSocket { .. } => return,
+        };
+        if *inflight == Some(req) {
+            *inflight = None;
+            session.outbox.unshift_all(lost.frames);
+        }
+    }
+
+    /// A 200 response carrying `frames` as one payload in the session's format.
+    pub(crate) fn payload_response(
+        &self,
+        version: ProtocolVersion,
+        b64: bool,
+        origin: Option<&HeaderValue>,
+        frames: &[Frame],
+    ) -> http::Response<Bytes> {
+        let format = PayloadFormat::for_sending(version, !b64, frames);
+        let mut headers = self.cors_headers(origin);
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(payload::content_type(format)),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response(StatusCode::OK, payload::encode(format, frames), headers)
+    }
+}

@@ -1,0 +1,468 @@
+//! [`Engine`]: the Socket.IO server facade. It owns the Engine.IO server and the Socket.IO
+//! layer, forwards inputs, and turns Engine.IO events into Socket.IO processing. It holds no
+//! protocol logic of its own.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use socketio_proto::Str;
+use socketio_proto::eio::Message;
+use socketio_proto::sio::{Payload, ProtocolVersion};
+
+use crate::action::{Action, WsMessage};
+use crate::eio::{CloseReason, EioConfig, EioEvent, EioServer, HandshakeInfo};
+use crate::event::{AckToken, DisconnectReason, Event, PendingConnect};
+use crate::http::{HttpBody, RequestMeta};
+use crate::ids::{ConnId, RequestId};
+use crate::sio::broadcast::BroadcastTarget;
+use crate::sio::config::SioConfig;
+use crate::sio::error::UsageError;
+use crate::sio::ids::{AckId, SocketId, SocketName};
+use crate::sio::session_key::SessionKey;
+use crate::sio::state::SioState;
+use crate::sio::transport::{Encoded, Transport};
+
+/// Settings of both layers.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Engine.IO settings; `path` defaults to `"/socket.io/"` here.
+    pub eio: EioConfig,
+    /// Socket.IO settings.
+    pub sio: SioConfig,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            eio: EioConfig {
+                path: "/socket.io/".to_owned(),
+                ..EioConfig::default()
+            },
+            sio: SioConfig::default(),
+        }
+    }
+}
+
+impl Transport for EioServer {
+    fn send(&mut self, now: Instant, session: SessionKey, packet: &Encoded) -> bool {
+        packet
+            .frames()
+            .all(|f| Self::send(self, now, session, f.clone()).is_ok())
+    }
+
+    fn is_writable(&self, session: SessionKey) -> bool {
+        Self::is_writable(self, session)
+    }
+
+    fn close(&mut self, now: Instant, session: SessionKey) {
+        Self::close(self, now, session);
+    }
+}
+
+fn disconnect_reason(r: CloseReason) -> DisconnectReason {
+    match r {
+        CloseReason::TransportClose | CloseReason::ClientClose => DisconnectReason::TransportClose,
+        CloseReason::TransportError | CloseReason::PayloadTooLarge => {
+            DisconnectReason::TransportError
+        }
+        CloseReason::PingTimeout => DisconnectReason::PingTimeout,
+        CloseReason::ParseError => DisconnectReason::ParseError,
+        CloseReason::BufferFull => DisconnectReason::BufferFull,
+        CloseReason::ServerClose => DisconnectReason::ServerNamespaceDisconnect,
+    }
+}
+
+/// A sans-IO Socket.IO server: HTTP requests, WebSocket messages and time in; HTTP responses,
+/// WebSocket frames and [`Event`]s out.
+///
+/// Drive it like [`EioServer`]: after every input or command, drain
+/// [`poll_action`](Self::poll_action) (`Respond`, `AcceptWebSocket`, `SendWs`, `CloseWs` go to
+/// the network, `Dispatch(Event)` to the application), then sleep until
+/// [`poll_timeout`](Self::poll_timeout) and call [`handle_timeout`](Self::handle_timeout).
+/// One Engine.IO session carries any number of namespace sockets.
+///
+/// Engine.IO events are turned into Socket.IO processing while draining, at the time of the
+/// latest input (inputs and commands all carry `now`; time never goes backwards).
+pub struct Engine {
+    eio: EioServer,
+    sio: SioState,
+    now: Option<Instant>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("eio", &self.eio)
+            .field("sockets", &self.sio.sockets.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine with `config`.
+    #[must_use]
+    pub fn new(config: EngineConfig) -> Self {
+        Self {
+            eio: EioServer::new(config.eio),
+            sio: SioState::new(config.sio),
+            now: None,
+        }
+    }
+
+    fn clamp(&mut self, now: Instant) -> Instant {
+        let now = self.now.map_or(now, |last| last.max(now));
+        self.now = Some(now);
+        now
+    }
+
+    /// An HTTP request arrived (handshake, polling GET/POST, WebSocket upgrade).
+    pub fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId {
+        let now = self.clamp(now);
+        self.eio.handle_http(now, meta, body)
+    }
+
+    /// A parked polling GET's client went away before its response.
+    pub fn handle_http_aborted(&mut self, now: Instant, req: RequestId) {
+        let now = self.clamp(now);
+        self.eio.handle_http_aborted(now, req);
+    }
+
+    /// A WebSocket message arrived on `conn`.
+    pub fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage) {
+        let now = self.clamp(now);
+        self.eio.handle_ws_message(now, conn, msg);
+    }
+
+    /// The WebSocket `conn` closed.
+    pub fn handle_ws_closed(&mut self, now: Instant, conn: ConnId) {
+        let now = self.clamp(now);
+        self.eio.handle_ws_closed(now, conn);
+    }
+
+    /// Fires every deadline due at `now` (pings, upgrades, connect timeouts, ack timeouts).
+    /// A spurious call does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let now = self.clamp(now);
+        self.eio.handle_timeout(now);
+        self.sio.handle_timeout(now, &mut self.eio);
+    }
+
+    /// The earliest deadline of either layer.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match (self.eio.poll_timeout(), self.sio.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The next action for the driver or the application.
+    #[must_use]
+    pub fn poll_action(&mut self) -> Option<Action<Event>> {
+        loop {
+            if let Some(e) = self.sio.poll_event() {
+                return Some(Action::Dispatch(e));
+            }
+            match self.eio.poll_action()? {
+                Action::Dispatch(e) => self.on_eio_event(e),
+                Action::Respond { req, response } => {
+                    return Some(Action::Respond { req, response });
+                }
+                Action::AcceptWebSocket { req, conn } => {
+                    return Some(Action::AcceptWebSocket { req, conn });
+                }
+                Action::SendWs { conn, frame } => return Some(Action::SendWs { conn, frame }),
+                Action::CloseWs { conn } => return Some(Action::CloseWs { conn }),
+            }
+        }
+    }
+
+    fn on_eio_event(&mut self, e: EioEvent) {
+        // Engine.IO events only follow inputs, which set `now`.
+        let Some(now) = self.now else { return };
+        match e {
+            EioEvent::Open { sid } => {
+                let version = match self.eio.protocol(sid) {
+                    Some(socketio_proto::eio::ProtocolVersion::V3) => ProtocolVersion::V4,
+                    _ => ProtocolVersion::V5,
+                };
+                self.sio.handle_open(now, sid, version);
+            }
+            EioEvent::Message { sid, message } => match message {
+                Message::Text(text) => self.sio.handle_text(now, &mut self.eio, sid, text),
+                Message::Binary(data) => self.sio.handle_binary(now, &mut self.eio, sid, data),
+            },
+            EioEvent::Close { sid, reason } => {
+                self.sio.handle_closed(sid, disconnect_reason(reason));
+            }
+        }
+    }
+
+    /// Accepts a connect request: the client gets CONNECT with the new socket's id.
+    ///
+    /// # Errors
+    /// [`UsageError::ConnectNotPending`] if the session closed or the client withdrew.
+    pub fn accept_connect(
+        &mut self,
+        now: Instant,
+        p: PendingConnect,
+    ) -> Result<SocketId, UsageError> {
+        let now = self.clamp(now);
+        self.sio.accept_connect(now, &mut self.eio, p)
+    }
+
+    /// Refuses a connect request: the client gets CONNECT_ERROR `{"message","data"}`.
+    ///
+    /// # Errors
+    /// [`UsageError::ConnectNotPending`] if the session closed or the client withdrew.
+    pub fn reject_connect(
+        &mut self,
+        now: Instant,
+        p: PendingConnect,
+        message: &str,
+        data: Option<serde_json::Value>,
+    ) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        self.sio
+            .reject_connect(now, &mut self.eio, p, message, data)
+    }
+
+    /// Sends `event` with `args` (a JSON array of the arguments) and `binary` attachments
+    /// (referenced from `args` by [`Placeholder`](socketio_proto::sio::Placeholder)s) to one
+    /// socket.
+    ///
+    /// # Errors
+    /// Unknown socket, reserved event name.
+    pub fn emit(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        self.sio
+            .emit(now, &mut self.eio, socket, event, args, binary)
+    }
+
+    /// As [`emit`](Self::emit), asking the client to acknowledge within `timeout`: then
+    /// `Event::AckReply` or `Event::AckTimeout` follows, naming the returned id.
+    ///
+    /// # Errors
+    /// Unknown socket, reserved event name, `max_pending_acks` reached.
+    pub fn emit_with_ack(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+        timeout: Duration,
+    ) -> Result<AckId, UsageError> {
+        let now = self.clamp(now);
+        self.sio
+            .emit_with_ack(now, &mut self.eio, socket, event, args, binary, timeout)
+    }
+
+    /// Acknowledges a client's event (the token is consumed: at most one ack per event).
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`] if the socket left meanwhile.
+    pub fn ack(
+        &mut self,
+        now: Instant,
+        token: AckToken,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        self.sio.ack(now, &mut self.eio, token, args, binary)
+    }
+
+    /// Sends `event` to every socket `target` selects, encoding it once; returns how many.
+    ///
+    /// # Errors
+    /// Unknown namespace, reserved event name.
+    pub fn broadcast(
+        &mut self,
+        now: Instant,
+        target: &BroadcastTarget,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<usize, UsageError> {
+        let now = self.clamp(now);
+        self.sio
+            .broadcast(now, &mut self.eio, target, event, args, binary)
+    }
+
+    /// As [`broadcast`](Self::broadcast), gathering acks: one `Event::BroadcastAck` follows
+    /// when every recipient answered or `timeout` passed.
+    ///
+    /// # Errors
+    /// Unknown namespace, reserved event name, `max_pending_broadcast_acks` reached.
+    pub fn broadcast_with_ack(
+        &mut self,
+        now: Instant,
+        target: &BroadcastTarget,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+        timeout: Duration,
+    ) -> Result<AckId, UsageError> {
+        let now = self.clamp(now);
+        self.sio
+            .broadcast_with_ack(now, &mut self.eio, target, event, args, binary, timeout)
+    }
+
+    /// Adds `socket` to `room`; `Ok(false)` if it was a member already.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn join(&mut self, socket: SocketId, room: impl Into<Str>) -> Result<bool, UsageError> {
+        self.sio.join(socket, &room.into())
+    }
+
+    /// Removes `socket` from `room`; `Ok(false)` if it was not a member.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn leave(&mut self, socket: SocketId, room: &str) -> Result<bool, UsageError> {
+        self.sio.leave(socket, room)
+    }
+
+    /// Removes `socket` from every room it joined; returns how many.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn leave_all(&mut self, socket: SocketId) -> Result<usize, UsageError> {
+        self.sio.leave_all(socket)
+    }
+
+    /// The rooms of `socket`: its own id, then the rooms it joined.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn rooms(&self, socket: SocketId) -> Result<Vec<Str>, UsageError> {
+        self.sio.rooms_of(socket)
+    }
+
+    /// The sockets `target` selects (Node's `fetchSockets`).
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn sockets(&self, target: &BroadcastTarget) -> Result<Vec<SocketId>, UsageError> {
+        self.sio.select(target)
+    }
+
+    /// Makes the sockets `target` selects join `room`; returns how many joined.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn sockets_join(
+        &mut self,
+        target: &BroadcastTarget,
+        room: impl Into<Str>,
+    ) -> Result<usize, UsageError> {
+        self.sio.sockets_join(target, &room.into())
+    }
+
+    /// Makes the sockets `target` selects leave `room`; returns how many left.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn sockets_leave(
+        &mut self,
+        target: &BroadcastTarget,
+        room: &str,
+    ) -> Result<usize, UsageError> {
+        self.sio.sockets_leave(target, room)
+    }
+
+    /// Disconnects the sockets `target` selects; returns how many.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn disconnect_sockets(
+        &mut self,
+        now: Instant,
+        target: &BroadcastTarget,
+    ) -> Result<usize, UsageError> {
+        let now = self.clamp(now);
+        self.sio.disconnect_sockets(now, &mut self.eio, target)
+    }
+
+    /// Disconnects `socket` from its namespace (DISCONNECT is sent; the session stays).
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn disconnect(&mut self, now: Instant, socket: SocketId) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        self.sio.disconnect(now, &mut self.eio, socket)
+    }
+
+    /// Disconnects every namespace of `socket`'s session and closes the session.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn disconnect_session(&mut self, now: Instant, socket: SocketId) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        self.sio.disconnect_session(now, &mut self.eio, socket)
+    }
+
+    /// Shutdown: every socket gets DISCONNECT and `Event::Disconnect` with
+    /// [`DisconnectReason::ServerShuttingDown`], then every session is closed.
+    pub fn close_all(&mut self, now: Instant) {
+        let now = self.clamp(now);
+        self.sio.close_all(now, &mut self.eio);
+        self.eio.close_all(now);
+    }
+
+    /// Registers namespace `name` (idempotent).
+    pub fn add_namespace(&mut self, name: impl Into<Str>) {
+        self.sio.namespaces.add(name.into());
+    }
+
+    /// The public id of `socket` (its CONNECT `sid`, and its own room's name).
+    #[must_use]
+    pub fn socket_name(&self, socket: SocketId) -> Option<SocketName> {
+        self.sio.socket_name(socket)
+    }
+
+    /// The socket whose public id is `name`.
+    #[must_use]
+    pub fn socket_by_name(&self, name: &str) -> Option<SocketId> {
+        self.sio.socket_by_name(name)
+    }
+
+    /// The namespace of `socket`.
+    #[must_use]
+    pub fn socket_nsp(&self, socket: SocketId) -> Option<Str> {
+        self.sio.socket_nsp(socket)
+    }
+
+    /// The Engine.IO session of `socket`.
+    #[must_use]
+    pub fn socket_session(&self, socket: SocketId) -> Option<SessionKey> {
+        self.sio.socket_session(socket)
+    }
+
+    /// The handshake (query, headers, peer) of `session`, e.g. of a [`PendingConnect`].
+    #[must_use]
+    pub fn handshake(&self, session: SessionKey) -> Option<&HandshakeInfo> {
+        self.eio.handshake(session)
+    }
+
+    /// Number of connected sockets.
+    #[must_use]
+    pub fn socket_count(&self) -> usize {
+        self.sio.sockets.len()
+    }
+
+    /// The Engine.IO server, read-only (session counts, queued bytes).
+    #[must_use]
+    pub fn eio(&self) -> &EioServer {
+        &self.eio
+    }
+}

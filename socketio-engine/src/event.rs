@@ -1,0 +1,212 @@
+//! What the engine tells the application: [`Event`], and the types events carry.
+//!
+//! Events are queued and come out of `Engine::poll_action` as `Action::Dispatch(Event)`, in the
+//! order their causes happened. Two of them hand the application an obligation as a value
+//! (quinn's `Incoming` style): [`PendingConnect`] must be answered with `accept_connect` or
+//! `reject_connect`; [`AckToken`] may be answered once with `ack` (consuming it makes a second
+//! answer impossible to write).
+
+use bytes::Bytes;
+use socketio_proto::Str;
+use socketio_proto::sio::Payload;
+
+use crate::sio::ids::{AckId, SocketId};
+use crate::sio::namespace::NsId;
+use crate::sio::session_key::SessionKey;
+
+/// Something the application should know or answer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// A client asks to connect to a namespace; answer with `accept_connect` or
+    /// `reject_connect`.
+    Connect(PendingConnect),
+    /// A client emitted an event.
+    Message {
+        /// The sending socket.
+        socket: SocketId,
+        /// The event name (`"chat"` in `socket.emit("chat", ...)`).
+        event: Str,
+        /// The arguments after the name.
+        args: EventArgs,
+        /// Binary attachments, referenced from `args` by placeholders, in order.
+        binary: Vec<Bytes>,
+        /// Present when the client waits for an acknowledgement.
+        ack: Option<AckToken>,
+    },
+    /// A client answered an `emit_with_ack`.
+    AckReply {
+        /// The ack `emit_with_ack` returned.
+        ack: AckId,
+        /// The answering socket.
+        socket: SocketId,
+        /// The acknowledgement's arguments, a JSON array.
+        args: Payload,
+        /// Binary attachments of the acknowledgement.
+        binary: Vec<Bytes>,
+    },
+    /// An `emit_with_ack` got no answer in time (or its socket disconnected first).
+    AckTimeout {
+        /// The ack `emit_with_ack` returned.
+        ack: AckId,
+        /// The socket that did not answer.
+        socket: SocketId,
+    },
+    /// A broadcast with acks is settled: every recipient answered, or the timeout passed.
+    BroadcastAck {
+        /// The ack `broadcast_with_ack` returned.
+        ack: AckId,
+        /// The answers, in arrival order.
+        replies: Vec<AckResponse>,
+        /// The recipients that did not answer in time, in no particular order.
+        timed_out: Vec<SocketId>,
+    },
+    /// A socket left its namespace; its id is now invalid.
+    Disconnect {
+        /// The socket.
+        socket: SocketId,
+        /// Its namespace.
+        nsp: Str,
+        /// Why.
+        reason: DisconnectReason,
+    },
+}
+
+/// One answer to a broadcast with acks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckResponse {
+    /// The answering socket.
+    pub socket: SocketId,
+    /// The acknowledgement's arguments, a JSON array.
+    pub args: Payload,
+    /// Binary attachments.
+    pub binary: Vec<Bytes>,
+}
+
+/// The arguments of a received event: the event's JSON array, read without its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventArgs(pub(crate) Payload);
+
+impl EventArgs {
+    /// Deserializes the arguments as a sequence: a tuple `(A, B)`, a `Vec<T>`, or a struct
+    /// deserialized from a sequence. Extra arguments are ignored, as JavaScript does.
+    ///
+    /// # Errors
+    /// When the arguments do not fit `T`.
+    pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        self.0.event_args()
+    }
+
+    /// The arguments as a JSON array.
+    ///
+    /// # Errors
+    /// Only serde_json's nesting limit (the JSON was validated on receipt).
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        self.0.event_args_value()
+    }
+
+    /// The whole received event array, name first, as text (e.g. to forward it unchanged).
+    #[must_use]
+    pub fn as_event_payload(&self) -> &Payload {
+        &self.0
+    }
+}
+
+/// Why a socket left its namespace. Names follow Node's disconnect reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DisconnectReason {
+    /// The connection was closed (the client closed it, or the driver reported it gone):
+    /// Node's "transport close".
+    TransportClose,
+    /// The connection failed: Node's "transport error".
+    TransportError,
+    /// The client stopped answering pings: Node's "ping timeout".
+    PingTimeout,
+    /// The client sent a packet that does not parse: Node's "parse error". The whole session
+    /// is closed.
+    ParseError,
+    /// The client sent a packet the protocol does not allow in this state (e.g. an event on a
+    /// namespace it is not connected to): Node's "forced server close". The whole session is
+    /// closed.
+    ProtocolViolation,
+    /// The client's outgoing queue overflowed; the session was closed.
+    BufferFull,
+    /// The client left the namespace: Node's "client namespace disconnect".
+    ClientNamespaceDisconnect,
+    /// The server disconnected the socket: Node's "server namespace disconnect".
+    ServerNamespaceDisconnect,
+    /// The server is shutting down (`close_all`): Node's "server shutting down".
+    ServerShuttingDown,
+}
+
+impl DisconnectReason {
+    /// The reason as Node's Socket.IO names it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TransportClose => "transport close",
+            Self::TransportError => "transport error",
+            Self::PingTimeout => "ping timeout",
+            Self::ParseError => "parse error",
+            Self::ProtocolViolation => "forced server close",
+            Self::BufferFull => "buffer full",
+            Self::ClientNamespaceDisconnect => "client namespace disconnect",
+            Self::ServerNamespaceDisconnect => "server namespace disconnect",
+            Self::ServerShuttingDown => "server shutting down",
+        }
+    }
+}
+
+/// A client's request to connect to a namespace, awaiting the application's answer.
+///
+/// Not `Clone`: exactly one `accept_connect` or `reject_connect` can consume it. Dropping it
+/// leaves the request unanswered until the session ends (the client sees no reply, and the
+/// request counts against `max_namespaces_per_session`).
+#[derive(Debug)]
+#[must_use = "answer with Engine::accept_connect or Engine::reject_connect"]
+pub struct PendingConnect {
+    pub(crate) session: SessionKey,
+    pub(crate) ns: NsId,
+    pub(crate) serial: u32,
+    pub(crate) nsp: Str,
+    pub(crate) auth: Option<Payload>,
+}
+
+impl PendingConnect {
+    /// The namespace asked for.
+    #[must_use]
+    pub fn nsp(&self) -> &Str {
+        &self.nsp
+    }
+
+    /// The auth payload the client sent (`io({ auth })`), a JSON object, if any.
+    #[must_use]
+    pub fn auth(&self) -> Option<&Payload> {
+        self.auth.as_ref()
+    }
+
+    /// The Engine.IO session the request came on (for handshake data such as headers).
+    #[must_use]
+    pub fn session(&self) -> SessionKey {
+        self.session
+    }
+}
+
+/// The right to acknowledge one received event, once.
+///
+/// Not `Clone`; `Engine::ack` consumes it. Dropping it sends nothing (the client's callback
+/// never runs, as with a Node listener that ignores its callback).
+#[derive(Debug, PartialEq, Eq)]
+pub struct AckToken {
+    pub(crate) socket: SocketId,
+    pub(crate) id: u64,
+}
+
+impl AckToken {
+    /// The socket that asked for the acknowledgement.
+    #[must_use]
+    pub fn socket(&self) -> SocketId {
+        self.socket
+    }
+}

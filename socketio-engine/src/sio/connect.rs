@@ -1,0 +1,116 @@
+//! Answering connect requests: accept (a socket is born, CONNECT `{"sid"}` goes out) or
+//! reject (CONNECT_ERROR `{"message","data"}`).
+//!
+//! A `PendingConnect` is checked against its session's pending list (namespace and serial),
+//! so an answer to a request whose session closed or whose client left fails with
+//! `ConnectNotPending` instead of acting on a newer request.
+
+use std::time::Instant;
+
+use socketio_proto::sio::{Packet, PacketBody, Payload, ProtocolVersion};
+
+use super::error::UsageError;
+use super::ids::SocketId;
+use super::socket::Socket;
+use super::state::SioState;
+use super::timers::SioTimer;
+use super::transport::{Transport, encode};
+use crate::event::PendingConnect;
+
+/// How many fresh names to try before giving up on a collision (2^-120 each; the loop only
+/// guards against a badly seeded generator).
+const NAME_ATTEMPTS: usize = 8;
+
+/// CONNECT_ERROR's body, fields in Node's order.
+#[derive(serde::Serialize)]
+struct ConnectErrorBody<'a> {
+    message: &'a str,
+    data: serde_json::Value,
+}
+
+impl SioState {
+    fn take_pending(&mut self, p: &PendingConnect) -> Result<ProtocolVersion, UsageError> {
+        let session = self
+            .sessions
+            .get_mut(&p.session)
+            .ok_or(UsageError::ConnectNotPending)?;
+        let pos = session
+            .pending
+            .iter()
+            .position(|&(ns, serial)| ns == p.ns && serial == p.serial)
+            .ok_or(UsageError::ConnectNotPending)?;
+        session.pending.swap_remove(pos);
+        Ok(session.version)
+    }
+
+    /// Accepts a connect request: creates the socket and sends CONNECT with its id.
+    pub(crate) fn accept_connect(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        p: PendingConnect,
+    ) -> Result<SocketId, UsageError> {
+        let version = self.take_pending(&p)?;
+        let mut name = self.rng.next_name();
+        for _ in 0..NAME_ATTEMPTS {
+            if !self.names.contains_key(&name) {
+                break;
+            }
+            name = self.rng.next_name();
+        }
+        let id = self
+            .sockets
+            .insert(Socket {
+                ns: p.ns,
+                session: p.session,
+                name,
+                version,
+                pending_acks: 0,
+            })
+            .ok_or(UsageError::SocketTableFull)?;
+        self.names.insert(name, id);
+        if let Some(ns) = self.namespaces.get_mut(p.ns) {
+            ns.sockets.insert(id);
+        }
+        if let Some(session) = self.sessions.get_mut(&p.session) {
+            session.sockets.push((p.ns, id));
+            if let Some(at) = session.connect_deadline.take() {
+                self.timers.remove(at, SioTimer::ConnectDeadline(p.session));
+            }
+        }
+        let auth = match version {
+            ProtocolVersion::V5 => Some(Payload::from_value(&serde_json::json!({
+                "sid": name.as_str()
+            }))),
+            ProtocolVersion::V4 => None,
+        };
+        let packet = Packet::connect(p.nsp, auth);
+        t.send(now, p.session, &encode(&packet, version));
+        Ok(id)
+    }
+
+    /// Rejects a connect request with CONNECT_ERROR `{"message": message, "data": data}`
+    /// (v4 clients get the message as a string).
+    pub(crate) fn reject_connect(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        p: PendingConnect,
+        message: &str,
+        data: Option<serde_json::Value>,
+    ) -> Result<(), UsageError> {
+        let version = self.take_pending(&p)?;
+        let packet = match (version, data) {
+            (ProtocolVersion::V5, Some(data)) => Packet {
+                nsp: p.nsp,
+                body: PacketBody::ConnectError(
+                    Payload::from_serialize(&ConnectErrorBody { message, data })
+                        .unwrap_or_else(|_| Payload::from_value(&serde_json::Value::Null)),
+                ),
+            },
+            _ => Packet::connect_error(p.nsp, version, message),
+        };
+        t.send(now, p.session, &encode(&packet, version));
+        Ok(())
+    }
+}

@@ -1,0 +1,198 @@
+//! Sending events: to one socket, with or without an ack; acknowledging a client's event;
+//! broadcasting to a planned set of sockets, with or without gathering acks.
+//!
+//! A broadcast encodes its packet at most once per protocol version among the recipients and
+//! clones the frames to each (a reference count per frame), which keeps the per-recipient
+//! cost to a slab lookup and a queue push.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use socketio_proto::sio::{Packet, Payload, ProtocolVersion, RESERVED_EVENTS};
+
+use super::broadcast::{BroadcastTarget, recipients};
+use super::error::UsageError;
+use super::ids::{AckId, SocketId};
+use super::state::SioState;
+use super::timers::SioTimer;
+use super::transport::{Encoded, Transport, encode};
+use crate::event::AckToken;
+
+fn check_name(event: &str) -> Result<(), UsageError> {
+    match RESERVED_EVENTS.iter().find(|r| **r == event) {
+        Some(r) => Err(UsageError::ReservedEventName((*r).to_owned())),
+        None => Ok(()),
+    }
+}
+
+/// Encoded frames of one packet, filled lazily per protocol version.
+struct PerVersion<'a> {
+    packet: &'a Packet,
+    v5: Option<Encoded>,
+    v4: Option<Encoded>,
+}
+
+impl PerVersion<'_> {
+    fn get(&mut self, v: ProtocolVersion) -> &Encoded {
+        let slot = match v {
+            ProtocolVersion::V5 => &mut self.v5,
+            ProtocolVersion::V4 => &mut self.v4,
+        };
+        slot.get_or_insert_with(|| encode(self.packet, v))
+    }
+}
+
+impl SioState {
+    /// Sends `event` to one socket.
+    pub(crate) fn emit(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        socket: SocketId,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<(), UsageError> {
+        check_name(event)?;
+        let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
+        let packet = Packet::event(nsp, event, args, binary, None);
+        self.send_to(now, t, socket, &packet);
+        Ok(())
+    }
+
+    /// Sends `event` to one socket and waits up to `timeout` for its ack.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn emit_with_ack(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        socket: SocketId,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+        timeout: Duration,
+    ) -> Result<AckId, UsageError> {
+        check_name(event)?;
+        let limit = self.config.max_pending_acks;
+        let s = self
+            .sockets
+            .get_mut(socket)
+            .ok_or(UsageError::UnknownSocket)?;
+        if s.pending_acks as usize >= limit {
+            return Err(UsageError::TooManyPendingAcks);
+        }
+        s.pending_acks = s.pending_acks.saturating_add(1);
+        let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
+        let deadline = now.checked_add(timeout).unwrap_or(now);
+        let ack = self.acks.insert_single(socket, deadline);
+        self.timers.insert(deadline, SioTimer::AckDeadline(ack));
+        let packet = Packet::event(nsp, event, args, binary, Some(ack.get()));
+        self.send_to(now, t, socket, &packet);
+        Ok(ack)
+    }
+
+    /// Answers a client's event, once (the token is consumed).
+    pub(crate) fn ack(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        token: AckToken,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<(), UsageError> {
+        let nsp = self
+            .socket_nsp(token.socket)
+            .ok_or(UsageError::UnknownSocket)?;
+        let packet = Packet::ack(nsp, token.id, args.clone(), binary);
+        self.send_to(now, t, token.socket, &packet);
+        Ok(())
+    }
+
+    /// The recipients of `target`, volatile filtering applied.
+    fn plan(
+        &self,
+        t: &impl Transport,
+        target: &BroadcastTarget,
+    ) -> Result<Vec<SocketId>, UsageError> {
+        let ns_id = self
+            .namespaces
+            .find(&target.nsp)
+            .ok_or(UsageError::UnknownNamespace)?;
+        let ns = self
+            .namespaces
+            .get(ns_id)
+            .ok_or(UsageError::UnknownNamespace)?;
+        let mut list = recipients(ns, target, |name| self.own_room(ns_id, name));
+        if target.volatile {
+            list.retain(|id| {
+                self.sockets
+                    .get(*id)
+                    .is_some_and(|s| t.is_writable(s.session))
+            });
+        }
+        Ok(list)
+    }
+
+    fn send_all(&self, now: Instant, t: &mut impl Transport, list: &[SocketId], packet: &Packet) {
+        let mut frames = PerVersion {
+            packet,
+            v5: None,
+            v4: None,
+        };
+        for id in list {
+            if let Some(s) = self.sockets.get(*id) {
+                t.send(now, s.session, frames.get(s.version));
+            }
+        }
+    }
+
+    /// Broadcasts `event` to `target`; returns how many sockets it was queued to.
+    pub(crate) fn broadcast(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        target: &BroadcastTarget,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+    ) -> Result<usize, UsageError> {
+        check_name(event)?;
+        let list = self.plan(t, target)?;
+        let packet = Packet::event(target.nsp.clone(), event, args, binary, None);
+        self.send_all(now, t, &list, &packet);
+        Ok(list.len())
+    }
+
+    /// Broadcasts `event` to `target` and gathers acks until every recipient answered or
+    /// `timeout` passed; then one `Event::BroadcastAck` reports them.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn broadcast_with_ack(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        target: &BroadcastTarget,
+        event: &str,
+        args: &Payload,
+        binary: Vec<Bytes>,
+        timeout: Duration,
+    ) -> Result<AckId, UsageError> {
+        check_name(event)?;
+        if self.acks.group_count() >= self.config.max_pending_broadcast_acks {
+            return Err(UsageError::TooManyBroadcastAcks);
+        }
+        let list = self.plan(t, target)?;
+        let deadline = now.checked_add(timeout).unwrap_or(now);
+        let waiting: HashSet<SocketId> = list.iter().copied().collect();
+        let ack = self.acks.insert_group(waiting, deadline);
+        if list.is_empty() {
+            // Nobody to wait for: settle at once, as Node calls back with no responses.
+            self.expire_ack(ack);
+            return Ok(ack);
+        }
+        self.timers.insert(deadline, SioTimer::AckDeadline(ack));
+        let packet = Packet::event(target.nsp.clone(), event, args, binary, Some(ack.get()));
+        self.send_all(now, t, &list, &packet);
+        Ok(ack)
+    }
+}

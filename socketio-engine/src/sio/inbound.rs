@@ -1,0 +1,229 @@
+//! Inputs from Engine.IO: a session opened, a message arrived, a session closed.
+//!
+//! Theory of operation (Node's `client.ts` `ondecoded`): a message goes through the session's
+//! reassembler; a decode error closes the session (`ParseError`). A complete packet is routed
+//! by namespace: CONNECT on a namespace with no socket starts a connect request (or is refused
+//! with CONNECT_ERROR); any other packet needs a socket on that namespace. Anything else the
+//! protocol does not allow (CONNECT on a connected namespace, a packet for a namespace not
+//! connected, a CONNECT_ERROR from a client) closes the session (`ProtocolViolation`). A
+//! duplicate CONNECT while the first awaits the application is ignored (Node would start a
+//! second socket; one pending request per namespace keeps the accounting simple).
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use socketio_proto::Str;
+use socketio_proto::sio::{
+    Decoded, Packet, PacketBody, Payload, ProtocolVersion, Reassembler, ReassemblerLimits,
+};
+
+use super::session::Session;
+use super::session_key::SessionKey;
+use super::state::SioState;
+use super::timers::SioTimer;
+use super::transport::{Transport, encode};
+use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
+
+impl SioState {
+    /// A new Engine.IO session speaking Socket.IO version `version` opened.
+    pub(crate) fn handle_open(&mut self, now: Instant, key: SessionKey, version: ProtocolVersion) {
+        let deadline = now.checked_add(self.config.connect_timeout);
+        if let Some(at) = deadline {
+            self.timers.insert(at, SioTimer::ConnectDeadline(key));
+        }
+        let old = self.sessions.insert(
+            key,
+            Session {
+                version,
+                reassembler: None,
+                sockets: Vec::new(),
+                pending: Vec::new(),
+                connect_deadline: deadline,
+            },
+        );
+        if let Some(old) = old
+            && let Some(at) = old.connect_deadline
+        {
+            // Engine.IO never reuses a live id; if it did, the old session is gone anyway.
+            self.timers.remove(at, SioTimer::ConnectDeadline(key));
+        }
+    }
+
+    fn limits(&self) -> ReassemblerLimits {
+        ReassemblerLimits {
+            max_attachments: self.config.max_attachments,
+            max_bytes: self.config.max_binary_bytes,
+        }
+    }
+
+    /// Engine.IO closed `key` (the client left, the transport failed, a ping timed out...).
+    pub(crate) fn handle_closed(&mut self, key: SessionKey, reason: DisconnectReason) {
+        self.drop_session(key, reason);
+    }
+
+    /// A text message arrived on `key`.
+    pub(crate) fn handle_text(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        text: Str,
+    ) {
+        let limits = self.limits();
+        let Some(session) = self.sessions.get_mut(&key) else {
+            return;
+        };
+        // Plain packets (the common case) decode directly; a binary header (type 5 or 6), or
+        // any text while attachments are awaited, goes through the session's reassembler.
+        let binary_header = matches!(text.as_bytes().first(), Some(b'5' | b'6'));
+        let result = match &mut session.reassembler {
+            Some(r) => r.push_text(text),
+            None if binary_header => {
+                let mut r = Box::new(Reassembler::new(session.version, limits));
+                let result = r.push_text(text);
+                if r.is_waiting() {
+                    session.reassembler = Some(r);
+                }
+                result
+            }
+            None => Packet::decode(session.version, text).map(|d| match d {
+                Decoded::Complete(p) => Some(p),
+                // Only types 5 and 6 need attachments, and those were routed above.
+                Decoded::NeedsAttachments { .. } => None,
+            }),
+        };
+        if session
+            .reassembler
+            .as_ref()
+            .is_some_and(|r| !r.is_waiting())
+        {
+            session.reassembler = None;
+        }
+        match result {
+            Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
+            Ok(None) => {}
+            Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
+        }
+    }
+
+    /// A binary message arrived on `key`.
+    pub(crate) fn handle_binary(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        data: Bytes,
+    ) {
+        let Some(session) = self.sessions.get_mut(&key) else {
+            return;
+        };
+        let Some(r) = session.reassembler.as_mut() else {
+            // An attachment nobody announced.
+            return self.close_session(now, t, key, DisconnectReason::ParseError);
+        };
+        let result = r.push_binary(data);
+        if !r.is_waiting() {
+            session.reassembler = None;
+        }
+        match result {
+            Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
+            Ok(None) => {}
+            Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
+        }
+    }
+
+    fn handle_packet(&mut self, now: Instant, t: &mut impl Transport, key: SessionKey, p: Packet) {
+        let Some(session) = self.sessions.get(&key) else {
+            return;
+        };
+        let ns = self.namespaces.find(&p.nsp);
+        let socket = ns.and_then(|ns| session.socket_in(ns));
+        let pending = ns.is_some_and(|ns| session.is_pending(ns));
+        let violation = DisconnectReason::ProtocolViolation;
+        match (p.body, socket) {
+            (PacketBody::Connect { auth, .. }, None) if !pending => {
+                self.connect_request(now, t, key, p.nsp, auth);
+            }
+            (PacketBody::Connect { .. }, None) => {}
+            (PacketBody::Disconnect, Some(socket)) => {
+                self.remove_socket(socket, DisconnectReason::ClientNamespaceDisconnect);
+            }
+            (PacketBody::Disconnect, None) if pending => {
+                if let Some(session) = self.sessions.get_mut(&key) {
+                    session.pending.retain(|(n, _)| Some(*n) != ns);
+                }
+            }
+            (
+                PacketBody::Event {
+                    id,
+                    data,
+                    attachments,
+                },
+                Some(socket),
+            ) => {
+                let Ok(name) = data.event_name() else {
+                    return self.close_session(now, t, key, DisconnectReason::ParseError);
+                };
+                let event = Str::from(name.as_ref());
+                self.events.push_back(Event::Message {
+                    socket,
+                    event,
+                    args: EventArgs(data),
+                    binary: attachments,
+                    ack: id.map(|id| AckToken { socket, id }),
+                });
+            }
+            (
+                PacketBody::Ack {
+                    id,
+                    data,
+                    attachments,
+                },
+                Some(socket),
+            ) => self.handle_ack_reply(socket, id, data, attachments),
+            _ => self.close_session(now, t, key, violation),
+        }
+    }
+
+    fn connect_request(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        nsp: Str,
+        auth: Option<Payload>,
+    ) {
+        let Some(session) = self.sessions.get(&key) else {
+            return;
+        };
+        let version = session.version;
+        let used = session.sockets.len().saturating_add(session.pending.len());
+        let refusal = if used >= self.config.max_namespaces_per_session {
+            Some("Too many namespaces")
+        } else {
+            None
+        };
+        let ns = match refusal {
+            Some(_) => None,
+            None => self.namespaces.resolve(&nsp),
+        };
+        let Some(ns) = ns else {
+            let message = refusal.unwrap_or("Invalid namespace");
+            let packet = Packet::connect_error(nsp, version, message);
+            t.send(now, key, &encode(&packet, version));
+            return;
+        };
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1);
+        if let Some(session) = self.sessions.get_mut(&key) {
+            session.pending.push((ns, serial));
+        }
+        self.events.push_back(Event::Connect(PendingConnect {
+            session: key,
+            ns,
+            serial,
+            nsp,
+            auth,
+        }));
+    }
+}

@@ -1,0 +1,162 @@
+//! [`SioState`]: all Socket.IO-layer state of the engine, and the helpers every command and
+//! input shares (removing a socket, closing a session, sending to a socket).
+//!
+//! Theory of operation: sockets live in one slab; namespaces hold their socket sets and rooms;
+//! sessions hold their sockets and pending connects; acks live in one table; every deadline is
+//! in one timer table. Inputs (`inbound.rs`), connect answers (`connect.rs`), sends
+//! (`emit.rs`) and socket operations (`ops.rs`) are separate files of `impl SioState`. Each
+//! change that removes a socket goes through `remove_socket`, which updates every index and
+//! queues exactly one `Event::Disconnect`.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use bytes::Bytes;
+use socketio_proto::sio::{Packet, Payload};
+
+use super::acks::Acks;
+use super::config::SioConfig;
+use super::ids::{NameRng, SocketId, SocketName};
+use super::namespace::{Namespaces, NsId};
+use super::session::Session;
+use super::session_key::SessionKey;
+use super::slab::Slab;
+use super::socket::Socket;
+use super::timers::{SioTimer, Timers};
+use super::transport::{Transport, encode};
+use crate::event::{DisconnectReason, Event};
+
+/// A reply held by a broadcast ack until it settles: arguments and attachments.
+pub(crate) type Reply = (Payload, Vec<Bytes>);
+
+/// The Socket.IO layer.
+pub(crate) struct SioState {
+    pub(crate) config: SioConfig,
+    pub(crate) namespaces: Namespaces,
+    pub(crate) sockets: Slab<Socket>,
+    pub(crate) names: HashMap<SocketName, SocketId>,
+    pub(crate) sessions: HashMap<SessionKey, Session>,
+    pub(crate) acks: Acks<Reply>,
+    pub(crate) timers: Timers<SioTimer<SessionKey>>,
+    pub(crate) rng: NameRng,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) next_serial: u32,
+}
+
+impl SioState {
+    /// A layer with the namespaces of `config`.
+    pub(crate) fn new(config: SioConfig) -> Self {
+        Self {
+            namespaces: Namespaces::new(&config),
+            sockets: Slab::default(),
+            names: HashMap::new(),
+            sessions: HashMap::new(),
+            acks: Acks::default(),
+            timers: Timers::default(),
+            rng: NameRng::new(config.rng_seed),
+            events: VecDeque::new(),
+            next_serial: 0,
+            config,
+        }
+    }
+
+    /// The next event for the application.
+    pub(crate) fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest deadline of this layer.
+    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.next()
+    }
+
+    /// The socket of this namespace whose own-id room is `name`.
+    pub(crate) fn own_room(&self, ns: NsId, name: &str) -> Option<SocketId> {
+        let id = *self.names.get(&SocketName::parse(name)?)?;
+        (self.sockets.get(id)?.ns == ns).then_some(id)
+    }
+
+    /// Encodes `packet` for `socket`'s session and queues it; false if the socket is gone.
+    pub(crate) fn send_to(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        socket: SocketId,
+        packet: &Packet,
+    ) -> bool {
+        let Some(s) = self.sockets.get(socket) else {
+            return false;
+        };
+        let enc = encode(packet, s.version);
+        t.send(now, s.session, &enc)
+    }
+
+    /// Removes `socket` from every index and queues its `Disconnect` event. Sends nothing.
+    pub(crate) fn remove_socket(&mut self, socket: SocketId, reason: DisconnectReason) {
+        let Some(s) = self.sockets.remove(socket) else {
+            return;
+        };
+        self.names.remove(&s.name);
+        let nsp = match self.namespaces.get_mut(s.ns) {
+            Some(ns) => {
+                ns.sockets.remove(&socket);
+                ns.rooms.leave_all(socket);
+                ns.name.clone()
+            }
+            None => socketio_proto::Str::new(),
+        };
+        if let Some(session) = self.sessions.get_mut(&s.session) {
+            session.sockets.retain(|(_, id)| *id != socket);
+        }
+        self.events.push_back(Event::Disconnect {
+            socket,
+            nsp,
+            reason,
+        });
+    }
+
+    /// Forgets `session` and disconnects its sockets with `reason`. Does not touch the
+    /// transport: the caller closes it if this layer decided the close.
+    pub(crate) fn drop_session(&mut self, key: SessionKey, reason: DisconnectReason) {
+        let Some(session) = self.sessions.remove(&key) else {
+            return;
+        };
+        if let Some(at) = session.connect_deadline {
+            self.timers.remove(at, SioTimer::ConnectDeadline(key));
+        }
+        for (_, socket) in session.sockets {
+            self.remove_socket(socket, reason);
+        }
+    }
+
+    /// Closes `session` because of this layer (bad input, timeout, shutdown).
+    pub(crate) fn close_session(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        reason: DisconnectReason,
+    ) {
+        self.drop_session(key, reason);
+        t.close(now, key);
+    }
+
+    /// Fires every timer due at `now`.
+    pub(crate) fn handle_timeout(&mut self, now: Instant, t: &mut impl Transport) {
+        while let Some(timer) = self.timers.pop_expired(now) {
+            match timer {
+                SioTimer::ConnectDeadline(key) => {
+                    let Some(session) = self.sessions.get_mut(&key) else {
+                        continue;
+                    };
+                    session.connect_deadline = None;
+                    if session.sockets.is_empty() {
+                        // No socket: no Disconnect event; pending requests die with the session.
+                        self.close_session(now, t, key, DisconnectReason::TransportClose);
+                    }
+                }
+                SioTimer::AckDeadline(ack) => self.expire_ack(ack),
+            }
+        }
+    }
+}

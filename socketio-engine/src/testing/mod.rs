@@ -1,0 +1,3 @@
+//! Deterministic test harness.
+
+pub mod sio_client;
