@@ -50,6 +50,10 @@ fn rooms_and_broadcast(runtime: &str) {
     client(runtime, "client/rooms.mjs");
 }
 
+fn broadcast_binary(runtime: &str) {
+    client(runtime, "client/broadcast-binary.mjs");
+}
+
 fn disconnect_reasons(runtime: &str) {
     client(runtime, "client/disconnect.mjs");
 }
@@ -106,6 +110,7 @@ per_runtime!(
     events_and_acks,
     binary,
     rooms_and_broadcast,
+    broadcast_binary,
     disconnect_reasons,
     heartbeat,
     reconnect_after_restart,

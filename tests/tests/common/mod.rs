@@ -57,33 +57,18 @@ enum ServerProgram {
     NodeReference,
 }
 
-/// The `e2e-server` binary of this crate, when it exists (it arrives with the adapters).
-const E2E_SERVER_BIN: Option<&str> = option_env!("CARGO_BIN_EXE_e2e-server");
-
-fn server_program() -> Option<ServerProgram> {
+fn server_program() -> ServerProgram {
     match std::env::var("E2E_SERVER") {
-        Ok(v) if v == "node" => Some(ServerProgram::NodeReference),
-        Ok(v) if !v.is_empty() => Some(ServerProgram::Binary(PathBuf::from(v))),
-        _ => E2E_SERVER_BIN.map(|p| ServerProgram::Binary(PathBuf::from(p))),
+        Ok(v) if v == "node" => ServerProgram::NodeReference,
+        Ok(v) if !v.is_empty() => ServerProgram::Binary(PathBuf::from(v)),
+        _ => ServerProgram::Binary(PathBuf::from(env!("CARGO_BIN_EXE_e2e-server"))),
     }
-}
-
-/// True when there is no server to test yet (no `e2e-server` binary in this crate and no
-/// `E2E_SERVER`): the tests then say so and return. Goes away when the binary lands.
-pub(crate) fn no_server_yet() -> bool {
-    if server_program().is_none() {
-        eprintln!(
-            "SKIPPED: no e2e-server binary yet; set E2E_SERVER=node to run against the node reference"
-        );
-        return true;
-    }
-    false
 }
 
 /// True when the tests run against the node reference server (scripts are told, for the few
 /// answers where node differs from our contract).
 pub(crate) fn is_node_reference() -> bool {
-    matches!(server_program(), Some(ServerProgram::NodeReference))
+    matches!(server_program(), ServerProgram::NodeReference)
 }
 
 /// Collected output of a child process, shared with its reader threads.
@@ -161,7 +146,7 @@ impl Server {
     }
 
     fn try_start(runtime: &str, port: u16) -> Result<Self, String> {
-        let program = server_program().ok_or("no server program (see no_server_yet)")?;
+        let program = server_program();
         let mut cmd = match &program {
             ServerProgram::Binary(path) => Command::new(path),
             ServerProgram::NodeReference => {
@@ -444,9 +429,6 @@ macro_rules! per_runtime {
             $(
                 #[test]
                 fn $scenario() {
-                    if crate::common::no_server_yet() {
-                        return;
-                    }
                     super::$scenario($runtime)
                 }
             )*
