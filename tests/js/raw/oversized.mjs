@@ -62,7 +62,7 @@ run("oversized input", async () => {
   assert.ok(open.startsWith("0{"), `websocket open packet: ${open.slice(0, 100)}`);
   ws.send("40");
   ws.send("4" + "a".repeat(LIMIT + 10));
-  const code = await Promise.race([closed, new Promise((_, r) => setTimeout(() => r(new Error("oversized websocket message did not close the connection within 5 s")), 5000))]);
+  const code = await Promise.race([closed, new Promise((_, r) => setTimeout(() => r(new Error("oversized websocket message did not close the connection within 2 s")), 2000))]);
   step(`an oversized websocket message closed the connection (close code ${code})`);
 
   await assertServes(url, "after oversized input");
