@@ -62,6 +62,7 @@ fi
 # Unit, property, scenario and doc tests of every crate, with the test-only features on
 # (the fuzz bodies and the engine's test harness are compiled and exercised here too), and the
 # end-to-end tests of the `socketio-e2e-tests` crate: real node, python and browser clients
-# against `e2e-server` on every runtime.
-cargo test --workspace --all-features --all-targets
+# against `e2e-server` on every runtime. --no-fail-fast: one failing test binary must not hide
+# the results of the others.
+cargo test --workspace --all-features --all-targets --no-fail-fast
 cargo test --workspace --all-features --doc
