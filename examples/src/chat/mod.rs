@@ -1,0 +1,3 @@
+//! The chat application.
+
+pub mod state;
