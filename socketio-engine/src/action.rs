@@ -24,7 +24,8 @@ pub enum Action<E> {
         response: http::Response<Bytes>,
     },
     /// Complete the WebSocket handshake of request `req`; from now on report that
-    /// connection's traffic as `conn`.
+    /// connection's traffic as `conn`. If the handshake cannot be completed, report
+    /// `handle_ws_closed(conn)` so the engine forgets the connection.
     AcceptWebSocket {
         /// The upgrade request being accepted.
         req: RequestId,

@@ -7,7 +7,9 @@
 //!
 //! [`EioConfig::rng_seed`]: crate::eio::EioConfig::rng_seed
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -21,8 +23,39 @@ const SID_BYTES: usize = 15;
 const SID_CHARS: usize = 20;
 
 /// An Engine.IO session id, as sent in the `sid` query parameter and the open packet.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Sid([u8; SID_BYTES]);
+
+impl Hash for Sid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(&self.0);
+    }
+}
+
+/// Hashes a [`Sid`] by taking its first 8 random bytes, with no mixing.
+///
+/// Safe against hash flooding because sids are CSPRNG output chosen by the server: a peer
+/// can look up any sid it likes, but every key actually stored is uniformly random, so
+/// buckets stay balanced. It saves a SipHash per lookup on the broadcast path.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SidHasher(u64);
+
+impl Hasher for SidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut word = [0u8; 8];
+        for (dst, src) in word.iter_mut().zip(bytes) {
+            *dst = *src;
+        }
+        self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by [`Sid`] using [`SidHasher`].
+pub(crate) type SidMap<V> = HashMap<Sid, V, BuildHasherDefault<SidHasher>>;
 
 impl Sid {
     /// The raw random bytes (for hashing into shards, logging, or tests).

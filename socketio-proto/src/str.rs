@@ -4,26 +4,29 @@ use std::fmt;
 use std::ops::{Deref, RangeBounds};
 
 use bytes::Bytes;
+use bytestring::ByteString;
 
 /// An immutable UTF-8 string backed by [`Bytes`].
 ///
 /// Decoders hand out `Str`s that slice the received buffer instead of copying it, and an
 /// encoded text frame can be cloned to many recipients for the cost of a reference count.
-/// The UTF-8 invariant is checked once, when the `Str` is made.
+/// The UTF-8 invariant is checked once, when the `Str` is made; reading the text afterwards is
+/// free. The storage is `bytestring::ByteString`, which holds the proof of validity, so that our
+/// crates stay `forbid(unsafe_code)` without re-validating on every access.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Str(Bytes);
+pub struct Str(ByteString);
 
 impl Str {
     /// An empty string.
     #[must_use]
-    pub const fn new() -> Self {
-        Self(Bytes::new())
+    pub fn new() -> Self {
+        Self(ByteString::new())
     }
 
     /// A string pointing at static text, without allocating.
     #[must_use]
     pub const fn from_static(s: &'static str) -> Self {
-        Self(Bytes::from_static(s.as_bytes()))
+        Self(ByteString::from_static(s))
     }
 
     /// Checks that `bytes` is UTF-8 and wraps it without copying.
@@ -31,28 +34,25 @@ impl Str {
     /// # Errors
     /// Returns the UTF-8 error and gives nothing back when the bytes are not valid UTF-8.
     pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
-        std::str::from_utf8(&bytes)?;
-        Ok(Self(bytes))
+        ByteString::try_from(bytes).map(Self)
     }
 
     /// The text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // The bytes were checked when this value was made and are immutable since; a failure
-        // here is impossible, but we degrade to "" rather than panic or reach for unsafe.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        &self.0
     }
 
     /// The underlying bytes, shared, not copied.
     #[must_use]
     pub fn as_bytes(&self) -> &Bytes {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// Gives back the underlying bytes.
     #[must_use]
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        self.0.into_bytes()
     }
 
     /// A sub-string sharing this one's storage, or `None` when the range is out of bounds or
@@ -77,7 +77,8 @@ impl Str {
         {
             return None;
         }
-        Some(Self(self.0.slice(start..end)))
+        let sub = text.get(start..end)?;
+        Some(Self(self.0.slice_ref(sub)))
     }
 }
 
@@ -96,19 +97,19 @@ impl AsRef<str> for Str {
 
 impl From<String> for Str {
     fn from(s: String) -> Self {
-        Self(Bytes::from(s))
+        Self(ByteString::from(s))
     }
 }
 
 impl From<&str> for Str {
     fn from(s: &str) -> Self {
-        Self(Bytes::copy_from_slice(s.as_bytes()))
+        Self(ByteString::from(s))
     }
 }
 
 impl From<Str> for Bytes {
     fn from(s: Str) -> Self {
-        s.0
+        s.0.into_bytes()
     }
 }
 

@@ -7,7 +7,11 @@
 //! - `slab`: the compact socket store; `rooms`: the two-way room index of one namespace;
 //! - `namespace`: the registry (static names, dynamic ones by predicate);
 //! - `acks`: server-requested acks (single and broadcast); `timers`: the timer table;
-//! - `broadcast`: who receives a broadcast.
+//! - `broadcast`: who receives a broadcast; `transport`: encoding once, and what this layer
+//!   needs from Engine.IO; `session`, `socket`: per-session and per-socket state;
+//! - `state` (the layer's struct and shared helpers), `inbound` (packets in), `connect`
+//!   (accept/reject), `emit` (sends, acks, broadcasts), `ack_flow` (settling acks), `ops`
+//!   (rooms, socket sets, disconnects, shutdown).
 //!
 //! # Protocol versions (where v4 and 0.9 will go)
 //! Each session records its Socket.IO protocol version when it opens, derived from the

@@ -21,7 +21,7 @@ impl Frame {
     #[must_use]
     pub fn len(&self) -> usize {
         match self {
-            Self::Text(s) => s.len(),
+            Self::Text(s) => s.as_bytes().len(),
             Self::Binary(b) => b.len(),
         }
     }

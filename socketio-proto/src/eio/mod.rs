@@ -17,8 +17,10 @@
 //! slices of the received buffer rather than copies.
 
 mod base64;
+mod decode;
 mod error;
 mod frame;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzz;
 mod handshake;
@@ -30,6 +32,8 @@ pub use error::{DecodeError, EncodeError, PayloadError};
 pub use frame::{
     Frame, binary_message_frame, text_message_frame, text_message_frame_with_capacity,
 };
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
 pub use fuzz::fuzz_decode_all;
 pub use handshake::Handshake;
 pub use packet::{Message, Packet};

@@ -8,7 +8,8 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use super::{DecodeError, Frame, PacketType, ProtocolVersion, base64};
+use super::decode::{decode_binary_in, decode_text_in};
+use super::{DecodeError, Frame, PacketType, ProtocolVersion};
 use crate::Str;
 
 /// One decoded Engine.IO packet. Text and binary data are slices of the received buffer.
@@ -81,33 +82,8 @@ impl Packet {
     /// character is not a type digit (nor `b`), [`DecodeError::TrailingData`] when close,
     /// upgrade or noop carry data, and the base64 errors for a `b` packet.
     pub fn decode_text(v: ProtocolVersion, text: Str) -> Result<Self, DecodeError> {
-        let Some(&first) = text.as_bytes().first() else {
-            return Err(DecodeError::Empty);
-        };
-        // The first byte is ASCII in every accepted case, so slicing after it stays on a
-        // character boundary; a non-ASCII first byte is rejected before any slicing.
-        if first == b'b' {
-            return decode_base64(v, text.as_bytes().get(1..).unwrap_or_default());
-        }
-        let packet_type =
-            PacketType::from_digit(first).ok_or(DecodeError::UnknownPacketType(first))?;
-        let data = text.slice(1..).unwrap_or_default();
-        let bare = |p: Self| {
-            if data.is_empty() {
-                Ok(p)
-            } else {
-                Err(DecodeError::TrailingData { packet_type })
-            }
-        };
-        match packet_type {
-            PacketType::Open => Ok(Self::Open(data)),
-            PacketType::Ping => Ok(Self::Ping(data)),
-            PacketType::Pong => Ok(Self::Pong(data)),
-            PacketType::Message => Ok(Self::Message(Message::Text(data))),
-            PacketType::Close => bare(Self::Close),
-            PacketType::Upgrade => bare(Self::Upgrade),
-            PacketType::Noop => bare(Self::Noop),
-        }
+        let bytes = text.into_bytes();
+        decode_text_in(v, &bytes, 0, bytes.len())
     }
 
     /// Decodes a binary frame. In v4 any bytes (even none) are a binary message; in v3 the
@@ -119,18 +95,7 @@ impl Packet {
     pub fn decode_binary(v: ProtocolVersion, data: Bytes) -> Result<Self, DecodeError> {
         match v {
             ProtocolVersion::V4 => Ok(Self::Message(Message::Binary(data))),
-            ProtocolVersion::V3 => {
-                let Some(&first) = data.first() else {
-                    return Err(DecodeError::Empty);
-                };
-                match PacketType::from_id(first) {
-                    Some(PacketType::Message) => {
-                        Ok(Self::Message(Message::Binary(data.slice(1..))))
-                    }
-                    Some(packet_type) => Err(DecodeError::BinaryNotAllowed { packet_type }),
-                    None => Err(DecodeError::UnknownPacketType(first)),
-                }
-            }
+            ProtocolVersion::V3 => decode_binary_in(&data, 0, data.len()),
         }
     }
 
@@ -144,23 +109,6 @@ impl Packet {
             Frame::Binary(data) => Self::decode_binary(v, data),
         }
     }
-}
-
-/// Decodes the part after `b`: `<base64>` in v4, `<type digit><base64>` in v3.
-fn decode_base64(v: ProtocolVersion, rest: &[u8]) -> Result<Packet, DecodeError> {
-    let encoded = match v {
-        ProtocolVersion::V4 => rest,
-        ProtocolVersion::V3 => {
-            let (&digit, encoded) = rest.split_first().ok_or(DecodeError::Empty)?;
-            match PacketType::from_digit(digit) {
-                Some(PacketType::Message) => encoded,
-                Some(packet_type) => return Err(DecodeError::BinaryNotAllowed { packet_type }),
-                None => return Err(DecodeError::UnknownPacketType(digit)),
-            }
-        }
-    };
-    let data = base64::decode(encoded).ok_or(DecodeError::InvalidBase64)?;
-    Ok(Packet::Message(Message::Binary(data)))
 }
 
 /// Appends the v3 binary frame for a message: the raw type byte, then the data.

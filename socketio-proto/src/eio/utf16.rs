@@ -9,7 +9,12 @@
 /// The length of `s` in UTF-16 code units, which is JavaScript's `String.length`.
 #[must_use]
 pub fn utf16_len(s: &str) -> usize {
-    let bytes = s.as_bytes();
+    utf16_len_of_utf8(s.as_bytes())
+}
+
+/// [`utf16_len`] of bytes already known to be UTF-8, without going through `&str` (a
+/// [`Str`](crate::Str) checks its bytes again on every `&str` access).
+pub(super) fn utf16_len_of_utf8(bytes: &[u8]) -> usize {
     if bytes.is_ascii() {
         return bytes.len();
     }

@@ -114,15 +114,13 @@ impl Packet {
         }
 
         // JSON payload: the rest of the text.
-        let payload = if i < bytes.len() {
-            Some(slice(&text, i, bytes.len())?)
-        } else {
-            None
-        };
+        let payload = (i < bytes.len()).then_some(i);
         let checked = |shape: Shape| -> Result<Payload, DecodeError> {
-            let p = payload.clone().ok_or(DecodeError::MissingPayload(ty))?;
-            validate(&p, shape, ty, count)?;
-            Ok(Payload::from_validated(p))
+            let start = payload.ok_or(DecodeError::MissingPayload(ty))?;
+            // `Str::as_str` re-checks UTF-8 on every call; take the text once for the scan.
+            let json = text.as_str().get(start..).unwrap_or_default();
+            validate(json, shape, ty, count)?;
+            Ok(Payload::from_validated(slice(&text, start, bytes.len())?))
         };
 
         let body = match ty {

@@ -46,9 +46,10 @@ pub fn fuzz_decode_all(data: &[u8]) {
 fn exercise_payload(p: &Packet) {
     let payload = match &p.body {
         PacketBody::Event { data, .. } => {
-            // A decoded event always has a name and an argument array.
+            // A decoded event always has a name; its arguments may still exceed what
+            // serde_json's tree can hold (nesting, lone surrogates), which is a typed error.
             assert!(data.event_name().is_ok(), "event name of {data}");
-            assert!(data.event_args_value().is_ok(), "event args of {data}");
+            let _ = data.event_args_value();
             data
         }
         PacketBody::Ack { data, .. }
@@ -59,7 +60,8 @@ fn exercise_payload(p: &Packet) {
         } => data,
         _ => return,
     };
-    assert!(payload.to_value().is_ok(), "to_value of {payload}");
+    let _ = payload.to_value();
+    let _ = payload.deserialize::<serde_json::Value>();
 }
 
 fn check_round_trip(v: ProtocolVersion, packet: &Packet) {

@@ -15,7 +15,9 @@
 mod decode;
 mod encode;
 mod error;
-mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzz;
 mod packet;
 mod payload;
 mod placeholder;
@@ -24,6 +26,7 @@ mod validate;
 
 pub use decode::{Decoded, MAX_ACK_ID};
 pub use error::DecodeError;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub use fuzz::fuzz_decode_all;
 pub use packet::{Packet, PacketBody, PacketType, ProtocolVersion};

@@ -76,8 +76,34 @@ fn payload_errors() {
     rejects!(V5, "4[]", E::ConnectErrorPayloadInvalid);
     rejects!(V4, "4/a,1", E::AckIdNotAllowed(T::ConnectError));
     rejects!(V4, "4/a,null", E::ConnectErrorPayloadInvalid);
-    let deep = format!("2[\"a\",{}{}]", "[".repeat(200), "]".repeat(200));
-    rejects!(V5, &deep, E::InvalidJson(_));
+    // Plain packets are checked at JSON.parse's level: the grammar, at any depth (serde_json
+    // skips values iteratively) and with lone surrogate escapes (JSON.parse accepts both);
+    // typed access reports what serde_json cannot represent.
+    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let Decoded::Complete(deep) =
+        Packet::decode(V5, Str::from(format!("2[\"a\",{}]", nest(200)))).unwrap()
+    else {
+        panic!("plain packet")
+    };
+    let PacketBody::Event { data, .. } = deep.body else {
+        panic!("event")
+    };
+    assert_eq!(data.event_name().unwrap(), "a");
+    assert!(data.to_value().is_err(), "serde_json's nesting limit");
+    assert!(Packet::decode(V5, Str::from("2[\"a\",\"\\ud800\"]")).is_ok());
+    rejects!(V5, "2[\"a\",\"\\x\"]", E::InvalidJson(_));
+    // Binary packets are visited value by value to find placeholders: serde_json's limits apply.
+    let ph = r#"{"_placeholder":true,"num":0}"#;
+    rejects!(
+        V5,
+        &format!("51-[\"a\",{ph},{}]", nest(200)),
+        E::InvalidJson(_)
+    );
+    rejects!(
+        V5,
+        &format!("51-[\"a\",{ph},\"\\ud800\"]"),
+        E::InvalidJson(_)
+    );
     // Numbers are event names, as in the reference parser.
     assert!(Packet::decode(V5, Str::from("2[1,2]")).is_ok());
 }

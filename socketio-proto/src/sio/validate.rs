@@ -6,11 +6,16 @@
 //! depth, counting placeholders so the caller can compare with the announced attachments.
 //! A visitor that finds a protocol violation stores the typed [`DecodeError`] in the shared
 //! [`Scan`] and aborts the parse with a dummy serde error; the caller prefers the stored error.
-//! Nesting is bounded by serde_json's own recursion limit (128), so deep input cannot
-//! overflow the stack.
+//!
+//! In a plain (non-binary) packet nothing below the event name can matter, so those values
+//! are skipped with serde_json's `IgnoredAny` fast path, which checks the JSON grammar
+//! iteratively (any depth, no stack risk; lone surrogate escapes pass, as with `JSON.parse`).
+//! In a binary packet every value is visited; nesting is then bounded by serde_json's
+//! recursion limit (128), so deep input cannot overflow the stack either.
 
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::error::DecodeError;
@@ -108,6 +113,13 @@ struct AnySeed<'a> {
 impl<'de> DeserializeSeed<'de> for AnySeed<'_> {
     type Value = Seen;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Seen, D::Error> {
+        if self.scan.attachments == 0 {
+            // Placeholders only matter in binary packets. Otherwise let serde_json skip the
+            // value on its fast path: it checks the syntax without decoding strings or
+            // converting numbers, several times faster than visiting each value.
+            de::IgnoredAny::deserialize(d)?;
+            return Ok(Seen::Other);
+        }
         d.deserialize_any(self)
     }
 }

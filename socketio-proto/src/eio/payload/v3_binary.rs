@@ -12,8 +12,8 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{PayloadLimits, digits, push_limited};
-use crate::Str;
-use crate::eio::{DecodeError, Frame, Packet, PayloadError, ProtocolVersion};
+use crate::eio::decode::{decode_binary_in, decode_text_in};
+use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion};
 
 const TEXT: u8 = 0;
 const BINARY: u8 = 1;
@@ -60,13 +60,10 @@ pub(super) fn decode(body: Bytes, limits: &PayloadLimits) -> Result<Vec<Packet>,
             });
         }
         let end = start.saturating_add(len);
-        let data = body.slice(start..end);
         let packet = if marker == TEXT {
-            Str::from_utf8(data)
-                .map_err(|_| DecodeError::InvalidUtf8)
-                .and_then(|text| Packet::decode_text(ProtocolVersion::V3, text))
+            decode_text_in(ProtocolVersion::V3, &body, start, end)
         } else {
-            Packet::decode_binary(ProtocolVersion::V3, data)
+            decode_binary_in(&body, start, end)
         };
         push_limited(&mut packets, limits, packet)?;
         offset = end;
@@ -102,7 +99,8 @@ fn read_length(body: &[u8], offset: usize) -> Result<(usize, usize), PayloadErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eio::{Message, PacketType};
+    use crate::Str;
+    use crate::eio::{DecodeError, Message, PacketType};
 
     fn dec(body: &[u8]) -> Result<Vec<Packet>, PayloadError> {
         decode(Bytes::copy_from_slice(body), &PayloadLimits::default())

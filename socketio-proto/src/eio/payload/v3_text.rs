@@ -11,7 +11,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 
 use super::{PayloadLimits, digits, push_limited};
-use crate::Str;
+use crate::eio::decode::decode_text_in;
 use crate::eio::utf16::{self, AdvanceError};
 use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion, base64};
 
@@ -36,7 +36,7 @@ pub(super) fn encode(frames: &[Frame]) -> Bytes {
     // by the byte length avoids counting UTF-16 units twice.
     let capacity = frames.iter().fold(0usize, |acc, frame| {
         let len = match frame {
-            Frame::Text(s) => s.len(),
+            Frame::Text(s) => s.as_bytes().len(),
             Frame::Binary(b) => {
                 let (t, data) = split_binary(b);
                 base64_record_len(t, data)
@@ -48,7 +48,7 @@ pub(super) fn encode(frames: &[Frame]) -> Bytes {
     for frame in frames {
         match frame {
             Frame::Text(s) => {
-                digits::put_ascii(utf16::utf16_len(s), &mut out);
+                digits::put_ascii(utf16::utf16_len_of_utf8(s.as_bytes()), &mut out);
                 out.put_u8(b':');
                 out.extend_from_slice(s.as_bytes());
             }
@@ -65,16 +65,18 @@ pub(super) fn encode(frames: &[Frame]) -> Bytes {
 }
 
 pub(super) fn decode(body: Bytes, limits: &PayloadLimits) -> Result<Vec<Packet>, PayloadError> {
-    let text = Str::from_utf8(body).map_err(|_| PayloadError::InvalidUtf8)?;
-    if text.is_empty() {
+    if body.is_empty() {
         return Err(PayloadError::Empty);
     }
+    // Checked once here; packets are then cut from `body` by byte offsets that `advance`
+    // puts on character boundaries.
+    let text = std::str::from_utf8(&body).map_err(|_| PayloadError::InvalidUtf8)?;
     let bytes = text.as_bytes();
     let mut packets = Vec::new();
     let mut offset = 0usize;
     while offset < bytes.len() {
         let (units, start) = read_length(bytes, offset)?;
-        let end = utf16::advance(&text, start, units).map_err(|e| match e {
+        let end = utf16::advance(text, start, units).map_err(|e| match e {
             AdvanceError::TooShort { available } => PayloadError::LengthExceedsBody {
                 offset,
                 declared: units,
@@ -83,12 +85,10 @@ pub(super) fn decode(body: Bytes, limits: &PayloadLimits) -> Result<Vec<Packet>,
             AdvanceError::SplitsCharacter => PayloadError::LengthSplitsCharacter { offset },
         })?;
         if end > start {
-            // `advance` only stops on character boundaries.
-            let packet = text.slice(start..end).unwrap_or_default();
             push_limited(
                 &mut packets,
                 limits,
-                Packet::decode_text(ProtocolVersion::V3, packet),
+                decode_text_in(ProtocolVersion::V3, &body, start, end),
             )?;
         }
         offset = end;
@@ -122,6 +122,7 @@ fn read_length(bytes: &[u8], offset: usize) -> Result<(usize, usize), PayloadErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Str;
     use crate::eio::{DecodeError, Message, PacketType};
 
     fn msg(s: &str) -> Packet {

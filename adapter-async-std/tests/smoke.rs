@@ -1,0 +1,38 @@
+//! Real sockets on async-std: polling handshake + echo, WebSocket echo, shutdown,
+//! backpressure.
+
+use std::net::SocketAddr;
+
+use adapter_async_std::AsyncStdRuntime;
+use adapter_core::testing::{self, Connect};
+
+#[derive(Clone)]
+struct AsyncStdConnect;
+
+impl Connect for AsyncStdConnect {
+    type Io = async_std::net::TcpStream;
+    async fn connect(&self, addr: SocketAddr) -> Self::Io {
+        async_std::net::TcpStream::connect(addr).await.unwrap()
+    }
+}
+
+#[test]
+fn polling_and_websocket_echo() {
+    async_std::task::block_on(testing::polling_and_websocket_echo(
+        AsyncStdRuntime,
+        AsyncStdConnect,
+    ));
+}
+
+#[test]
+fn slow_reader_is_disconnected() {
+    async_std::task::block_on(testing::slow_reader_is_disconnected(
+        AsyncStdRuntime,
+        AsyncStdConnect,
+    ));
+}
+
+#[test]
+fn timer_can_be_moved() {
+    async_std::task::block_on(testing::timer_can_be_moved(AsyncStdRuntime));
+}

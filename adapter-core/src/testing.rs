@@ -1,0 +1,214 @@
+//! Smoke scenarios over real sockets, shared by the adapters' integration tests (feature
+//! `testing`): each adapter runs them with its own runtime and its own TCP connect, so the
+//! same checks prove every runtime. Clients are minimal: raw HTTP/1.1 for polling,
+//! async-tungstenite's client for WebSocket. Failures panic (these are test helpers).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use async_tungstenite::WebSocketStream;
+use async_tungstenite::tungstenite::Message;
+use bytes::Bytes;
+use futures_util::{AsyncReadExt, AsyncWriteExt, StreamExt};
+
+use crate::app::{App, Namespace};
+use crate::config::DriverConfig;
+use crate::runtime::{Runtime, Timer};
+use crate::server::Server;
+use crate::ws::IoStream;
+
+/// Opens a TCP connection with the runtime under test.
+pub trait Connect: Clone + Send + Sync + 'static {
+    /// The stream type.
+    type Io: IoStream;
+    /// Connects to `addr`.
+    fn connect(&self, addr: SocketAddr) -> impl Future<Output = Self::Io> + Send;
+}
+
+/// The smoke application: `echo` sends the event back (with its attachments), `flood`
+/// emits `n` messages of `size` bytes.
+pub fn echo_app(driver: DriverConfig) -> App {
+    App::new().driver(driver).namespace(
+        Namespace::new("/")
+            .on("echo", |socket, data| async move {
+                let args = data.args.to_value().unwrap();
+                socket.emit_binary("echo", &args, data.binary).unwrap();
+            })
+            .on("flood", |socket, data| async move {
+                let (n, size): (usize, usize) = data.args().unwrap();
+                let blob = "x".repeat(size);
+                for _ in 0..n {
+                    if socket.emit("flood", &(blob.as_str(),)).is_err() {
+                        break;
+                    }
+                }
+            }),
+    )
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`): status and body.
+pub async fn http<C: Connect>(
+    c: &C,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut io = c.connect(addr).await;
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    io.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    io.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+/// Opens a Socket.IO WebSocket (`transport=websocket`) and connects namespace `/`.
+pub async fn ws_connect<C: Connect>(c: &C, addr: SocketAddr) -> WebSocketStream<C::Io> {
+    let io = c.connect(addr).await;
+    let url = format!("ws://{addr}/socket.io/?EIO=4&transport=websocket");
+    let (mut ws, _) = async_tungstenite::client_async(url, io).await.unwrap();
+    let open = next_text(&mut ws).await;
+    assert!(open.starts_with("0{\"sid\":\""), "{open}");
+    ws.send(Message::text("40")).await.unwrap();
+    let connect = next_text(&mut ws).await;
+    assert!(connect.starts_with("40{\"sid\":\""), "{connect}");
+    ws
+}
+
+/// The next text message, skipping Engine.IO pings (answered with pongs).
+pub async fn next_text<S: IoStream>(ws: &mut WebSocketStream<S>) -> String {
+    loop {
+        match ws.next().await.expect("stream ended").expect("read failed") {
+            Message::Text(t) if t.as_str() == "2" => ws.send(Message::text("3")).await.unwrap(),
+            Message::Text(t) => return t.as_str().to_owned(),
+            Message::Binary(b) => panic!("unexpected binary {b:?}"),
+            _ => {}
+        }
+    }
+}
+
+async fn sleep<R: Runtime>(rt: &R, d: Duration) {
+    rt.timer_at(rt.now() + d).await;
+}
+
+/// Polling handshake and echo, WebSocket echo (text and binary), graceful shutdown.
+pub async fn polling_and_websocket_echo<R: Runtime, C: Connect>(rt: R, c: C) {
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    // Long-polling.
+    let base = "/socket.io/?EIO=4&transport=polling";
+    let (status, open) = http(&c, addr, "GET", base, "").await;
+    assert_eq!(status, 200, "{open}");
+    assert!(open.starts_with("0{\"sid\":\""), "{open}");
+    let sid = open.split('"').nth(3).unwrap().to_owned();
+    let path = format!("{base}&sid={sid}");
+    assert_eq!(
+        http(&c, addr, "POST", &path, "40").await,
+        (200, "ok".to_owned())
+    );
+    let (_, connected) = http(&c, addr, "GET", &path, "").await;
+    assert!(connected.starts_with("40{\"sid\":\""), "{connected}");
+    assert_eq!(
+        http(&c, addr, "POST", &path, "42[\"echo\",\"hi\"]").await,
+        (200, "ok".to_owned())
+    );
+    assert_eq!(
+        http(&c, addr, "GET", &path, "").await,
+        (200, "42[\"echo\",\"hi\"]".to_owned())
+    );
+    // Unknown paths are not the engine's.
+    assert_eq!(http(&c, addr, "GET", "/elsewhere", "").await.0, 404);
+
+    // WebSocket: text, then a binary event.
+    let mut ws = ws_connect(&c, addr).await;
+    ws.send(Message::text("42[\"echo\",{\"a\":1}]"))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut ws).await, "42[\"echo\",{\"a\":1}]");
+    let header = "451-[\"echo\",{\"_placeholder\":true,\"num\":0}]";
+    ws.send(Message::text(header)).await.unwrap();
+    ws.send(Message::binary(Bytes::from_static(&[1, 2, 3])))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut ws).await, header);
+    match ws.next().await.unwrap().unwrap() {
+        Message::Binary(b) => assert_eq!(&b[..], &[1, 2, 3]),
+        other => panic!("expected the attachment, got {other:?}"),
+    }
+
+    // Graceful shutdown: the WebSocket client gets DISCONNECT, then the close.
+    let shutdown = async move { running.shutdown().await };
+    let client = async move {
+        assert_eq!(next_text(&mut ws).await, "41");
+        match ws.next().await {
+            Some(Ok(Message::Close(_)) | Err(_)) | None => {}
+            Some(Ok(m)) => panic!("unexpected {m:?} after DISCONNECT"),
+        }
+    };
+    futures_util::future::join(shutdown, client).await;
+    // The listener is closed: a new handshake cannot connect or gets nothing.
+    sleep(&rt, Duration::from_millis(50)).await;
+}
+
+/// A client that stops reading is disconnected when its writer queue fills; another
+/// client on the same server is unaffected.
+pub async fn slow_reader_is_disconnected<R: Runtime, C: Connect>(rt: R, c: C) {
+    let driver = DriverConfig {
+        ws_send_queue: 4,
+        ..DriverConfig::default()
+    };
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(driver));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let mut slow = ws_connect(&c, addr).await;
+    let mut fine = ws_connect(&c, addr).await;
+    // 400 × 64 KiB = 25 MiB: far beyond loopback socket buffers plus 4 queued frames.
+    slow.send(Message::text("42[\"flood\",400,65536]"))
+        .await
+        .unwrap();
+    // Do not read `slow` for a while; the server must drop it and keep serving `fine`.
+    sleep(&rt, Duration::from_millis(1500)).await;
+    fine.send(Message::text("42[\"echo\",\"still here\"]"))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut fine).await, "42[\"echo\",\"still here\"]");
+    // Now drain `slow`: it ends well before all 400 messages arrive.
+    let mut got = 0usize;
+    while let Some(Ok(m)) = slow.next().await {
+        if matches!(m, Message::Text(ref t) if t.starts_with("42[\"flood\"")) {
+            got += 1;
+        }
+    }
+    assert!(got < 400, "the slow client received everything ({got})");
+    running.shutdown().await;
+}
+
+/// A timer re-armed earlier fires at the new deadline (what the hub relies on).
+pub async fn timer_can_be_moved<R: Runtime>(rt: R) {
+    let start = rt.now();
+    let mut t = rt.timer_at(start + Duration::from_secs(60));
+    t.reset(start + Duration::from_millis(20));
+    (&mut t).await;
+    let waited = rt.now() - start;
+    assert!(
+        waited >= Duration::from_millis(20) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // Re-arming after it fired works too.
+    t.reset(rt.now() + Duration::from_millis(10));
+    (&mut t).await;
+}

@@ -1,0 +1,37 @@
+//! Real sockets on smol: polling handshake + echo, WebSocket echo, shutdown, backpressure.
+
+use std::net::SocketAddr;
+
+use adapter_core::testing::{self, Connect};
+use adapter_smol::SmolRuntime;
+
+#[derive(Clone)]
+struct SmolConnect;
+
+impl Connect for SmolConnect {
+    type Io = smol::net::TcpStream;
+    async fn connect(&self, addr: SocketAddr) -> Self::Io {
+        smol::net::TcpStream::connect(addr).await.unwrap()
+    }
+}
+
+#[test]
+fn polling_and_websocket_echo() {
+    smol::block_on(testing::polling_and_websocket_echo(
+        SmolRuntime,
+        SmolConnect,
+    ));
+}
+
+#[test]
+fn slow_reader_is_disconnected() {
+    smol::block_on(testing::slow_reader_is_disconnected(
+        SmolRuntime,
+        SmolConnect,
+    ));
+}
+
+#[test]
+fn timer_can_be_moved() {
+    smol::block_on(testing::timer_can_be_moved(SmolRuntime));
+}
