@@ -46,7 +46,7 @@ function addMessage(m, mine = false) {
   li.dataset.nick = m.nick;
   const head = el('div', 'meta');
   const who = el('span', 'nick', m.nick);
-  who.style.color = `hsl(${hue(m.nick)} 55% 42%)`;
+  who.style.color = `hsl(${hue(m.nick)} 60% 36%)`;
   head.append(who, el('time', 'time', clock(m.ts)));
   const body = el('div', 'text', m.text);
   li.append(head, body);
@@ -149,6 +149,7 @@ async function send(text) {
 
 $('#login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
+  $('#login-error').textContent = '';
   const res = await register($('#nick').value);
   if (!res.ok) {
     $('#login-error').textContent = res.error;
