@@ -53,3 +53,18 @@ impl Default for DriverConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_named_constants() {
+        let c = DriverConfig::default();
+        assert_eq!(c.ws_send_queue, 1024);
+        assert_eq!(c.net_queue, 1024);
+        assert_eq!(c.max_handler_tasks, 10_000);
+        assert_eq!(c.work_batch, 64);
+        assert_eq!(c.shutdown_grace, Duration::from_secs(3));
+    }
+}

@@ -17,6 +17,8 @@ pub mod async_io;
 mod config;
 mod conn;
 mod hub;
+#[cfg(test)]
+mod hub_tests;
 pub mod io;
 mod machine;
 mod msg;
@@ -37,6 +39,7 @@ pub use machine::Machine;
 pub use runtime::{BoxTask, Listener, Runtime, Timer};
 pub use server::{ACCEPT_ERROR_BACKOFF, CONNECTION_DRAIN_GRACE, Running, Server};
 pub use socketio_engine;
+pub use socketio_proto;
 pub use tower::SocketIoService;
 pub use ws::{IoStream, WS_CLOSE_GRACE};
 

@@ -148,7 +148,7 @@ struct BroadcastRequest {
     except_self: bool,
 }
 
-fn broadcast(socket: &Socket, data: EventData) {
+fn broadcast(socket: &Socket, mut data: EventData) {
     let ok = match data.arg::<BroadcastRequest>() {
         Ok(req) => {
             let mut op = socket.server().of(socket.nsp().clone());
@@ -158,7 +158,9 @@ fn broadcast(socket: &Socket, data: EventData) {
             if req.except_self {
                 op = op.except_socket(socket.socket_id());
             }
-            op.emit(&req.event, &req.args).is_ok()
+            // Attachments referenced from `args` travel on.
+            let binary = std::mem::take(&mut data.binary);
+            op.emit_binary(&req.event, &req.args, binary).is_ok()
         }
         Err(_) => false,
     };

@@ -11,6 +11,8 @@
 //! - Acks the application waits for are oneshots keyed by `AckId`, resolved by `AckReply`,
 //!   `AckTimeout` and `BroadcastAck`.
 //! - `Event::Disconnect`: the socket's handle is forgotten and `on_disconnect` runs.
+//! - A socket's handler tasks start in event order (`order`): each runs once its predecessor
+//!   reached its first await, so emits made before awaiting keep the order of the events.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,11 +23,12 @@ use socketio_engine::{AckId, Engine, Event, PendingConnect, SocketId};
 use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
-use super::Namespace;
 use super::command::{Command, Reply};
 use super::error::Error;
 use super::handle::ServerHandle;
+use super::order::{Gate, ordered};
 use super::socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
+use super::{BoxFut, Namespace};
 use crate::hub::{Dispatcher, HubCx};
 use crate::msg::Ctl;
 
@@ -45,6 +48,8 @@ pub(crate) struct SioDispatcher {
     sockets: HashMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     broadcast_acks: HashMap<AckId, Reply<BroadcastReplies>>,
+    /// The gate of each socket's latest handler task (see `order`).
+    gates: HashMap<SocketId, Gate>,
 }
 
 /// Rejects a pending connect if its handler task ends without deciding.
@@ -90,7 +95,15 @@ impl SioDispatcher {
             sockets: HashMap::new(),
             acks: HashMap::new(),
             broadcast_acks: HashMap::new(),
+            gates: HashMap::new(),
         }
+    }
+
+    /// Spawns a handler of `socket` after the handlers before it (see `order`).
+    fn spawn_ordered(&mut self, cx: &mut Cx<'_>, socket: SocketId, fut: BoxFut<()>) {
+        let (task, gate) = ordered(self.gates.remove(&socket), fut);
+        self.gates.insert(socket, gate);
+        cx.spawn_handler(task);
     }
 
     fn handle(cx: &Cx<'_>) -> ServerHandle {
@@ -147,7 +160,7 @@ impl SioDispatcher {
             .get(&nsp)
             .and_then(|ns| ns.on_connection.clone())
         {
-            cx.spawn_handler(f(socket, p.auth));
+            self.spawn_ordered(cx, id, f(socket, p.auth));
         }
     }
 
@@ -158,11 +171,14 @@ impl SioDispatcher {
         let Some(ns) = self.namespaces.get(s.nsp()) else {
             return;
         };
-        if let Some(f) = ns.events.get(event.as_str()) {
-            cx.spawn_handler(f(s.clone(), data));
+        let fut = if let Some(f) = ns.events.get(event.as_str()) {
+            f(s.clone(), data)
         } else if let Some(f) = &ns.on_any {
-            cx.spawn_handler(f(s.clone(), event, data));
-        }
+            f(s.clone(), event, data)
+        } else {
+            return;
+        };
+        self.spawn_ordered(cx, socket, fut);
     }
 
     fn sockets_of(&self, ids: Vec<SocketId>) -> Vec<Socket> {

@@ -4,7 +4,8 @@
 //!
 //! Every handler invocation runs as its own task, so a handler may await (an ack from the
 //! client, a database) without holding up the hub; whatever it does goes back to the hub as
-//! a command over a channel.
+//! a command over a channel. A socket's handlers still start in the order of its events, each
+//! once the previous one reached its first await (Node runs listeners in order the same way).
 //!
 //! ```no_run
 //! use adapter_core::app::{App, ConnectDecision, Namespace};
@@ -34,6 +35,7 @@ mod command;
 mod dispatch;
 mod error;
 mod handle;
+mod order;
 mod socket;
 
 use std::collections::HashMap;
@@ -50,6 +52,8 @@ pub use handle::{BroadcastOperator, ServerHandle};
 pub use socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 pub use socketio_engine::handler::{ConnectDecision, Extensions};
 
+#[cfg(test)]
+pub(crate) use command::Command;
 pub(crate) use dispatch::SioDispatcher;
 
 use crate::config::DriverConfig;
