@@ -1,0 +1,9 @@
+//! The chat: [`state`] (who is where, pure data), [`app`] (the Socket.IO handlers) and
+//! [`serve`] (Socket.IO plus the page's files on one port, on any runtime).
+
+pub mod app;
+pub mod serve;
+pub mod state;
+
+pub use app::{app, app_with_state};
+pub use serve::{Chat, serve};

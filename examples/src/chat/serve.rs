@@ -1,0 +1,95 @@
+//! Serves the chat on any [`Runtime`]: Socket.IO under `/socket.io/`, the page's files on
+//! every other path.
+//!
+//! adapter-core's own listener answers 404 outside its mounts, so this takes the mounts as
+//! a tower service ([`Server::into_service`]) and runs the HTTP/1.1 connections itself with
+//! hyper (upgrades on, for WebSocket), routing by path. It uses only the runtime-neutral
+//! [`Runtime`] trait, so the tokio, smol and async-std binaries share it.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use adapter_core::io::FuturesIo;
+use adapter_core::{Listener, Runtime, Server, ServerHandle, SocketIoService};
+use http::Request;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use tower_service::Service;
+
+use super::app::{Shared, app_with_state};
+use crate::assets::Assets;
+
+/// Where Socket.IO is mounted (the engine's default path).
+pub const SOCKETIO_PATH: &str = "/socket.io/";
+
+/// A running chat server.
+#[derive(Debug)]
+pub struct Chat {
+    /// The bound address (with the real port when bound to port 0).
+    pub local_addr: SocketAddr,
+    /// The Socket.IO application's handle (shutdown, broadcasts from outside).
+    pub handle: ServerHandle,
+    /// The chat's state.
+    pub state: Shared,
+}
+
+/// Binds `addr` and serves the chat there with runtime `rt`; returns once listening.
+///
+/// # Errors
+/// Binding failed.
+pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::Result<Chat> {
+    let state = Shared::default();
+    let mut server = Server::new(rt.clone());
+    let handle = server.socketio(app_with_state(state.clone()));
+    let socketio = server.into_service();
+    let mut listener = rt.bind(addr).await?;
+    let local_addr = listener.local_addr()?;
+    let assets = Arc::new(assets);
+    let spawner = rt.clone();
+    rt.spawn(Box::pin(async move {
+        loop {
+            let Ok((io, peer)) = listener.accept().await else {
+                // Out of descriptors or similar: back off briefly instead of spinning.
+                let at = spawner.now() + adapter_core::ACCEPT_ERROR_BACKOFF;
+                spawner.timer_at(at).await;
+                continue;
+            };
+            let (socketio, assets) = (socketio.clone(), assets.clone());
+            spawner.spawn(Box::pin(connection(io, peer, socketio, assets)));
+        }
+    }));
+    Ok(Chat {
+        local_addr,
+        handle,
+        state,
+    })
+}
+
+/// One HTTP/1.1 connection (keep-alive, upgrades).
+async fn connection<R: Runtime, T>(
+    io: T,
+    peer: SocketAddr,
+    socketio: SocketIoService<R>,
+    assets: Arc<Assets>,
+) where
+    T: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        let mut socketio = socketio.clone();
+        let assets = assets.clone();
+        async move {
+            if req.uri().path().starts_with(SOCKETIO_PATH) {
+                // The engine reads the peer address from here.
+                req.extensions_mut().insert(peer);
+                return socketio.call(req).await;
+            }
+            let r = assets.respond(req.method(), req.uri().path());
+            Ok(r.map(Full::new))
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(FuturesIo::new(io), service)
+        .with_upgrades()
+        .await;
+}

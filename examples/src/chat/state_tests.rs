@@ -1,0 +1,209 @@
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+fn with_nicks(pairs: &[(&str, &str)]) -> ChatState {
+    let mut s = ChatState::new();
+    for (sid, nick) in pairs {
+        s.set_nick(sid, nick).unwrap();
+    }
+    s
+}
+
+#[test]
+fn nicknames_are_unique_case_insensitively_and_trimmed() {
+    let mut s = ChatState::new();
+    assert_eq!(s.set_nick("a", "  Ada ").unwrap(), "Ada");
+    assert_eq!(s.set_nick("b", "ada"), Err(ChatError::NickTaken));
+    assert_eq!(s.set_nick("b", "ADA"), Err(ChatError::NickTaken));
+    // The owner may re-register (a reconnecting page does) or rename.
+    assert_eq!(s.set_nick("a", "Ada").unwrap(), "Ada");
+    assert_eq!(s.set_nick("a", "Lovelace").unwrap(), "Lovelace");
+    // The old one is free again.
+    assert_eq!(s.set_nick("b", "ada").unwrap(), "ada");
+    assert_eq!(s.stats().online, 2);
+}
+
+#[test]
+fn nickname_limits() {
+    let mut s = ChatState::new();
+    assert_eq!(s.set_nick("a", ""), Err(ChatError::BadNick));
+    assert_eq!(s.set_nick("a", "   "), Err(ChatError::BadNick));
+    assert_eq!(s.set_nick("a", "a\u{7}b"), Err(ChatError::BadNick));
+    let max = "é".repeat(MAX_NICK_CHARS);
+    assert_eq!(s.set_nick("a", &max).unwrap(), max);
+    let over = "é".repeat(MAX_NICK_CHARS + 1);
+    assert_eq!(s.set_nick("b", &over), Err(ChatError::BadNick));
+}
+
+#[test]
+fn join_needs_a_nick_and_moves_between_rooms() {
+    let mut s = ChatState::new();
+    assert_eq!(s.join("a", "lobby"), Err(ChatError::NoNick));
+    s.set_nick("a", "Ada").unwrap();
+    s.set_nick("b", "bob").unwrap();
+    let j = s.join("a", "lobby").unwrap();
+    assert_eq!((j.room.as_str(), j.left.clone()), ("lobby", None));
+    assert_eq!(j.members, ["Ada"]);
+    let j = s.join("b", "lobby").unwrap();
+    assert_eq!(j.members, ["Ada", "bob"]);
+    let j = s.join("b", "rust").unwrap();
+    assert_eq!(j.left.as_deref(), Some("lobby"));
+    assert_eq!(s.members("lobby"), ["Ada"]);
+    assert_eq!(s.room("b"), Some("rust"));
+    // Joining the room one is in changes nothing.
+    assert_eq!(s.join("b", "rust").unwrap().left, None);
+    assert_eq!(s.members("rust"), ["bob"]);
+}
+
+#[test]
+fn room_name_limits() {
+    let mut s = with_nicks(&[("a", "Ada")]);
+    assert_eq!(s.join("a", " "), Err(ChatError::BadRoom));
+    assert_eq!(s.join("a", "x\ny"), Err(ChatError::BadRoom));
+    assert_eq!(
+        s.join("a", &"r".repeat(MAX_ROOM_CHARS + 1)),
+        Err(ChatError::BadRoom)
+    );
+    assert!(s.join("a", &"r".repeat(MAX_ROOM_CHARS)).is_ok());
+}
+
+#[test]
+fn user_rooms_vanish_when_empty_default_rooms_stay() {
+    let mut s = with_nicks(&[("a", "Ada"), ("b", "bob")]);
+    s.join("a", "knitting").unwrap();
+    s.join("b", "knitting").unwrap();
+    s.join("a", "lobby").unwrap();
+    assert!(s.stats().rooms.iter().any(|r| r.name == "knitting"));
+    s.remove("b");
+    assert!(!s.stats().rooms.iter().any(|r| r.name == "knitting"));
+    s.remove("a");
+    let names: Vec<_> = s.stats().rooms.into_iter().map(|r| r.name).collect();
+    assert_eq!(names, DEFAULT_ROOMS);
+}
+
+#[test]
+fn stats_list_default_rooms_first_then_by_name() {
+    let mut s = with_nicks(&[("a", "Ada"), ("b", "bob"), ("c", "cy")]);
+    s.join("a", "zebra").unwrap();
+    s.join("b", "apple").unwrap();
+    s.join("c", "rust").unwrap();
+    let st = s.stats();
+    assert_eq!(st.online, 3);
+    let rooms: Vec<_> = st
+        .rooms
+        .iter()
+        .map(|r| (r.name.as_str(), r.users))
+        .collect();
+    assert_eq!(
+        rooms,
+        [
+            ("lobby", 0),
+            ("rust", 1),
+            ("random", 0),
+            ("apple", 1),
+            ("zebra", 1)
+        ]
+    );
+}
+
+#[test]
+fn room_count_is_capped() {
+    let mut s = ChatState::new();
+    let extra = MAX_ROOMS - DEFAULT_ROOMS.len();
+    for i in 0..extra {
+        let sid = format!("s{i}");
+        s.set_nick(&sid, &format!("n{i}")).unwrap();
+        s.join(&sid, &format!("room{i}")).unwrap();
+    }
+    s.set_nick("late", "late").unwrap();
+    assert_eq!(s.join("late", "one-more"), Err(ChatError::TooManyRooms));
+    // Existing rooms can still be joined.
+    assert!(s.join("late", "room0").is_ok());
+    assert_eq!(s.stats().rooms.len(), MAX_ROOMS);
+}
+
+#[test]
+fn messages_need_nick_room_and_sane_text() {
+    let mut s = ChatState::new();
+    assert_eq!(s.say("a", "hi", 1), Err(ChatError::NoNick));
+    s.set_nick("a", "Ada").unwrap();
+    assert_eq!(s.say("a", "hi", 1), Err(ChatError::NoRoom));
+    s.join("a", "lobby").unwrap();
+    assert_eq!(s.say("a", "  ", 1), Err(ChatError::BadMessage));
+    let long = "x".repeat(MAX_MESSAGE_CHARS + 1);
+    assert_eq!(s.say("a", &long, 1), Err(ChatError::BadMessage));
+    let m = s.say("a", " hello ", 7).unwrap();
+    assert_eq!(
+        (m.room.as_str(), m.nick.as_str(), m.text.as_str(), m.ts),
+        ("lobby", "Ada", "hello", 7)
+    );
+    let m2 = s.say("a", &"x".repeat(MAX_MESSAGE_CHARS), 8).unwrap();
+    assert!(m2.id > m.id);
+}
+
+#[test]
+fn history_keeps_the_latest_messages() {
+    let mut s = with_nicks(&[("a", "Ada"), ("b", "bob")]);
+    s.join("a", "lobby").unwrap();
+    for i in 0..HISTORY_LEN + 5 {
+        s.say("a", &format!("m{i}"), 0).unwrap();
+    }
+    let j = s.join("b", "lobby").unwrap();
+    assert_eq!(j.history.len(), HISTORY_LEN);
+    assert_eq!(j.history.first().unwrap().text, "m5");
+    assert_eq!(
+        j.history.last().unwrap().text,
+        format!("m{}", HISTORY_LEN + 4)
+    );
+}
+
+#[test]
+fn remove_frees_everything() {
+    let mut s = with_nicks(&[("a", "Ada")]);
+    s.join("a", "rust").unwrap();
+    let d = s.remove("a");
+    assert_eq!(d.nick.as_deref(), Some("Ada"));
+    assert_eq!(d.room.as_deref(), Some("rust"));
+    assert_eq!(s.members("rust"), Vec::<String>::new());
+    assert_eq!(s.stats().online, 0);
+    assert!(s.set_nick("b", "ada").is_ok());
+    assert_eq!(
+        s.remove("nobody"),
+        Departed {
+            nick: None,
+            room: None
+        }
+    );
+}
+
+#[test]
+fn concurrent_registration_gives_each_nickname_once() {
+    let state = Arc::new(Mutex::new(ChatState::new()));
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let state = state.clone();
+            std::thread::spawn(move || {
+                let mut won = Vec::new();
+                for n in 0..50 {
+                    let sid = format!("t{t}-{n}");
+                    let nick = format!("nick{n}");
+                    if state.lock().unwrap().set_nick(&sid, &nick).is_ok() {
+                        won.push(nick);
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let mut all: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, 50, "each of the 50 nicknames is won exactly once");
+    assert_eq!(all.len(), 50);
+    assert_eq!(state.lock().unwrap().stats().online, 50);
+}

@@ -1,0 +1,133 @@
+//! Command-line options shared by the example servers: `--port N` (or env `PORT`,
+//! default [`DEFAULT_PORT`]) and `--client-js PATH` (or env `SOCKETIO_CLIENT_JS`).
+
+use std::path::PathBuf;
+
+use crate::assets::default_client_js;
+
+/// The port the examples listen on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 3000;
+
+/// Parsed options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// TCP port on 127.0.0.1 (0 picks a free one).
+    pub port: u16,
+    /// socket.io-client's `dist/socket.io.min.js`.
+    pub client_js: PathBuf,
+}
+
+/// Why the command line was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CliError {
+    /// `--help` was asked for; the text is the usage.
+    #[error("{0}")]
+    Help(String),
+    /// A port that is not a number in 0..=65535.
+    #[error("invalid port {0:?}")]
+    BadPort(String),
+    /// An option without its value.
+    #[error("{0} needs a value")]
+    MissingValue(String),
+    /// An option this program does not know.
+    #[error("unknown argument {0:?} (try --help)")]
+    Unknown(String),
+}
+
+fn port(s: &str) -> Result<u16, CliError> {
+    s.parse().map_err(|_| CliError::BadPort(s.to_owned()))
+}
+
+impl Options {
+    /// Parses `args` (without the program name); `env` looks up environment variables.
+    ///
+    /// # Errors
+    /// See [`CliError`].
+    pub fn parse(
+        program: &str,
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, CliError> {
+        let mut o = Self {
+            port: env("PORT").map_or(Ok(DEFAULT_PORT), |p| port(&p))?,
+            client_js: env("SOCKETIO_CLIENT_JS").map_or_else(default_client_js, PathBuf::from),
+        };
+        let mut args = args.into_iter();
+        while let Some(a) = args.next() {
+            let mut value = || args.next().ok_or_else(|| CliError::MissingValue(a.clone()));
+            match a.as_str() {
+                "--port" | "-p" => o.port = port(&value()?)?,
+                "--client-js" => o.client_js = PathBuf::from(value()?),
+                "--help" | "-h" => {
+                    return Err(CliError::Help(format!(
+                        "usage: {program} [--port N] [--client-js PATH]\n  \
+                         --port N          listen on 127.0.0.1:N (env PORT, default {DEFAULT_PORT}; 0 picks one)\n  \
+                         --client-js PATH  socket.io-client's dist/socket.io.min.js (env SOCKETIO_CLIENT_JS)"
+                    )));
+                }
+                _ => return Err(CliError::Unknown(a)),
+            }
+        }
+        Ok(o)
+    }
+
+    /// Parses the process's arguments and environment, or prints the problem and exits
+    /// (0 for `--help`, 2 otherwise).
+    #[must_use]
+    pub fn from_env() -> Self {
+        let mut args = std::env::args();
+        let program = args.next().unwrap_or_else(|| "chat".to_owned());
+        match Self::parse(&program, args, |k| std::env::var(k).ok()) {
+            Ok(o) => o,
+            Err(CliError::Help(h)) => {
+                println!("{h}");
+                std::process::exit(0);
+            }
+            Err(e) => {
+                eprintln!("{program}: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], port_env: Option<&str>) -> Result<Options, CliError> {
+        let port_env = port_env.map(str::to_owned);
+        Options::parse("chat", args.iter().map(|s| (*s).to_owned()), move |k| {
+            (k == "PORT").then(|| port_env.clone()).flatten()
+        })
+    }
+
+    #[test]
+    fn port_from_flag_env_or_default() {
+        assert_eq!(parse(&[], None).unwrap().port, DEFAULT_PORT);
+        assert_eq!(parse(&[], Some("4000")).unwrap().port, 4000);
+        assert_eq!(parse(&["--port", "0"], Some("4000")).unwrap().port, 0);
+        assert_eq!(
+            parse(&["--port", "70000"], None),
+            Err(CliError::BadPort("70000".into()))
+        );
+        assert_eq!(parse(&[], Some("x")), Err(CliError::BadPort("x".into())));
+        assert_eq!(
+            parse(&["--port"], None),
+            Err(CliError::MissingValue("--port".into()))
+        );
+        assert_eq!(
+            parse(&["--nope"], None),
+            Err(CliError::Unknown("--nope".into()))
+        );
+        assert!(matches!(parse(&["--help"], None), Err(CliError::Help(h)) if h.contains("--port")));
+        let o = parse(&["--client-js", "/x.js"], None).unwrap();
+        assert_eq!(o.client_js, PathBuf::from("/x.js"));
+        assert!(
+            parse(&[], None)
+                .unwrap()
+                .client_js
+                .ends_with("dist/socket.io.min.js")
+        );
+    }
+}

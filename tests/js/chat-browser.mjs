@@ -1,0 +1,203 @@
+// The chat example in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+// three people on the real page. Alice and Bob join one room and talk both ways; Carol is in
+// another room and must see none of it; a taken nickname is refused; the room list (the
+// /presence namespace) counts members; delivered ticks come from the server's acks; Bob
+// leaving is announced. Screenshots go to $CHAT_SCREENSHOT_DIR (default: the temp dir).
+//
+// usage: node chat-browser.mjs <chat server url>     (E2E_CHROMIUM overrides the browser path)
+// Exits 0 when every check passed, 1 otherwise.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const url = process.argv[2];
+if (!url) {
+  console.error("usage: node chat-browser.mjs <chat server url>");
+  process.exit(2);
+}
+const executablePath = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
+const shots = process.env.CHAT_SCREENSHOT_DIR || os.tmpdir();
+const WAIT = { timeout: 10000 };
+
+function log(msg) {
+  console.log(`[chat-browser] ${msg}`);
+}
+
+async function openPage(context, name, logs) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1100, height: 700 });
+  page.on("console", (m) => logs.push(`${name} console.${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => logs.push(`${name} pageerror: ${e.message}`));
+  await page.goto(url);
+  return page;
+}
+
+// Picks a nickname; resolves with the page's error text, or null once signed in.
+async function tryNick(page, nick) {
+  await page.fill("#nick", nick);
+  await page.click("#nick-submit");
+  const outcome = await Promise.race([
+    page.waitForSelector("#app:not([hidden])", WAIT).then(() => null),
+    page.waitForFunction(() => document.querySelector("#login-error").textContent !== "", null, WAIT)
+      .then(() => page.textContent("#login-error")),
+  ]);
+  if (outcome === null) await waitRoom(page, "lobby");
+  return outcome;
+}
+
+async function waitRoom(page, room) {
+  await page.waitForFunction((r) => document.querySelector("#room-title").textContent === `# ${r}`, room, WAIT);
+}
+
+async function joinRoom(page, room) {
+  await page.fill("#room-name", room);
+  await page.press("#room-name", "Enter");
+  await waitRoom(page, room);
+}
+
+// Sends `text` and waits until the server's ack marked it delivered.
+async function say(page, text) {
+  await page.fill("#text", text);
+  await page.press("#text", "Enter");
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll(".msg.mine.delivered .text")].some((e) => e.textContent === t),
+    text,
+    WAIT,
+  );
+}
+
+// Waits until `page` shows `text` as someone else's message by `nick`.
+async function sees(page, nick, text) {
+  await page.waitForFunction(
+    ([n, t]) =>
+      [...document.querySelectorAll(".msg:not(.mine)")].some(
+        (e) => e.dataset.nick === n && e.querySelector(".text").textContent === t,
+      ),
+    [nick, text],
+    WAIT,
+  );
+}
+
+async function texts(page) {
+  return page.$$eval(".msg .text", (els) => els.map((e) => e.textContent));
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function main() {
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`no browser at ${executablePath} (apt-get install -y chromium)`);
+  }
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "chat-chromium-"));
+  const logs = [];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    timeout: 30000,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const [alice, bob, carol] = [`alice-${tag}`, `bob-${tag}`, `carol-${tag}`];
+    const room = `garden-${tag}`;
+    const other = `kitchen-${tag}`;
+
+    const pa = await openPage(context, "alice", logs);
+    const pb = await openPage(context, "bob", logs);
+    const pc = await openPage(context, "carol", logs);
+
+    check((await tryNick(pa, alice)) === null, "alice signs in");
+    check((await tryNick(pb, bob)) === null, "bob signs in");
+    const refused = await tryNick(pc, alice.toUpperCase());
+    check(/taken/.test(refused ?? ""), `a taken nickname is refused, got ${JSON.stringify(refused)}`);
+    await pc.screenshot({ path: path.join(shots, "chat-browser-login.png") });
+    check((await tryNick(pc, carol)) === null, "carol signs in with a free nickname");
+    log("nicknames: registered, a taken one refused");
+
+    await joinRoom(pa, room);
+    await joinRoom(pb, room);
+    await joinRoom(pc, other);
+    // The room list (pushed on /presence) counts both members; the header lists them.
+    await pa.waitForFunction(
+      (r) => document.querySelector(`#rooms li[data-room="${r}"] .count`)?.textContent === "2",
+      room,
+      WAIT,
+    );
+    await pa.waitForFunction(
+      (n) => [...document.querySelectorAll("#members .member")].map((e) => e.textContent).join() === n,
+      [alice, bob].join(),
+      WAIT,
+    );
+    log("rooms: both in one room, carol in another; list and members up to date");
+
+    await say(pa, "hello from alice");
+    await sees(pb, alice, "hello from alice");
+    await say(pb, "hi alice, bob here");
+    await sees(pa, bob, "hi alice, bob here");
+    await say(pa, "schöner Garten, ça pousse ✓");
+    await sees(pb, alice, "schöner Garten, ça pousse ✓");
+    log("messages: delivered both ways, acks marked them delivered");
+
+    // Carol's room stays quiet.
+    await say(pc, "anyone in the kitchen?");
+    await pa.waitForTimeout(300);
+    const inKitchen = await texts(pc);
+    check(inKitchen.join("|") === "anyone in the kitchen?", `carol sees only her room: ${JSON.stringify(inKitchen)}`);
+    const inGarden = await texts(pa);
+    check(!inGarden.includes("anyone in the kitchen?"), "alice does not see the other room");
+    log("isolation: the other room saw nothing, and leaked nothing");
+
+    await pa.screenshot({ path: path.join(shots, "chat-browser-alice.png") });
+    await pb.screenshot({ path: path.join(shots, "chat-browser-bob.png") });
+
+    // Bob leaves: Alice is told and her member list shrinks.
+    await pb.close();
+    await pa.waitForFunction(
+      (n) => [...document.querySelectorAll(".notice")].some((e) => e.textContent === `${n} left`),
+      bob,
+      WAIT,
+    );
+    await pa.waitForFunction(
+      () => document.querySelectorAll("#members .member").length === 1,
+      null,
+      WAIT,
+    );
+    log("leaving: announced to the room");
+    await pa.screenshot({ path: path.join(shots, "chat-browser-after-leave.png") });
+    log(`screenshots in ${shots}`);
+  } catch (e) {
+    for (const l of logs) console.log(l);
+    throw e;
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error("[chat-browser] FAIL: timed out");
+  process.exit(1);
+}, 90000);
+main().then(
+  () => {
+    clearTimeout(deadline);
+    console.log("[chat-browser] OK");
+    process.exit(0);
+  },
+  (e) => {
+    console.error(`[chat-browser] FAIL: ${e.stack || e}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,150 @@
+//! The chat example (`socketio-examples`, bin `chat`, on tokio) in headless Chromium: three
+//! people on the real page, two talking in one room, one in another (`tests/js/chat-browser.mjs`
+//! says what is checked). Needs node, `tests/js/node_modules` (playwright-core) and Debian's
+//! chromium, as the other browser test does.
+//!
+//! The `chat` binary belongs to another package, so Cargo sets no `CARGO_BIN_EXE_chat` here:
+//! the test builds it into this test's own target directory and profile (or runs the binary
+//! named by `CHAT_BIN`). The server is started on a free port and killed on drop, also when
+//! the test fails.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long the browser script may take (it stops itself at 90 s).
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Builds the chat binary next to this test's binary and returns its path.
+fn chat_binary() -> PathBuf {
+    if let Ok(bin) = std::env::var("CHAT_BIN") {
+        return PathBuf::from(bin);
+    }
+    // This test runs as <target>/<profile>/deps/chat_browser-<hash>.
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary in <target>/<profile>/deps");
+    let target_dir = profile_dir.parent().expect("profile dir in a target dir");
+    let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    build
+        .current_dir(repo_root())
+        .args(["build", "-p", "socketio-examples", "--bin", "chat"])
+        .env("CARGO_TARGET_DIR", target_dir);
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("run cargo build");
+    assert!(status.success(), "building the chat binary failed");
+    profile_dir.join(format!("chat{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Collects a child's output in the background.
+fn collect(from: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+    thread::spawn(move || {
+        for line in BufReader::new(from).lines().map_while(Result::ok) {
+            if let Ok(mut s) = into.lock() {
+                s.push_str(&line);
+                s.push('\n');
+            }
+        }
+    });
+}
+
+/// The chat server, killed on drop.
+struct ChatServer {
+    child: Child,
+    url: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl ChatServer {
+    fn start() -> Self {
+        let mut cmd = Command::new(chat_binary());
+        cmd.args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // Serve the bundle tests/js installs, so the examples' own npm install is not needed.
+        let bundle =
+            repo_root().join("tests/js/node_modules/socket.io-client/dist/socket.io.min.js");
+        if bundle.exists() {
+            cmd.arg("--client-js").arg(bundle);
+        }
+        let mut child = cmd.spawn().expect("start the chat server");
+        let log = Arc::new(Mutex::new(String::new()));
+        collect(child.stderr.take().expect("stderr"), log.clone());
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let _ = stdout.read_line(&mut line);
+        collect(stdout, log.clone());
+        let mut server = Self {
+            child,
+            url: String::new(),
+            log,
+        };
+        // "chat (tokio) listening on http://127.0.0.1:PORT"
+        match line.split_once("listening on ") {
+            Some((_, url)) => server.url = url.trim().to_owned(),
+            None => panic!("the chat server did not start: {line:?}\n{}", server.log()),
+        }
+        server
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for ChatServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn two_people_talk_in_a_room_a_third_in_another_does_not_hear() {
+    let server = ChatServer::start();
+    let js = repo_root().join("tests/js");
+    let mut node = Command::new("node")
+        .current_dir(&js)
+        .arg("chat-browser.mjs")
+        .arg(&server.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run node (is it installed?)");
+    let out = Arc::new(Mutex::new(String::new()));
+    collect(node.stdout.take().expect("stdout"), out.clone());
+    collect(node.stderr.take().expect("stderr"), out.clone());
+    let deadline = Instant::now() + SCRIPT_TIMEOUT;
+    let status = loop {
+        if let Some(status) = node.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = node.kill();
+            let _ = node.wait();
+            break None;
+        }
+        thread::sleep(Duration::from_millis(100));
+    };
+    // Let the reader threads take the last lines.
+    thread::sleep(Duration::from_millis(200));
+    let output = out.lock().map(|s| s.clone()).unwrap_or_default();
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "chat-browser.mjs failed ({status:?}):\n{output}\n--- server log ---\n{}",
+        server.log()
+    );
+    assert!(output.contains("[chat-browser] OK"), "{output}");
+}
