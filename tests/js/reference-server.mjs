@@ -1,0 +1,163 @@
+// Reference implementation of the e2e test application (CONTRACTS.md F2) on node's own
+// `socket.io` 4.8 server. It exists to prove the client scripts right: every script must pass
+// against this server before its result against our `e2e-server` means anything.
+//
+// Same command-line contract as `e2e-server`:
+//   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N] [--runtime X]
+// `--port 0` (the default) picks a free port; when listening it prints exactly one line
+// `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
+// with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
+// harness can start either server with the same arguments.
+//
+// Where node can only approximate the contract, it says so below:
+// - "auth or null": node turns a CONNECT without auth into `{}`; the contract says `null`, so an
+//   empty auth object is reported as null (a client that sends `{}` explicitly also sees null).
+import http from "node:http";
+import { Server } from "socket.io";
+
+function parseArgs(argv) {
+  const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const num = () => {
+      const n = Number(value);
+      if (value === undefined || !Number.isInteger(n) || n < 0) {
+        console.error(`reference-server: ${flag} needs a non-negative integer`);
+        process.exit(2);
+      }
+      i++;
+      return n;
+    };
+    switch (flag) {
+      case "--port": opts.port = num(); break;
+      case "--ping-interval-ms": opts.pingIntervalMs = num(); break;
+      case "--ping-timeout-ms": opts.pingTimeoutMs = num(); break;
+      case "--runtime": i++; break;
+      default:
+        console.error(`reference-server: unknown argument ${flag}`);
+        process.exit(2);
+    }
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  path: "/socket.io/",
+  allowEIO3: false,
+  ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
+  ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),
+});
+
+/** The auth a client sent, or null when it sent none (node reports an absent auth as {}). */
+function authOf(socket) {
+  const auth = socket.handshake.auth;
+  if (auth === undefined || auth === null) return null;
+  if (typeof auth === "object" && !Array.isArray(auth) && Object.keys(auth).length === 0) return null;
+  return auth;
+}
+
+/** The socket's rooms, sorted (node includes the socket's own id room, as our server may). */
+function roomsOf(socket) {
+  return { rooms: [...socket.rooms].sort() };
+}
+
+/** Splits an event's arguments into (args, ack) when the client asked for an ack. */
+function splitAck(args) {
+  if (args.length > 0 && typeof args[args.length - 1] === "function") {
+    return [args.slice(0, -1), args[args.length - 1]];
+  }
+  return [args, null];
+}
+
+function setUp(nsp) {
+  nsp.on("connection", (socket) => {
+    socket.data.auth = authOf(socket);
+    socket.emit("welcome", { id: socket.id, nsp: nsp.name, auth: socket.data.auth });
+
+    socket.on("echo", (...args) => {
+      socket.emit("echo", ...args);
+    });
+
+    socket.on("echo-ack", (...all) => {
+      const [args, ack] = splitAck(all);
+      if (ack) ack(...args);
+    });
+
+    socket.on("join", (room, ack) => {
+      socket.join(room);
+      if (typeof ack === "function") ack(roomsOf(socket));
+    });
+
+    socket.on("leave", (room, ack) => {
+      socket.leave(room);
+      if (typeof ack === "function") ack(roomsOf(socket));
+    });
+
+    socket.on("broadcast", (req, ack) => {
+      const { room = null, event, args = [], exceptSelf = false } = req ?? {};
+      let target = exceptSelf ? socket.broadcast : nsp;
+      if (room !== null && room !== undefined) target = target.to(room);
+      target.emit(event, ...args);
+      if (typeof ack === "function") ack({ ok: true });
+    });
+
+    socket.on("ask", (question, ack) => {
+      socket.timeout(2000).emit("question", question, (err, answer) => {
+        if (typeof ack !== "function") return;
+        ack(err ? { error: "timeout" } : { answer });
+      });
+    });
+
+    socket.on("binary", (ack) => {
+      const bytes = Buffer.alloc(256);
+      for (let i = 0; i < 256; i++) bytes[i] = i;
+      if (typeof ack === "function") ack(bytes);
+    });
+
+    socket.on("disconnect-me", () => {
+      socket.disconnect(false);
+    });
+
+    socket.on("count", (ack) => {
+      if (typeof ack === "function") ack({ sockets: nsp.sockets.size });
+    });
+
+    socket.on("disconnect", (reason) => {
+      nsp.emit("left", { id: socket.id, reason });
+    });
+  });
+}
+
+setUp(io.of("/"));
+
+const admin = io.of("/admin");
+admin.use((socket, next) => {
+  const auth = socket.handshake.auth;
+  if (auth && auth.token === "secret") return next();
+  const err = new Error("unauthorized");
+  err.data = { reason: "bad token" };
+  next(err);
+});
+setUp(admin);
+
+httpServer.listen(opts.port, "127.0.0.1", () => {
+  process.stdout.write(`LISTENING ${httpServer.address().port}\n`);
+});
+
+// Graceful shutdown on stdin EOF: disconnect every socket, close the listener, exit 0.
+let closing = false;
+function shutdown() {
+  if (closing) return;
+  closing = true;
+  io.close(() => process.exit(0));
+  httpServer.closeAllConnections();
+  // Never hang on a stuck connection: exit anyway after a grace period.
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.stdin.on("end", shutdown);
+process.stdin.on("close", shutdown);
+process.stdin.resume();
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,135 @@
+"""python-socketio client against the e2e test application (CONTRACTS.md F2).
+
+usage: python3 client.py <server url> --transport polling|websocket|upgrade
+
+Connects over the given transport ("upgrade" = polling first, then WebSocket), checks the
+welcome, echo and echo-ack (JSON and binary), the "binary" ack, and a server-to-client ack
+("ask" -> "question" -> answer). Exits 0 on success, 1 with a message on failure; an overall
+timer ends a hung run.
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+
+import socketio
+
+OVERALL_TIMEOUT_S = 30
+
+
+def fail(msg):
+    print(f"FAIL python-socketio: {msg}", file=sys.stderr, flush=True)
+    os._exit(1)
+
+
+def expect(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--transport", choices=["polling", "websocket", "upgrade"], required=True)
+    parser.add_argument("--reference", default=None)
+    args = parser.parse_args()
+
+    timer = threading.Timer(OVERALL_TIMEOUT_S, fail, [f"overall timeout after {OVERALL_TIMEOUT_S} s"])
+    timer.daemon = True
+    timer.start()
+    started = time.monotonic()
+
+    transports = {"polling": ["polling"], "websocket": ["websocket"], "upgrade": ["polling", "websocket"]}[args.transport]
+    sio = socketio.Client(reconnection=False)
+    welcome = threading.Event()
+    welcome_data = {}
+    echoes = []
+    echo_event = threading.Event()
+    questions = []
+
+    @sio.on("welcome")
+    def on_welcome(data):
+        welcome_data.update(data)
+        welcome.set()
+
+    @sio.on("echo")
+    def on_echo(*data):
+        echoes.append(list(data))
+        echo_event.set()
+
+    @sio.on("question")
+    def on_question(q):
+        questions.append(q)
+        return {"answering": q}
+
+    sio.connect(args.url, transports=transports, auth={"from": "python"}, wait_timeout=5)
+    expect(welcome.wait(5), "no welcome within 5 s")
+    expect(welcome_data.get("id") == sio.get_sid("/"), f"welcome id {welcome_data} vs sid {sio.get_sid('/')}")
+    expect(welcome_data.get("nsp") == "/", f"welcome nsp {welcome_data}")
+    expect(welcome_data.get("auth") == {"from": "python"}, f"welcome auth {welcome_data}")
+    print(f"- connected {sio.get_sid('/')} over {sio.transport()}", flush=True)
+
+    def echo(*data):
+        echo_event.clear()
+        echoes.clear()
+        sio.emit("echo", data)
+        expect(echo_event.wait(5), f"no echo of {data!r:.60} within 5 s")
+        return echoes[0]
+
+    cases = [
+        ("text",),
+        (1, 2.5, None, True),
+        ({"nested": {"list": [1, "two", {"three": 3}]}, "unicode": "héllo 🌍"},),
+        (b"\x00\x01\x02\xff",),
+        ("mixed", b"abc", {"bin": b"\x09"}),
+    ]
+    for data in cases:
+        got = echo(*data)
+        expect(got == list(data), f"echo: sent {data!r:.80}, got {got!r:.80}")
+        got = sio.call("echo-ack", data, timeout=5)
+        # python-socketio returns one value for one argument and a tuple for several
+        want = data[0] if len(data) == 1 else data
+        expect(got == want or (isinstance(got, (list, tuple)) and list(got) == list(data)),
+               f"echo-ack: sent {data!r:.80}, got {got!r:.80}")
+    print(f"- echo and echo-ack of {len(cases)} argument shapes (JSON and binary)", flush=True)
+
+    got = sio.call("binary", timeout=5)
+    expect(got == bytes(range(256)), f'"binary" ack: got {got!r:.80}')
+    print('- "binary" ack: the bytes 0..255', flush=True)
+
+    got = sio.call("ask", "what is 6*7?", timeout=5)
+    expect(got == {"answer": {"answering": "what is 6*7?"}}, f"ask: got {got!r}")
+    expect(questions == ["what is 6*7?"], f"questions received: {questions!r}")
+    print("- ask -> question -> answer", flush=True)
+
+    got = sio.call("count", timeout=5)
+    expect(got == {"sockets": 1}, f"count: {got!r}")
+
+    if args.transport == "upgrade":
+        # the python client upgrades in the background; give it a moment
+        deadline = time.monotonic() + 5
+        while sio.transport() != "websocket" and time.monotonic() < deadline:
+            time.sleep(0.05)
+    want_transport = "polling" if args.transport == "polling" else "websocket"
+    expect(sio.transport() == want_transport, f"transport is {sio.transport()}, want {want_transport}")
+    got = sio.call("echo-ack", "after", timeout=5)
+    expect(got == "after", f"echo-ack after upgrade: {got!r}")
+
+    sio.disconnect()
+    timer.cancel()
+    print(f"PASS python-socketio over {args.transport} ({int((time.monotonic() - started) * 1000)} ms)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except Exception as e:  # any exception is a failure with its message
+        import traceback
+
+        traceback.print_exc()
+        fail(f"{type(e).__name__}: {e}")
+    sys.stdout.flush()
+    os._exit(code)
