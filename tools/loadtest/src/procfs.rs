@@ -1,7 +1,7 @@
 //! What the tool reads about processes: a server's resident memory and CPU time from /proc,
 //! and raising this process's own open-file limit.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 
@@ -109,6 +109,63 @@ pub(crate) fn raise_nofile(wanted: u64) -> u64 {
         Ok(()) => target,
         Err(_) => soft,
     }
+}
+
+/// CPU used over a measuring window.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CpuUsage {
+    /// Server CPU time (user + system), when its pid is known.
+    pub(crate) server: Option<Duration>,
+    /// The same as percent of one core over the window.
+    pub(crate) server_pct: Option<f64>,
+    /// This tool's CPU as percent of one core over the window.
+    pub(crate) client_pct: Option<f64>,
+}
+
+/// Measures the CPU time of the server and of this tool over a window.
+pub(crate) struct CpuMeter {
+    pid: Option<u32>,
+    server0: Option<Duration>,
+    own0: Option<Duration>,
+    wall0: Instant,
+}
+
+impl CpuMeter {
+    /// Starts measuring (`pid`: the server, when known).
+    pub(crate) fn start(pid: Option<u32>) -> Self {
+        Self {
+            pid,
+            server0: pid.and_then(|p| cpu_time(p).ok()),
+            own0: own_cpu_time().ok(),
+            wall0: Instant::now(),
+        }
+    }
+
+    /// What was used since [`CpuMeter::start`].
+    pub(crate) fn finish(&self) -> CpuUsage {
+        let wall = self.wall0.elapsed().as_secs_f64().max(1e-9);
+        let server = self
+            .pid
+            .and_then(|p| cpu_time(p).ok())
+            .zip(self.server0)
+            .map(|(b, a)| b.saturating_sub(a));
+        let own = own_cpu_time()
+            .ok()
+            .zip(self.own0)
+            .map(|(b, a)| b.saturating_sub(a));
+        let pct = |d: Duration| d.as_secs_f64() / wall * 100.0;
+        CpuUsage {
+            server,
+            server_pct: server.map(pct),
+            client_pct: own.map(pct),
+        }
+    }
+}
+
+/// The 1-minute load average of the machine (other work competing for the cores).
+pub(crate) fn loadavg() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next().map(str::to_owned)
 }
 
 #[cfg(test)]

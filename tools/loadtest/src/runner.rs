@@ -1,7 +1,7 @@
 //! Running a scenario against a server and turning its totals into a [`Report`], and the
 //! suite that compares several servers.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::args::{Kind, RunArgs, Settings, SuiteArgs, Target};
 use crate::hist::Histogram;
@@ -43,41 +43,6 @@ fn push_errors(r: &mut Report, errors: u64, first: Option<String>) {
     }
 }
 
-/// CPU time of the server and of this tool over a scenario.
-struct CpuMeter {
-    pid: Option<u32>,
-    server0: Option<Duration>,
-    own0: Option<Duration>,
-    wall0: Instant,
-}
-
-impl CpuMeter {
-    fn start(pid: Option<u32>) -> Self {
-        Self {
-            pid,
-            server0: pid.and_then(|p| procfs::cpu_time(p).ok()),
-            own0: procfs::own_cpu_time().ok(),
-            wall0: Instant::now(),
-        }
-    }
-
-    /// (server CPU used, server % of one core, tool % of one core).
-    fn finish(&self) -> (Option<Duration>, Option<f64>, Option<f64>) {
-        let wall = self.wall0.elapsed().as_secs_f64().max(1e-9);
-        let server = self
-            .pid
-            .and_then(|p| procfs::cpu_time(p).ok())
-            .zip(self.server0)
-            .map(|(b, a)| b.saturating_sub(a));
-        let own = procfs::own_cpu_time()
-            .ok()
-            .zip(self.own0)
-            .map(|(b, a)| b.saturating_sub(a));
-        let pct = |d: Duration| d.as_secs_f64() / wall * 100.0;
-        (server, server.map(pct), own.map(pct))
-    }
-}
-
 /// Server CPU microseconds per operation.
 fn cpu_per_op(cpu: Option<Duration>, ops: u64) -> Value {
     Value::Micros(cpu.filter(|_| ops > 0).map(|d| {
@@ -102,10 +67,9 @@ pub(crate) async fn run_one(
         s.clients
     );
     let mut r = Report::new(kind.name(), label);
-    let meter = CpuMeter::start(server.pid);
     let ops = match kind {
         Kind::Echo => {
-            let (c, t) = echo::run(server.port, s).await;
+            let (c, t) = echo::run(server.port, server.pid, s).await;
             push_connect(&mut r, &c);
             r.push("round_trips", Value::Count(t.hist.len()));
             r.push("round_trips_per_s", Value::Rate(t.rate()));
@@ -126,10 +90,10 @@ pub(crate) async fn run_one(
             );
             r.push("ack_mismatches", Value::Count(t.mismatches));
             push_errors(&mut r, t.errors, t.first_error);
-            t.hist.len()
+            (t.hist.len(), t.cpu)
         }
         Kind::Broadcast => {
-            let (c, t) = broadcast::run(server.port, s).await;
+            let (c, t) = broadcast::run(server.port, server.pid, s).await;
             push_connect(&mut r, &c);
             r.push("broadcasts_acked", Value::Count(t.acked));
             r.push("broadcasts_per_s", Value::Rate(t.broadcast_rate()));
@@ -152,7 +116,7 @@ pub(crate) async fn run_one(
                 &t.delivery_hist,
             );
             push_errors(&mut r, t.errors, t.first_error);
-            t.delivered
+            (t.delivered, t.cpu)
         }
         Kind::Idle => {
             let (c, t) = idle::run(server.port, server.pid, s).await;
@@ -175,13 +139,17 @@ pub(crate) async fn run_one(
             if let Some(e) = t.first_error.or(c.first_error) {
                 r.push("first_error", Value::Text(e));
             }
-            u64::try_from(c.connected).unwrap_or(0)
+            (u64::try_from(c.connected).unwrap_or(0), t.cpu)
         }
     };
-    let (server_cpu, server_pct, own_pct) = meter.finish();
-    r.push("server_cpu_pct", Value::Percent(server_pct));
-    r.push("client_cpu_pct", Value::Percent(own_pct));
-    r.push("server_cpu_us_per_op", cpu_per_op(server_cpu, ops));
+    let (ops, cpu) = ops;
+    r.push("server_cpu_pct", Value::Percent(cpu.server_pct));
+    r.push("client_cpu_pct", Value::Percent(cpu.client_pct));
+    r.push("server_cpu_us_per_op", cpu_per_op(cpu.server, ops));
+    r.push(
+        "loadavg_1m",
+        Value::Text(procfs::loadavg().unwrap_or_default()),
+    );
     server.stop().await;
     Ok(r)
 }

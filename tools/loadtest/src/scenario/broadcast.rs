@@ -20,6 +20,7 @@ use super::{Fleet, Member, Phase, REPLY_TIMEOUT, filler, micros, rate};
 use crate::args::Settings;
 use crate::client::{Client, ClientError, Incoming};
 use crate::hist::Histogram;
+use crate::procfs::{CpuMeter, CpuUsage};
 
 /// Longest wait for deliveries still in flight after the sender's last ack.
 pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -60,6 +61,8 @@ pub(crate) struct BroadcastTotals {
     pub(crate) errors: u64,
     /// The first error.
     pub(crate) first_error: Option<String>,
+    /// CPU from the start to the end of the drain.
+    pub(crate) cpu: CpuUsage,
 }
 
 impl BroadcastTotals {
@@ -204,8 +207,12 @@ async fn client_task(
     Some(out)
 }
 
-/// Runs the broadcast scenario against the server on `port`.
-pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, BroadcastTotals) {
+/// Runs the broadcast scenario against the server on `port` (process `pid`, when known).
+pub(crate) async fn run(
+    port: u16,
+    pid: Option<u32>,
+    s: &Settings,
+) -> (super::ConnectSummary, BroadcastTotals) {
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
         delivered: AtomicU64::new(0),
@@ -226,6 +233,7 @@ pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, Broa
         .collect();
     drop(member);
     let connect = fleet.connected(s.connect_timeout).await;
+    let meter = CpuMeter::start(pid);
     let start_us = micros(shared.epoch.elapsed());
     fleet.set(Phase::Run);
 
@@ -258,6 +266,7 @@ pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, Broa
             break;
         }
     }
+    let cpu = meter.finish();
     fleet.set(Phase::Stop);
 
     let mut totals = BroadcastTotals {
@@ -276,6 +285,7 @@ pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, Broa
         delivery_hist: Histogram::new(),
         errors: 0,
         first_error: None,
+        cpu,
     };
     for t in tasks.drain(..) {
         let Ok(Some(r)) = t.await else { continue };

@@ -5,11 +5,13 @@
 use std::time::{Duration, Instant};
 
 use socketio_proto::sio::Payload;
+use tokio::sync::mpsc;
 
 use super::{Fleet, Member, Phase, REPLY_TIMEOUT, filler, micros, rate};
 use crate::args::Settings;
 use crate::client::{Client, ClientError, Incoming};
 use crate::hist::Histogram;
+use crate::procfs::{CpuMeter, CpuUsage};
 
 /// What one client measured.
 pub(crate) struct EchoResult {
@@ -35,6 +37,8 @@ pub(crate) struct EchoTotals {
     pub(crate) errors: u64,
     /// The first such error.
     pub(crate) first_error: Option<String>,
+    /// CPU over the measuring window (from the start to the last client's end).
+    pub(crate) cpu: CpuUsage,
 }
 
 impl EchoTotals {
@@ -73,39 +77,65 @@ async fn closed_loop(
     Ok(())
 }
 
-async fn client_task(mut member: Member, args: Payload, duration: Duration) -> Option<EchoResult> {
-    let mut client = member.connect().await?;
+/// Measures, hands the result over `results`, then idles (answering pings) until Stop so
+/// the server's disconnect work falls outside the measured window.
+async fn client_task(
+    mut member: Member,
+    args: Payload,
+    duration: Duration,
+    results: mpsc::UnboundedSender<EchoResult>,
+) {
+    let Some(mut client) = member.connect().await else {
+        return;
+    };
     let mut out = EchoResult {
         hist: Histogram::new(),
         finished: Instant::now(),
         mismatches: 0,
         error: None,
     };
+    let mut healthy = true;
     match member.wait_phase(&mut client, Phase::Connecting).await {
         Ok(Phase::Run) => {
             let deadline = Instant::now() + duration;
             if let Err(e) = closed_loop(&mut client, &args, deadline, &mut out).await {
                 out.error = Some(e.to_string());
+                healthy = false;
             }
         }
         Ok(_) => {}
-        Err(e) => out.error = Some(e.to_string()),
+        Err(e) => {
+            out.error = Some(e.to_string());
+            healthy = false;
+        }
     }
     out.finished = Instant::now();
+    let _ = results.send(out);
+    if healthy {
+        let _ = member.wait_phase(&mut client, Phase::Run).await;
+    }
     client.close().await;
-    Some(out)
 }
 
-/// Runs the echo scenario against the server on `port`; returns the connect summary and
-/// the totals (measured from the common start).
-pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, EchoTotals) {
+/// Runs the echo scenario against the server on `port` (process `pid`, when known); returns
+/// the connect summary and the totals (measured from the common start).
+pub(crate) async fn run(
+    port: u16,
+    pid: Option<u32>,
+    s: &Settings,
+) -> (super::ConnectSummary, EchoTotals) {
     let args = Payload::from_value(&serde_json::json!([filler(s.payload_bytes)]));
     let (mut fleet, member) = Fleet::new(port, s);
+    let (results_tx, mut results) = mpsc::unbounded_channel();
     let tasks: Vec<_> = (0..s.clients)
-        .map(|_| tokio::spawn(client_task(member.clone(), args.clone(), s.duration)))
+        .map(|_| {
+            let task = client_task(member.clone(), args.clone(), s.duration, results_tx.clone());
+            tokio::spawn(task)
+        })
         .collect();
-    drop(member);
+    drop((member, results_tx));
     let connect = fleet.connected(s.connect_timeout).await;
+    let meter = CpuMeter::start(pid);
     let start = Instant::now();
     fleet.set(Phase::Run);
     let mut totals = EchoTotals {
@@ -114,11 +144,16 @@ pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, Echo
         mismatches: 0,
         errors: 0,
         first_error: None,
+        cpu: CpuUsage::default(),
     };
     let mut last = start;
-    for t in tasks {
-        // Each task is bounded: duration plus one reply timeout plus a 1 s close.
-        let Ok(Some(r)) = t.await else { continue };
+    // Every connected client reports once, at most one reply timeout after the window.
+    let deadline =
+        tokio::time::Instant::now() + s.duration + REPLY_TIMEOUT + Duration::from_secs(1);
+    for _ in 0..connect.connected {
+        let Ok(Some(r)) = tokio::time::timeout_at(deadline, results.recv()).await else {
+            break;
+        };
         totals.hist.merge(&r.hist);
         totals.mismatches = totals.mismatches.saturating_add(r.mismatches);
         if let Some(e) = r.error {
@@ -127,7 +162,12 @@ pub(crate) async fn run(port: u16, s: &Settings) -> (super::ConnectSummary, Echo
         }
         last = last.max(r.finished);
     }
-    fleet.set(Phase::Stop);
+    totals.cpu = meter.finish();
     totals.elapsed = last.saturating_duration_since(start);
+    fleet.set(Phase::Stop);
+    for t in tasks {
+        // Each task ends within the 1 s close timeout after Stop.
+        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+    }
     (connect, totals)
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::{ConnectSummary, Fleet, Member, Phase};
 use crate::args::Settings;
-use crate::procfs;
+use crate::procfs::{self, CpuMeter, CpuUsage};
 
 /// Memory readings of one idle run.
 pub(crate) struct IdleTotals {
@@ -28,6 +28,8 @@ pub(crate) struct IdleTotals {
     pub(crate) dropped: u64,
     /// The first drop's reason.
     pub(crate) first_error: Option<String>,
+    /// CPU over the connect phase.
+    pub(crate) cpu: CpuUsage,
 }
 
 impl IdleTotals {
@@ -66,14 +68,17 @@ pub(crate) async fn run(port: u16, pid: Option<u32>, s: &Settings) -> (ConnectSu
         client_rss_delta: None,
         dropped: 0,
         first_error: None,
+        cpu: CpuUsage::default(),
     };
     let own_before = own_rss();
+    let meter = CpuMeter::start(pid);
     let (mut fleet, member) = Fleet::new(port, s);
     let tasks: Vec<_> = (0..s.clients)
         .map(|_| tokio::spawn(client_task(member.clone())))
         .collect();
     drop(member);
     let connect = fleet.connected(s.connect_timeout).await;
+    totals.cpu = meter.finish();
     // "Run" for idle clients means: keep idling. The phase change only marks the end of the
     // connect phase for the tasks.
     fleet.set(Phase::Run);
