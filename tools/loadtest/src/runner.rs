@@ -26,6 +26,9 @@ fn push_connect(r: &mut Report, c: &ConnectSummary) {
         "connect_phase_us",
         Value::Micros(Some(crate::scenario::micros(c.elapsed))),
     );
+    if let Some(e) = &c.first_error {
+        r.push("first_connect_error", Value::Text(e.clone()));
+    }
 }
 
 fn push_latency(r: &mut Report, keys: [&'static str; 4], h: &Histogram) {
@@ -136,7 +139,7 @@ pub(crate) async fn run_one(
                 ),
             );
             r.push("dropped_during_hold", Value::Count(t.dropped));
-            if let Some(e) = t.first_error.or(c.first_error) {
+            if let Some(e) = t.first_error {
                 r.push("first_error", Value::Text(e));
             }
             (u64::try_from(c.connected).unwrap_or(0), t.cpu)
