@@ -1,2 +1,5 @@
-//! End-to-end tests against real clients. Empty until the adapters issue brings a server to test.
+//! End-to-end tests of the Socket.IO server against real clients: the test application
+//! ([`app`]) served by the `e2e-server` binary on each runtime.
 #![forbid(unsafe_code)]
+
+pub mod app;

@@ -1,0 +1,194 @@
+//! [`ServerHandle`] (the whole server, from any task) and [`BroadcastOperator`] (a selection
+//! of sockets to emit to or act on).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_channel::oneshot;
+use serde::Serialize;
+use socketio_engine::{BroadcastTarget, SocketId};
+use socketio_proto::Str;
+
+use super::command::{Command, to_args};
+use super::error::Error;
+use super::socket::{BroadcastReplies, Socket};
+use crate::msg::Ctl;
+
+/// A cloneable handle on a running Socket.IO application.
+#[derive(Clone)]
+pub struct ServerHandle {
+    ctl: async_channel::Sender<Ctl<Command>>,
+}
+
+impl std::fmt::Debug for ServerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerHandle")
+            .field("stopped", &self.ctl.is_closed())
+            .finish()
+    }
+}
+
+impl ServerHandle {
+    pub(crate) fn new(ctl: async_channel::Sender<Ctl<Command>>) -> Self {
+        Self { ctl }
+    }
+
+    pub(crate) fn send(&self, cmd: Command) -> Result<(), Error> {
+        self.ctl
+            .try_send(Ctl::Command(cmd))
+            .map_err(|_| Error::Stopped)
+    }
+
+    /// Every socket of namespace `nsp`, to emit to or narrow down with `to`/`except`.
+    #[must_use]
+    pub fn of(&self, nsp: impl Into<Str>) -> BroadcastOperator {
+        BroadcastOperator::new(self.clone(), BroadcastTarget::namespace(nsp))
+    }
+
+    /// Graceful shutdown: every client gets a disconnect with reason "server shutting
+    /// down", then this application's hub stops (and the listener closes once every hub on
+    /// it stopped). Returns when the hub stopped.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.ctl.try_send(Ctl::Shutdown { done: tx }).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+/// The sockets a broadcast reaches: a namespace, narrowed by rooms. Built by
+/// [`ServerHandle::of`], [`Socket::to`] and [`Socket::broadcast`].
+#[derive(Debug, Clone)]
+pub struct BroadcastOperator {
+    handle: ServerHandle,
+    target: BroadcastTarget,
+}
+
+impl BroadcastOperator {
+    pub(crate) fn new(handle: ServerHandle, target: BroadcastTarget) -> Self {
+        Self { handle, target }
+    }
+
+    /// Restricts to members of `room` (several calls: the union of the rooms).
+    #[must_use]
+    pub fn to(mut self, room: impl Into<Str>) -> Self {
+        self.target = self.target.to(room);
+        self
+    }
+
+    /// Leaves out the members of `room`.
+    #[must_use]
+    pub fn except(mut self, room: impl Into<Str>) -> Self {
+        self.target = self.target.except(room);
+        self
+    }
+
+    /// Leaves out one socket.
+    #[must_use]
+    pub fn except_socket(mut self, socket: SocketId) -> Self {
+        self.target = self.target.except_socket(socket);
+        self
+    }
+
+    /// Drops the packet for clients that cannot take it right now instead of queueing it.
+    #[must_use]
+    pub fn volatile(mut self) -> Self {
+        self.target = self.target.volatile();
+        self
+    }
+
+    /// Emits `event` with `args` (see [`Socket::emit`]) to every selected socket; the
+    /// packet is encoded once.
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn emit<T: Serialize + ?Sized>(&self, event: &str, args: &T) -> Result<(), Error> {
+        self.emit_binary(event, args, Vec::new())
+    }
+
+    /// [`emit`](Self::emit) with binary attachments.
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn emit_binary<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        binary: Vec<Bytes>,
+    ) -> Result<(), Error> {
+        self.handle.send(Command::Broadcast {
+            target: self.target.clone(),
+            event: event.to_owned(),
+            args: to_args(args)?,
+            binary,
+            ack: None,
+        })
+    }
+
+    /// Emits and gathers every recipient's acknowledgement, for at most `timeout`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] (e.g. too many broadcast acks pending), [`Error::Serialize`],
+    /// [`Error::Stopped`].
+    pub async fn emit_with_ack<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        timeout: Duration,
+    ) -> Result<BroadcastReplies, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.handle.send(Command::Broadcast {
+            target: self.target.clone(),
+            event: event.to_owned(),
+            args: to_args(args)?,
+            binary: Vec::new(),
+            ack: Some((timeout, tx)),
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// The selected sockets (Node's `fetchSockets`).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for an unknown namespace, [`Error::Stopped`].
+    pub async fn sockets(&self) -> Result<Vec<Socket>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.handle.send(Command::Sockets {
+            target: self.target.clone(),
+            reply: tx,
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// Makes the selected sockets join `room`.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn join(&self, room: impl Into<Str>) -> Result<(), Error> {
+        self.handle.send(Command::SocketsJoin {
+            target: self.target.clone(),
+            room: room.into(),
+        })
+    }
+
+    /// Makes the selected sockets leave `room`.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn leave(&self, room: impl Into<Str>) -> Result<(), Error> {
+        self.handle.send(Command::SocketsLeave {
+            target: self.target.clone(),
+            room: room.into(),
+        })
+    }
+
+    /// Disconnects the selected sockets.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn disconnect(&self) -> Result<(), Error> {
+        self.handle.send(Command::DisconnectSockets {
+            target: self.target.clone(),
+        })
+    }
+}

@@ -1,0 +1,361 @@
+//! [`Socket`]: a cloneable handle on one connected namespace socket, and the values handlers
+//! receive ([`ConnectRequest`], [`EventData`], [`AckSender`], [`AckReply`]).
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_channel::oneshot;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use socketio_engine::eio::HandshakeInfo;
+use socketio_engine::handler::Extensions;
+use socketio_engine::{AckResponse, AckToken, BroadcastTarget, EventArgs, SocketId, SocketName};
+use socketio_proto::Str;
+use socketio_proto::sio::Payload;
+
+use super::command::{Command, to_args};
+use super::error::Error;
+use super::handle::{BroadcastOperator, ServerHandle};
+
+/// A client's request to join a namespace, given to the `on_connect` handler.
+#[derive(Debug, Clone)]
+pub struct ConnectRequest {
+    /// The namespace asked for.
+    pub nsp: Str,
+    /// The auth object the client sent (`io(url, { auth })`), if any.
+    pub auth: Option<Payload>,
+    /// The Engine.IO handshake: query, headers, peer address.
+    pub handshake: Arc<HandshakeInfo>,
+}
+
+/// One connected socket. Cheap to clone; usable from any task. Once the socket has
+/// disconnected, commands on it fail with `UsageError::UnknownSocket` (or are ignored, for
+/// the fire-and-forget ones).
+#[derive(Clone)]
+pub struct Socket {
+    inner: Arc<SocketInner>,
+}
+
+struct SocketInner {
+    id: SocketId,
+    name: SocketName,
+    nsp: Str,
+    handshake: Arc<HandshakeInfo>,
+    data: Mutex<Extensions>,
+    handle: ServerHandle,
+}
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("id", &self.id())
+            .field("nsp", &self.inner.nsp)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Socket {
+    pub(crate) fn new(
+        id: SocketId,
+        name: SocketName,
+        nsp: Str,
+        handshake: Arc<HandshakeInfo>,
+        handle: ServerHandle,
+    ) -> Self {
+        Self {
+            inner: Arc::new(SocketInner {
+                id,
+                name,
+                nsp,
+                handshake,
+                data: Mutex::new(Extensions::default()),
+                handle,
+            }),
+        }
+    }
+
+    /// The public id (the client's `socket.id`, and the name of the socket's own room).
+    #[must_use]
+    pub fn id(&self) -> &str {
+        self.inner.name.as_str()
+    }
+
+    /// The engine's handle of this socket.
+    #[must_use]
+    pub fn socket_id(&self) -> SocketId {
+        self.inner.id
+    }
+
+    /// The namespace.
+    #[must_use]
+    pub fn nsp(&self) -> &Str {
+        &self.inner.nsp
+    }
+
+    /// The Engine.IO handshake (query, headers, peer) of the client's connection.
+    #[must_use]
+    pub fn handshake(&self) -> &HandshakeInfo {
+        &self.inner.handshake
+    }
+
+    /// The server this socket belongs to.
+    #[must_use]
+    pub fn server(&self) -> &ServerHandle {
+        &self.inner.handle
+    }
+
+    /// Sends `event` with `args` (a tuple or array of arguments; `()` for none; any other
+    /// value is one argument).
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn emit<T: Serialize + ?Sized>(&self, event: &str, args: &T) -> Result<(), Error> {
+        self.emit_binary(event, args, Vec::new())
+    }
+
+    /// As [`emit`](Self::emit) with binary attachments, referenced from `args` by
+    /// [`Placeholder`](socketio_proto::sio::Placeholder)s numbered in order.
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn emit_binary<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        binary: Vec<Bytes>,
+    ) -> Result<(), Error> {
+        self.inner.handle.send(Command::Emit {
+            socket: self.inner.id,
+            event: event.to_owned(),
+            args: to_args(args)?,
+            binary,
+            ack: None,
+        })
+    }
+
+    /// Sends `event` and waits for the client's acknowledgement, at most `timeout`.
+    ///
+    /// # Errors
+    /// [`Error::AckTimeout`] (also when the socket disconnects first), [`Error::Usage`],
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub async fn emit_with_ack<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        timeout: Duration,
+    ) -> Result<AckReply, Error> {
+        self.emit_binary_with_ack(event, args, Vec::new(), timeout)
+            .await
+    }
+
+    /// [`emit_with_ack`](Self::emit_with_ack) with binary attachments.
+    ///
+    /// # Errors
+    /// As [`emit_with_ack`](Self::emit_with_ack).
+    pub async fn emit_binary_with_ack<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        binary: Vec<Bytes>,
+        timeout: Duration,
+    ) -> Result<AckReply, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.inner.handle.send(Command::Emit {
+            socket: self.inner.id,
+            event: event.to_owned(),
+            args: to_args(args)?,
+            binary,
+            ack: Some((timeout, tx)),
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// Joins `room`.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn join(&self, room: impl Into<Str>) -> Result<(), Error> {
+        self.inner.handle.send(Command::Join {
+            socket: self.inner.id,
+            room: room.into(),
+        })
+    }
+
+    /// Leaves `room`.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn leave(&self, room: impl Into<Str>) -> Result<(), Error> {
+        self.inner.handle.send(Command::Leave {
+            socket: self.inner.id,
+            room: room.into(),
+        })
+    }
+
+    /// The socket's rooms: its own id first, then the rooms it joined (commands sent before
+    /// this one, e.g. `join`, are applied first).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] once disconnected, [`Error::Stopped`].
+    pub async fn rooms(&self) -> Result<Vec<Str>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.inner.handle.send(Command::Rooms {
+            socket: self.inner.id,
+            reply: tx,
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// Disconnects the socket from its namespace (the client sees "io server disconnect").
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub fn disconnect(&self) -> Result<(), Error> {
+        self.inner.handle.send(Command::Disconnect {
+            socket: self.inner.id,
+        })
+    }
+
+    /// A broadcast to `room` in this namespace, leaving this socket out (Node's
+    /// `socket.to(room)`).
+    #[must_use]
+    pub fn to(&self, room: impl Into<Str>) -> BroadcastOperator {
+        self.broadcast().to(room)
+    }
+
+    /// A broadcast to the whole namespace but this socket (Node's `socket.broadcast`).
+    #[must_use]
+    pub fn broadcast(&self) -> BroadcastOperator {
+        BroadcastOperator::new(
+            self.inner.handle.clone(),
+            BroadcastTarget::namespace(self.inner.nsp.clone()).except_socket(self.inner.id),
+        )
+    }
+
+    /// Stores typed per-socket data, returning the previous value of that type.
+    pub fn insert_data<T: std::any::Any + Send>(&self, value: T) -> Option<T> {
+        self.with_data(|d| d.insert(value))
+    }
+
+    /// A clone of the stored value of type `T`.
+    #[must_use]
+    pub fn data<T: std::any::Any + Send + Clone>(&self) -> Option<T> {
+        self.with_data(|d| d.get::<T>().cloned())
+    }
+
+    /// Runs `f` with the socket's data (do not hold it across an await).
+    pub fn with_data<R>(&self, f: impl FnOnce(&mut Extensions) -> R) -> R {
+        let mut guard = self
+            .inner
+            .data
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+/// What an event handler receives besides the socket.
+#[derive(Debug)]
+pub struct EventData {
+    /// The event's arguments (without its name).
+    pub args: EventArgs,
+    /// Binary attachments, referenced from `args` by placeholders.
+    pub binary: Vec<Bytes>,
+    /// Present when the client waits for an acknowledgement.
+    pub ack: Option<AckSender>,
+}
+
+impl EventData {
+    /// The arguments as `T` (a tuple, a `Vec`, or a struct read from a sequence).
+    ///
+    /// # Errors
+    /// When the arguments do not fit `T`.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        self.args.deserialize()
+    }
+
+    /// The first argument as `T`.
+    ///
+    /// # Errors
+    /// When there is no first argument or it does not fit `T`.
+    pub fn arg<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        self.args.deserialize::<(T,)>().map(|(t,)| t)
+    }
+}
+
+/// The right to acknowledge one client event, at most once (sending consumes it; dropping
+/// it sends nothing, as a Node listener ignoring its callback).
+#[derive(Debug)]
+pub struct AckSender {
+    token: AckToken,
+    handle: ServerHandle,
+}
+
+impl AckSender {
+    pub(crate) fn new(token: AckToken, handle: ServerHandle) -> Self {
+        Self { token, handle }
+    }
+
+    /// Acknowledges with `args` (a tuple or array of arguments; `()` for none).
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn send<T: Serialize + ?Sized>(self, args: &T) -> Result<(), Error> {
+        self.send_binary(args, Vec::new())
+    }
+
+    /// Acknowledges with `args` and binary attachments.
+    ///
+    /// # Errors
+    /// [`Error::Serialize`], [`Error::Stopped`].
+    pub fn send_binary<T: Serialize + ?Sized>(
+        self,
+        args: &T,
+        binary: Vec<Bytes>,
+    ) -> Result<(), Error> {
+        self.handle.send(Command::Ack {
+            token: self.token,
+            args: to_args(args)?,
+            binary,
+        })
+    }
+}
+
+/// A client's acknowledgement of an `emit_with_ack`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckReply {
+    /// The acknowledgement's arguments, a JSON array.
+    pub args: Payload,
+    /// Its binary attachments.
+    pub binary: Vec<Bytes>,
+}
+
+impl AckReply {
+    /// The arguments as `T` (a tuple or `Vec` of the arguments).
+    ///
+    /// # Errors
+    /// When they do not fit `T`.
+    pub fn args<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        self.args.deserialize()
+    }
+
+    /// The first argument as JSON (`null` when there is none).
+    #[must_use]
+    pub fn first(&self) -> serde_json::Value {
+        self.args
+            .deserialize::<Vec<serde_json::Value>>()
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The outcome of a broadcast with acks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BroadcastReplies {
+    /// The answers, in arrival order.
+    pub replies: Vec<AckResponse>,
+    /// The recipients that did not answer in time.
+    pub timed_out: Vec<SocketId>,
+}

@@ -1,0 +1,55 @@
+//! [`DriverConfig`]: the driver's own limits (the protocol's live in the engine's config).
+
+use std::time::Duration;
+
+/// Limits of the I/O driver around an engine. Every field has a named default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriverConfig {
+    /// Frames queued for one WebSocket's writer. Default [`Self::DEFAULT_WS_SEND_QUEUE`].
+    /// A client that does not read fills it; it is then disconnected (the engine sees its
+    /// connection close) and nobody else waits for it.
+    pub ws_send_queue: usize,
+    /// Network inputs (requests, WebSocket messages) queued for the hub. Default
+    /// [`Self::DEFAULT_NET_QUEUE`]. When full, connection readers wait: TCP backpressure
+    /// reaches the clients instead of memory growing.
+    pub net_queue: usize,
+    /// Application handler tasks running at once. Default
+    /// [`Self::DEFAULT_MAX_HANDLER_TASKS`]. At the limit the hub stops taking network input
+    /// (application commands still flow, so running handlers can finish).
+    pub max_handler_tasks: usize,
+    /// Inputs applied per hub turn before timers are checked and actions drained.
+    /// Default [`Self::DEFAULT_WORK_BATCH`]: amortizes draining over bursts without letting
+    /// one burst delay timers much.
+    pub work_batch: usize,
+    /// How long a graceful shutdown waits for clients to receive their disconnect (a
+    /// polling client must come back for it) before the hub stops anyway. Default
+    /// [`Self::DEFAULT_SHUTDOWN_GRACE`].
+    pub shutdown_grace: Duration,
+}
+
+impl DriverConfig {
+    /// Default of [`ws_send_queue`](Self::ws_send_queue): 1024 frames (frames are shared
+    /// buffers, so this is 1024 pointers plus whatever the frames hold).
+    pub const DEFAULT_WS_SEND_QUEUE: usize = 1024;
+    /// Default of [`net_queue`](Self::net_queue).
+    pub const DEFAULT_NET_QUEUE: usize = 1024;
+    /// Default of [`max_handler_tasks`](Self::max_handler_tasks).
+    pub const DEFAULT_MAX_HANDLER_TASKS: usize = 10_000;
+    /// Default of [`work_batch`](Self::work_batch).
+    pub const DEFAULT_WORK_BATCH: usize = 64;
+    /// Default of [`shutdown_grace`](Self::shutdown_grace): 3 s, longer than a polling
+    /// client's round trip, short enough for a deploy.
+    pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+}
+
+impl Default for DriverConfig {
+    fn default() -> Self {
+        Self {
+            ws_send_queue: Self::DEFAULT_WS_SEND_QUEUE,
+            net_queue: Self::DEFAULT_NET_QUEUE,
+            max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
+            work_batch: Self::DEFAULT_WORK_BATCH,
+            shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
+}

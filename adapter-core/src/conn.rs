@@ -1,0 +1,262 @@
+//! One HTTP request, from hyper to a hub and back.
+//!
+//! The request is routed to the mount whose path prefix it has, its body read up to the
+//! engine's `max_http_buffer_size + 1` bytes (more is reported as `HttpBody::TooLarge`
+//! without buffering it), and handed to the hub with a oneshot for the answer. If hyper drops
+//! this future first (the client went away), a guard tells the hub so the engine can put
+//! undelivered frames back. A WebSocket upgrade the engine accepts is answered with 101 and
+//! continued in its own task (see `ws`).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_tungstenite::tungstenite::handshake::derive_accept_key;
+use async_tungstenite::tungstenite::protocol::WebSocketConfig;
+use bytes::{Bytes, BytesMut};
+use futures_channel::oneshot;
+use http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body;
+use socketio_engine::{HttpBody, RequestMeta};
+
+use crate::msg::{HttpIn, HttpReply, Life, NetMsg};
+use crate::runtime::Runtime;
+use crate::ws::{self, UpgradeIo};
+
+/// The body type of every response the driver makes.
+pub type ResponseBody = Full<Bytes>;
+
+/// A hub as the connection tasks see it: where to send requests for one path prefix.
+#[derive(Debug, Clone)]
+pub(crate) struct Mount {
+    pub(crate) path: Arc<str>,
+    pub(crate) max_body: usize,
+    pub(crate) ws_config: WebSocketConfig,
+    pub(crate) net: async_channel::Sender<NetMsg>,
+    pub(crate) life: async_channel::Sender<Life>,
+    pub(crate) keys: Arc<AtomicU64>,
+    /// Held by every connection and WebSocket task (through their `Mount`); a graceful
+    /// shutdown waits until all clones are gone, so responses in flight are written.
+    pub(crate) _alive: async_channel::Sender<()>,
+}
+
+/// Tells the hub a request was dropped before its answer, unless disarmed.
+struct AbortGuard<'a> {
+    key: u64,
+    life: &'a async_channel::Sender<Life>,
+    armed: bool,
+}
+
+impl Drop for AbortGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self.life.try_send(Life::HttpAborted { key: self.key });
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Reads at most `max + 1` bytes of `body`; `None` when reading fails (client gone).
+async fn read_capped<B>(body: B, max: usize) -> Option<HttpBody>
+where
+    B: Body<Data = Bytes>,
+{
+    let cap = u64::try_from(max).unwrap_or(u64::MAX);
+    if body.size_hint().lower() > cap {
+        return Some(HttpBody::TooLarge);
+    }
+    let mut body = std::pin::pin!(body);
+    let mut buf = BytesMut::new();
+    let mut single: Option<Bytes> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return None };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let held = single.as_ref().map_or(buf.len(), Bytes::len);
+        if held.saturating_add(data.len()) > max {
+            return Some(HttpBody::TooLarge);
+        }
+        // Keep a body that arrives in one chunk as it is (no copy).
+        match single.take() {
+            None if buf.is_empty() => single = Some(data),
+            Some(first) => {
+                buf.extend_from_slice(&first);
+                buf.extend_from_slice(&data);
+            }
+            None => buf.extend_from_slice(&data),
+        }
+    }
+    Some(HttpBody::Complete(single.unwrap_or_else(|| buf.freeze())))
+}
+
+/// Answers one request. `peer` is the client's address when known; `upgrade_io` turns a
+/// hyper upgrade into a futures-io stream.
+pub(crate) async fn handle<R, B>(
+    rt: &R,
+    mounts: &[Mount],
+    peer: Option<SocketAddr>,
+    req: Request<B>,
+    upgrade_io: UpgradeIo,
+) -> Response<ResponseBody>
+where
+    R: Runtime,
+    B: Body<Data = Bytes>,
+{
+    let path = req.uri().path();
+    let Some(mount) = mounts.iter().find(|m| path.starts_with(&*m.path)) else {
+        return plain(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let (mut parts, body) = req.into_parts();
+    let meta = RequestMeta {
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
+        headers: std::mem::take(&mut parts.headers),
+        peer,
+    };
+    let mut upgrade = None;
+    if meta.is_websocket_upgrade() {
+        let version_ok = meta.header_str(header::SEC_WEBSOCKET_VERSION) == Some("13");
+        match meta.headers.get(header::SEC_WEBSOCKET_KEY) {
+            Some(key) if version_ok => {
+                let accept = derive_accept_key(key.as_bytes());
+                upgrade = Some((
+                    accept,
+                    parts.extensions.remove::<hyper::upgrade::OnUpgrade>(),
+                ));
+            }
+            _ => return plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake"),
+        }
+    }
+    let Some(body) = read_capped(body, mount.max_body).await else {
+        return plain(StatusCode::BAD_REQUEST, "Bad request body");
+    };
+    let key = mount.keys.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = oneshot::channel();
+    let mut guard = AbortGuard {
+        key,
+        life: &mount.life,
+        armed: true,
+    };
+    let msg = NetMsg::Http(Box::new(HttpIn {
+        key,
+        meta,
+        body,
+        reply: tx,
+    }));
+    if mount.net.send(msg).await.is_err() {
+        guard.armed = false;
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "Server stopped");
+    }
+    let reply = rx.await;
+    guard.armed = false;
+    match reply {
+        Ok(HttpReply::Response(r)) => r.map(Full::new),
+        Ok(HttpReply::Upgrade { conn, writer }) => {
+            let Some((accept, Some(on_upgrade))) = upgrade else {
+                // The engine accepted a WebSocket that is not one, or hyper cannot upgrade
+                // it (mounted without upgrade support): report it closed at once.
+                let _ = mount.life.try_send(Life::WsClosed { conn });
+                return plain(StatusCode::BAD_REQUEST, "Cannot upgrade");
+            };
+            rt.spawn(Box::pin(ws::run(
+                rt.clone(),
+                on_upgrade,
+                upgrade_io,
+                conn,
+                writer,
+                mount.clone(),
+            )));
+            switching_protocols(&accept)
+        }
+        Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "Server stopped"),
+    }
+}
+
+fn switching_protocols(accept: &str) -> Response<ResponseBody> {
+    let mut r = Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = r.headers_mut();
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(v) = HeaderValue::from_str(accept) {
+        h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
+    }
+    r
+}
+
+/// `handle` as hyper's service function wants it.
+pub(crate) async fn service<R, B>(
+    rt: R,
+    mounts: Arc<[Mount]>,
+    peer: Option<SocketAddr>,
+    req: Request<B>,
+    upgrade_io: UpgradeIo,
+) -> Result<Response<ResponseBody>, Infallible>
+where
+    R: Runtime,
+    B: Body<Data = Bytes>,
+{
+    Ok(handle(&rt, &mounts, peer, req, upgrade_io).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+        }
+    }
+
+    #[test]
+    fn body_cap_is_exact() {
+        let body = |n: usize| Full::new(Bytes::from(vec![b'x'; n]));
+        assert_eq!(
+            block_on(read_capped(body(10), 10)),
+            Some(HttpBody::Complete(Bytes::from(vec![b'x'; 10])))
+        );
+        assert_eq!(
+            block_on(read_capped(body(11), 10)),
+            Some(HttpBody::TooLarge)
+        );
+        assert_eq!(
+            block_on(read_capped(body(0), 0)),
+            Some(HttpBody::Complete(Bytes::new()))
+        );
+    }
+
+    #[test]
+    fn streamed_body_is_capped_while_reading() {
+        use http_body_util::StreamBody;
+        let chunks = |sizes: Vec<usize>| {
+            StreamBody::new(futures_util::stream::iter(sizes.into_iter().map(|n| {
+                Ok::<_, Infallible>(hyper::body::Frame::data(Bytes::from(vec![b'y'; n])))
+            })))
+        };
+        assert_eq!(
+            block_on(read_capped(chunks(vec![4, 4, 2]), 10)),
+            Some(HttpBody::Complete(Bytes::from(vec![b'y'; 10])))
+        );
+        assert_eq!(
+            block_on(read_capped(chunks(vec![4, 4, 3]), 10)),
+            Some(HttpBody::TooLarge)
+        );
+    }
+}

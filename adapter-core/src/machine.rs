@@ -1,0 +1,94 @@
+//! [`Machine`]: the sans-IO state machine a hub drives. Implemented by the Socket.IO
+//! [`Engine`] and by the bare Engine.IO [`EioServer`], so one driver serves both (the
+//! conformance server mounts one of each on a single port).
+
+use std::time::Instant;
+
+use socketio_engine::eio::{EioEvent, EioServer};
+use socketio_engine::{Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, WsMessage};
+
+/// The inputs and outputs every sans-IO server shares.
+pub trait Machine: Send + 'static {
+    /// What `poll_action` dispatches to the application.
+    type Event: Send + 'static;
+
+    /// An HTTP request arrived.
+    fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId;
+    /// A request's client went away before its response.
+    fn handle_http_aborted(&mut self, now: Instant, req: RequestId);
+    /// A WebSocket message arrived.
+    fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage);
+    /// A WebSocket closed.
+    fn handle_ws_closed(&mut self, now: Instant, conn: ConnId);
+    /// Deadlines passed.
+    fn handle_timeout(&mut self, now: Instant);
+    /// The next deadline.
+    fn poll_timeout(&self) -> Option<Instant>;
+    /// The next action.
+    fn poll_action(&mut self) -> Option<Action<Self::Event>>;
+    /// Closes every session (graceful shutdown).
+    fn close_all(&mut self, now: Instant);
+    /// Open sessions.
+    fn session_count(&self) -> usize;
+    /// The largest accepted request body or WebSocket message.
+    fn max_http_buffer_size(&self) -> usize;
+    /// The path prefix this server answers (e.g. `/socket.io/`).
+    fn path(&self) -> &str;
+}
+
+macro_rules! forward {
+    () => {
+        fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId {
+            Self::handle_http(self, now, meta, body)
+        }
+        fn handle_http_aborted(&mut self, now: Instant, req: RequestId) {
+            Self::handle_http_aborted(self, now, req);
+        }
+        fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage) {
+            Self::handle_ws_message(self, now, conn, msg);
+        }
+        fn handle_ws_closed(&mut self, now: Instant, conn: ConnId) {
+            Self::handle_ws_closed(self, now, conn);
+        }
+        fn handle_timeout(&mut self, now: Instant) {
+            Self::handle_timeout(self, now);
+        }
+        fn poll_timeout(&self) -> Option<Instant> {
+            Self::poll_timeout(self)
+        }
+        fn poll_action(&mut self) -> Option<Action<Self::Event>> {
+            Self::poll_action(self)
+        }
+        fn close_all(&mut self, now: Instant) {
+            Self::close_all(self, now);
+        }
+    };
+}
+
+impl Machine for Engine {
+    type Event = Event;
+    forward!();
+    fn session_count(&self) -> usize {
+        self.eio().session_count()
+    }
+    fn max_http_buffer_size(&self) -> usize {
+        self.eio().config().max_http_buffer_size
+    }
+    fn path(&self) -> &str {
+        &self.eio().config().path
+    }
+}
+
+impl Machine for EioServer {
+    type Event = EioEvent;
+    forward!();
+    fn session_count(&self) -> usize {
+        Self::session_count(self)
+    }
+    fn max_http_buffer_size(&self) -> usize {
+        self.config().max_http_buffer_size
+    }
+    fn path(&self) -> &str {
+        &self.config().path
+    }
+}

@@ -1,0 +1,77 @@
+//! The messages between connection tasks, application handles and a hub.
+//!
+//! Three channels feed a hub, each with its own reason:
+//! - `net` (bounded): requests and WebSocket messages. A full channel makes readers wait, so a
+//!   busy hub slows clients down instead of buffering without bound.
+//! - `life` (unbounded): "this request was aborted" and "this WebSocket died", sent from
+//!   `Drop` where nothing can wait. At most one per request or connection.
+//! - `ctl` (unbounded): application commands (emit, join, ...) and shutdown. Never blocks a
+//!   handler, so a handler can emit from synchronous code.
+
+use bytes::Bytes;
+use futures_channel::oneshot;
+use socketio_engine::eio::Frame;
+use socketio_engine::{ConnId, HttpBody, RequestMeta, WsMessage};
+
+/// Network input, in arrival order per connection.
+#[derive(Debug)]
+pub(crate) enum NetMsg {
+    /// An HTTP request, read up to the body cap (boxed: it is large and rare next to
+    /// WebSocket messages).
+    Http(Box<HttpIn>),
+    /// A WebSocket message.
+    WsMessage { conn: ConnId, msg: WsMessage },
+    /// A WebSocket ended (sent after its last message, so nothing is lost).
+    WsClosed { conn: ConnId },
+}
+
+/// An HTTP request for the hub; the answer goes to `reply`.
+#[derive(Debug)]
+pub(crate) struct HttpIn {
+    /// The connection task's name for the request (for a later abort).
+    pub(crate) key: u64,
+    pub(crate) meta: RequestMeta,
+    pub(crate) body: HttpBody,
+    pub(crate) reply: oneshot::Sender<HttpReply>,
+}
+
+/// Life-cycle notices sent from `Drop`.
+#[derive(Debug)]
+pub(crate) enum Life {
+    /// The request `key` was dropped before its answer (the client went away).
+    HttpAborted { key: u64 },
+    /// A WebSocket task was dropped without reporting its end.
+    WsClosed { conn: ConnId },
+}
+
+/// The hub's answer to an HTTP request.
+#[derive(Debug)]
+pub(crate) enum HttpReply {
+    /// Send this response.
+    Response(http::Response<Bytes>),
+    /// Complete the WebSocket handshake; then carry `conn`, writing what `writer` yields.
+    Upgrade {
+        conn: ConnId,
+        writer: async_channel::Receiver<WsCmd>,
+    },
+}
+
+/// What a WebSocket writer does next.
+#[derive(Debug)]
+pub(crate) enum WsCmd {
+    /// Send one frame.
+    Frame(Frame),
+    /// Send a close frame and end.
+    Close,
+}
+
+/// Application-side control input of a hub, `C` being the application's commands.
+#[derive(Debug)]
+pub(crate) enum Ctl<C> {
+    /// An application command.
+    Command(C),
+    /// A handler task ended (counts down the in-flight handlers).
+    HandlerDone,
+    /// Begin a graceful shutdown; `done` fires when the hub has stopped.
+    Shutdown { done: oneshot::Sender<()> },
+}

@@ -1,0 +1,168 @@
+//! The end-to-end test application (CONTRACTS.md F2), written once against adapter-core's
+//! API and served by `e2e-server` on every runtime.
+//!
+//! Namespaces `/` (everyone; auth kept as socket data) and `/admin` (only auth
+//! `{"token":"secret"}`). On both: `welcome` on connect, `echo`, `echo-ack`, `join`,
+//! `leave`, `broadcast`, `ask`, `binary`, `disconnect-me`, `count`, and `left` broadcast on
+//! disconnect.
+
+use std::time::Duration;
+
+use adapter_core::app::{ConnectDecision, EventData};
+use adapter_core::{App, Namespace, Socket};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use socketio_proto::sio::Placeholder;
+
+/// How long the server waits for the client's answer to "question".
+pub const ASK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The auth object a socket connected with (`null` when none), kept as socket data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Auth(pub Value);
+
+/// The test application; `configure` adjusts the engine settings (ping timing).
+#[must_use]
+pub fn build(configure: impl FnOnce(&mut adapter_core::socketio_engine::EngineConfig)) -> App {
+    App::new()
+        .configure(configure)
+        .namespace(handlers(Namespace::new("/")))
+        .namespace(handlers(Namespace::new("/admin").on_connect(
+            |req| async move {
+                let ok = req
+                    .auth
+                    .as_ref()
+                    .and_then(|a| a.to_value().ok())
+                    .is_some_and(|a| a == json!({"token": "secret"}));
+                if ok {
+                    ConnectDecision::Accept
+                } else {
+                    ConnectDecision::Reject {
+                        message: "unauthorized".to_owned(),
+                        data: Some(json!({"reason": "bad token"})),
+                    }
+                }
+            },
+        )))
+}
+
+/// The handlers both namespaces share.
+fn handlers(ns: Namespace) -> Namespace {
+    ns.on_connection(|socket, auth| async move {
+        let auth = auth.and_then(|a| a.to_value().ok()).unwrap_or(Value::Null);
+        socket.insert_data(Auth(auth.clone()));
+        let _ = socket.emit(
+            "welcome",
+            &json!({"id": socket.id(), "nsp": socket.nsp().as_str(), "auth": auth}),
+        );
+    })
+    .on("echo", |socket, data| async move {
+        let args = data.args.to_value().unwrap_or_else(|_| json!([]));
+        let _ = socket.emit_binary("echo", &args, data.binary);
+    })
+    .on("echo-ack", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            let args = data.args.to_value().unwrap_or_else(|_| json!([]));
+            let _ = ack.send_binary(&args, data.binary);
+        }
+    })
+    .on("join", |socket, data| async move {
+        if let Ok(room) = data.arg::<String>() {
+            let _ = socket.join(room);
+        }
+        ack_rooms(&socket, data).await;
+    })
+    .on("leave", |socket, data| async move {
+        if let Ok(room) = data.arg::<String>() {
+            let _ = socket.leave(room);
+        }
+        ack_rooms(&socket, data).await;
+    })
+    .on("broadcast", |socket, data| async move {
+        broadcast(&socket, data)
+    })
+    .on("ask", |socket, data| async move {
+        let question = data.arg::<Value>().unwrap_or(Value::Null);
+        let answer = match socket
+            .emit_with_ack("question", &(question,), ASK_TIMEOUT)
+            .await
+        {
+            Ok(reply) => json!({"answer": reply.first()}),
+            Err(_) => json!({"error": "timeout"}),
+        };
+        if let Some(ack) = data.ack {
+            let _ = ack.send(&(answer,));
+        }
+    })
+    .on("binary", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            let bytes: Vec<u8> = (0..=255u8).collect();
+            let _ = ack.send_binary(&(Placeholder(0),), vec![Bytes::from(bytes)]);
+        }
+    })
+    .on("disconnect-me", |socket, _data| async move {
+        let _ = socket.disconnect();
+    })
+    .on("count", |socket, data| async move {
+        let n = socket
+            .server()
+            .of(socket.nsp().clone())
+            .sockets()
+            .await
+            .map_or(0, |s| s.len());
+        if let Some(ack) = data.ack {
+            let _ = ack.send(&(json!({"sockets": n}),));
+        }
+    })
+    .on_disconnect(|socket, reason| async move {
+        let _ = socket.server().of(socket.nsp().clone()).emit(
+            "left",
+            &(json!({"id": socket.id(), "reason": reason.as_str()}),),
+        );
+    })
+}
+
+/// Acks `{"rooms": [sorted rooms of the socket]}` (its own id included, as Node's
+/// `socket.rooms`).
+async fn ack_rooms(socket: &Socket, data: EventData) {
+    let mut rooms: Vec<String> = socket
+        .rooms()
+        .await
+        .map(|r| r.iter().map(|s| s.as_str().to_owned()).collect())
+        .unwrap_or_default();
+    rooms.sort();
+    if let Some(ack) = data.ack {
+        let _ = ack.send(&(json!({"rooms": rooms}),));
+    }
+}
+
+/// The "broadcast" request.
+#[derive(Debug, Deserialize)]
+struct BroadcastRequest {
+    room: Option<String>,
+    event: String,
+    #[serde(default)]
+    args: Vec<Value>,
+    #[serde(default, rename = "exceptSelf")]
+    except_self: bool,
+}
+
+fn broadcast(socket: &Socket, data: EventData) {
+    let ok = match data.arg::<BroadcastRequest>() {
+        Ok(req) => {
+            let mut op = socket.server().of(socket.nsp().clone());
+            if let Some(room) = req.room {
+                op = op.to(room);
+            }
+            if req.except_self {
+                op = op.except_socket(socket.socket_id());
+            }
+            op.emit(&req.event, &req.args).is_ok()
+        }
+        Err(_) => false,
+    };
+    if let Some(ack) = data.ack {
+        let _ = ack.send(&(json!({"ok": ok}),));
+    }
+}

@@ -1,0 +1,134 @@
+//! `e2e-server`: the end-to-end test application on 127.0.0.1.
+//!
+//! Flags: `--runtime tokio|smol|async-std` (default tokio), `--port N` (default 0 = pick),
+//! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's). Prints exactly one
+//! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
+//! client gets a disconnect, "server shutting down") and exits 0.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use adapter_core::{App, Runtime, Server};
+use futures_channel::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rt {
+    Tokio,
+    Smol,
+    AsyncStd,
+}
+
+#[derive(Debug)]
+struct Opts {
+    runtime: Rt,
+    port: u16,
+    ping_interval: Option<Duration>,
+    ping_timeout: Option<Duration>,
+}
+
+fn parse_args() -> Result<Opts, String> {
+    let mut opts = Opts {
+        runtime: Rt::Tokio,
+        port: 0,
+        ping_interval: None,
+        ping_timeout: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let ms = || {
+            value
+                .parse::<u64>()
+                .map(Duration::from_millis)
+                .map_err(|e| format!("{flag}: {e}"))
+        };
+        match flag.as_str() {
+            "--runtime" => {
+                opts.runtime = match value.as_str() {
+                    "tokio" => Rt::Tokio,
+                    "smol" => Rt::Smol,
+                    "async-std" => Rt::AsyncStd,
+                    other => return Err(format!("unknown runtime {other:?}")),
+                }
+            }
+            "--port" => opts.port = value.parse().map_err(|e| format!("--port: {e}"))?,
+            "--ping-interval-ms" => opts.ping_interval = Some(ms()?),
+            "--ping-timeout-ms" => opts.ping_timeout = Some(ms()?),
+            other => return Err(format!("unknown flag {other:?}")),
+        }
+    }
+    Ok(opts)
+}
+
+fn app(opts: &Opts) -> App {
+    let (interval, timeout) = (opts.ping_interval, opts.ping_timeout);
+    socketio_e2e_tests::app::build(move |c| {
+        if let Some(d) = interval {
+            c.eio.ping_interval = d;
+        }
+        if let Some(d) = timeout {
+            c.eio.ping_timeout = d;
+        }
+    })
+}
+
+/// Resolves when stdin reaches EOF (read on a plain thread: stdin is blocking everywhere).
+fn stdin_eof() -> oneshot::Receiver<()> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 256];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        let _ = tx.send(());
+    });
+    rx
+}
+
+async fn run<R: Runtime>(rt: R, opts: Opts) -> Result<(), String> {
+    let mut server = Server::new(rt);
+    let _handle = server.socketio(app(&opts));
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port));
+    let running = server
+        .listen(addr)
+        .await
+        .map_err(|e| format!("bind {addr}: {e}"))?;
+    let mut out = std::io::stdout();
+    writeln!(out, "LISTENING {}", running.local_addr().port()).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    let _ = stdin_eof().await;
+    running.shutdown().await;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let opts = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("e2e-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match opts.runtime {
+        Rt::Tokio => match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => {
+                rt.block_on(async { run(adapter_tokio::TokioRuntime::current(), opts).await })
+            }
+            Err(e) => Err(format!("tokio: {e}")),
+        },
+        Rt::Smol => smol::block_on(run(adapter_smol::SmolRuntime, opts)),
+        Rt::AsyncStd => async_std::task::block_on(run(adapter_async_std::AsyncStdRuntime, opts)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("e2e-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
