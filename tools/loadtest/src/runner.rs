@@ -105,6 +105,8 @@ pub(crate) async fn run_one(
                 "deliveries_missing",
                 Value::Count(t.expected.saturating_sub(t.delivered)),
             );
+            r.push("short_receivers", Value::Count(t.short_receivers));
+            r.push("short_missing_last", Value::Count(t.short_missing_last));
             r.push("deliveries_per_s", Value::Rate(t.delivery_rate()));
             r.push("ack_p50_us", Value::Micros(t.ack_hist.percentile(50.0)));
             r.push("ack_p99_us", Value::Micros(t.ack_hist.percentile(99.0)));
@@ -130,13 +132,6 @@ pub(crate) async fn run_one(
             r.push(
                 "bytes_per_connection",
                 Value::Bytes(t.per_connection(c.connected)),
-            );
-            r.push(
-                "client_bytes_per_connection",
-                Value::Bytes(
-                    t.client_rss_delta
-                        .and_then(|d| idle::per_connection(0, d, c.connected)),
-                ),
             );
             r.push("dropped_during_hold", Value::Count(t.dropped));
             if let Some(e) = t.first_error {

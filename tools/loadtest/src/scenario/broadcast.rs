@@ -35,6 +35,8 @@ struct Shared {
     last_delivery_us: AtomicU64,
     /// Broadcasts acked so far.
     acked: AtomicU64,
+    /// The send time of the newest broadcast sent.
+    newest_sent_us: AtomicU64,
     /// The sender has stopped (window over and every ack in, or an error).
     sender_done: AtomicBool,
 }
@@ -57,6 +59,10 @@ pub(crate) struct BroadcastTotals {
     pub(crate) deliver_elapsed: Duration,
     /// Delivery latency.
     pub(crate) delivery_hist: Histogram,
+    /// Clients that received fewer "news" than broadcasts were acked.
+    pub(crate) short_receivers: u64,
+    /// Of those, the ones that did not get the final broadcast (the others lost one earlier).
+    pub(crate) short_missing_last: u64,
     /// Clients that stopped with an error.
     pub(crate) errors: u64,
     /// The first error.
@@ -78,21 +84,32 @@ impl BroadcastTotals {
 }
 
 /// Counts a "news" event; other events (the "welcome") are ignored.
-fn on_event(data: &Payload, shared: &Shared, hist: &mut Histogram) {
+fn on_event(data: &Payload, shared: &Shared, rx: &mut Received) {
     if data.event_name().ok().as_deref() != Some("news") {
         return;
     }
     let now_us = micros(shared.epoch.elapsed());
     if let Ok((sent_us,)) = data.event_args::<(u64,)>() {
-        hist.record(now_us.saturating_sub(sent_us));
+        rx.hist.record(now_us.saturating_sub(sent_us));
+        rx.newest_us = rx.newest_us.max(sent_us);
     }
     shared.delivered.fetch_add(1, Ordering::Relaxed);
     shared.last_delivery_us.fetch_max(now_us, Ordering::Relaxed);
 }
 
+/// What one client received.
+#[derive(Default)]
+struct Received {
+    /// Delivery latencies (one sample per "news": it also counts them).
+    hist: Histogram,
+    /// The send time of the newest broadcast received: tells whether a client that is short
+    /// of deliveries missed the final broadcast or one in the middle.
+    newest_us: u64,
+}
+
 /// Outcome of a client task: delivery latencies, and for the sender its figures.
 struct ClientOut {
-    hist: Histogram,
+    rx: Received,
     sender: Option<SenderOut>,
     error: Option<String>,
 }
@@ -106,6 +123,7 @@ struct SenderOut {
 
 fn broadcast_args(shared: &Shared, payload: &str) -> Payload {
     let sent_us = micros(shared.epoch.elapsed());
+    shared.newest_sent_us.fetch_max(sent_us, Ordering::Relaxed);
     Payload::from_value(&serde_json::json!([{
         "room": null, "event": "news", "args": [sent_us, payload], "exceptSelf": false
     }]))
@@ -115,7 +133,7 @@ async fn send_loop(
     client: &mut Client,
     s: &Settings,
     shared: &Shared,
-    hist: &mut Histogram,
+    rx: &mut Received,
 ) -> Result<SenderOut, ClientError> {
     let payload = filler(s.payload_bytes);
     let start = Instant::now();
@@ -147,7 +165,7 @@ async fn send_loop(
                 ));
             }
             Ok(Err(e)) => return Err(e),
-            Ok(Ok(Incoming::Event(data))) => on_event(&data, shared, hist),
+            Ok(Ok(Incoming::Event(data))) => on_event(&data, shared, rx),
             Ok(Ok(Incoming::Ack { id, .. })) => {
                 if let Some(i) = pending.iter().position(|(p, _)| *p == id) {
                     let (_, at) = pending.swap_remove(i);
@@ -170,30 +188,36 @@ async fn client_task(
 ) -> Option<ClientOut> {
     let mut client = member.connect().await?;
     let mut out = ClientOut {
-        hist: Histogram::new(),
+        rx: Received::default(),
         sender: None,
         error: None,
     };
     let result: Result<(), ClientError> = async {
-        if member.wait_phase(&mut client, Phase::Connecting).await? != Phase::Run {
-            return Ok(());
-        }
+        // Only the sender waits for Run with `wait_phase` (which drops events). A receiver
+        // counts "news" from the moment it is connected: the first broadcasts can reach it
+        // before its task has even seen the phase change, and must not be lost.
         if is_sender {
-            let sent = send_loop(&mut client, &s, &shared, &mut out.hist).await;
+            if member.wait_phase(&mut client, Phase::Connecting).await? != Phase::Run {
+                return Ok(());
+            }
+            let sent = send_loop(&mut client, &s, &shared, &mut out.rx).await;
             shared.sender_done.store(true, Ordering::Relaxed);
             out.sender = Some(sent?);
         }
         // Receive until told to stop.
         loop {
+            if *member.phase.borrow_and_update() == Phase::Stop {
+                return Ok(());
+            }
             tokio::select! {
                 changed = member.phase.changed() => {
-                    if changed.is_err() || *member.phase.borrow() == Phase::Stop {
+                    if changed.is_err() {
                         return Ok(());
                     }
                 }
                 incoming = client.next() => {
                     if let Incoming::Event(data) = incoming? {
-                        on_event(&data, &shared, &mut out.hist);
+                        on_event(&data, &shared, &mut out.rx);
                     }
                 }
             }
@@ -218,6 +242,7 @@ pub(crate) async fn run(
         delivered: AtomicU64::new(0),
         last_delivery_us: AtomicU64::new(0),
         acked: AtomicU64::new(0),
+        newest_sent_us: AtomicU64::new(0),
         sender_done: AtomicBool::new(false),
     });
     let (mut fleet, member) = Fleet::new(port, s);
@@ -283,13 +308,18 @@ pub(crate) async fn run(
                 .saturating_sub(start_us),
         ),
         delivery_hist: Histogram::new(),
+        short_receivers: 0,
+        short_missing_last: 0,
         errors: 0,
         first_error: None,
         cpu,
     };
+    // Deliveries per client (every "news" carries a send time, so the histogram counts them).
+    let mut per_client = Vec::with_capacity(tasks.len());
     for t in tasks.drain(..) {
         let Ok(Some(r)) = t.await else { continue };
-        totals.delivery_hist.merge(&r.hist);
+        per_client.push((r.rx.hist.len(), r.rx.newest_us));
+        totals.delivery_hist.merge(&r.rx.hist);
         if let Some(snd) = r.sender {
             totals.sent = snd.sent;
             totals.acked = snd.acked;
@@ -302,5 +332,12 @@ pub(crate) async fn run(
         }
     }
     totals.expected = totals.acked.saturating_mul(connected);
+    let newest = shared.newest_sent_us.load(Ordering::Relaxed);
+    for &(_, newest_seen) in per_client.iter().filter(|(n, _)| *n < totals.acked) {
+        totals.short_receivers = totals.short_receivers.saturating_add(1);
+        if newest_seen < newest {
+            totals.short_missing_last = totals.short_missing_last.saturating_add(1);
+        }
+    }
     (connect, totals)
 }

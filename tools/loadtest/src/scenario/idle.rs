@@ -22,8 +22,6 @@ pub(crate) struct IdleTotals {
     pub(crate) loaded: Option<u64>,
     /// Server RSS at the end of the hold.
     pub(crate) after_hold: Option<u64>,
-    /// This tool's RSS increase over the connect phase (its own cost per client).
-    pub(crate) client_rss_delta: Option<u64>,
     /// Clients that dropped during the hold.
     pub(crate) dropped: u64,
     /// The first drop's reason.
@@ -60,17 +58,14 @@ async fn client_task(mut member: Member) -> Option<String> {
 /// Runs the idle scenario against the server on `port` whose process is `pid`.
 pub(crate) async fn run(port: u16, pid: Option<u32>, s: &Settings) -> (ConnectSummary, IdleTotals) {
     let rss = || pid.and_then(|p| procfs::rss_bytes(p).ok());
-    let own_rss = || procfs::rss_bytes(std::process::id()).ok();
     let mut totals = IdleTotals {
         baseline: rss(),
         loaded: None,
         after_hold: None,
-        client_rss_delta: None,
         dropped: 0,
         first_error: None,
         cpu: CpuUsage::default(),
     };
-    let own_before = own_rss();
     let meter = CpuMeter::start(pid);
     let (mut fleet, member) = Fleet::new(port, s);
     let tasks: Vec<_> = (0..s.clients)
@@ -84,7 +79,6 @@ pub(crate) async fn run(port: u16, pid: Option<u32>, s: &Settings) -> (ConnectSu
     fleet.set(Phase::Run);
     tokio::time::sleep(s.settle).await;
     totals.loaded = rss();
-    totals.client_rss_delta = own_before.zip(own_rss()).map(|(a, b)| b.saturating_sub(a));
     let hold_end = Instant::now() + s.hold;
     tokio::time::sleep_until(hold_end.into()).await;
     totals.after_hold = rss();
