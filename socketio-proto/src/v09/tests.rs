@@ -378,7 +378,10 @@ fn payload_framing() {
     // One packet travels unframed, and may hold U+FFFD itself.
     let one = Str::from("3:::a\u{fffd}b");
     assert_eq!(encode_payload(std::slice::from_ref(&one)), one);
-    assert_eq!(split_payload(&one, &limits).unwrap(), std::slice::from_ref(&one));
+    assert_eq!(
+        split_payload(&one, &limits).unwrap(),
+        std::slice::from_ref(&one)
+    );
     // A single framed packet is accepted too.
     assert_eq!(
         decode_payload(&Str::from("\u{fffd}3\u{fffd}8::"), &limits).unwrap(),
