@@ -8,10 +8,9 @@
 use bytes::Bytes;
 
 use super::event::Event;
-use super::handshake::sub;
 use super::{
     AckKind, DecodeError, ErrorAdvice, ErrorReason, MAX_ID, MessageId, Packet, PacketBody,
-    PacketType,
+    PacketType, sub,
 };
 use crate::Str;
 use crate::sio::Payload;

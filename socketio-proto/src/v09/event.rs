@@ -12,8 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::DecodeError;
-use super::handshake::sub;
+use super::{DecodeError, sub};
 use crate::Str;
 use crate::sio::Payload;
 

@@ -1,6 +1,6 @@
 //! [`Handshake`]: the body of the 0.9 handshake response.
 
-use super::HandshakeError;
+use super::{HandshakeError, sub};
 use crate::Str;
 
 /// What the server answers to a 0.9 handshake request (`POST /socket.io/1/`):
@@ -105,15 +105,6 @@ impl Handshake {
         }
         Ok(Str::from(out))
     }
-}
-
-/// `part` (a sub-slice of `whole`'s text) as a `Str` sharing `whole`'s storage.
-pub(super) fn sub(whole: &Str, part: &str) -> Str {
-    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
-    whole
-        .slice(start..start.saturating_add(part.len()))
-        .filter(|s| s.as_str() == part)
-        .unwrap_or_else(|| Str::from(part))
 }
 
 fn parse_timeout(field: &str, name: &'static str) -> Result<Option<u64>, HandshakeError> {

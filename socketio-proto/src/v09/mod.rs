@@ -50,6 +50,16 @@ pub use payload::{PayloadLimits, decode_payload, encode_payload, split_payload};
 /// JavaScript peer could not represent it exactly.
 pub const MAX_ID: u64 = 9_007_199_254_740_991;
 
+/// `part`, a sub-slice of `whole`'s text, as a [`Str`](crate::Str) sharing `whole`'s storage
+/// (decoders hand out slices of the received buffer); a copy should `part` lie elsewhere.
+fn sub(whole: &crate::Str, part: &str) -> crate::Str {
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    whole
+        .slice(start..start.saturating_add(part.len()))
+        .filter(|s| s.as_ptr() == part.as_ptr())
+        .unwrap_or_else(|| crate::Str::from(part))
+}
+
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

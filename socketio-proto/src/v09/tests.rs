@@ -293,6 +293,7 @@ fn handshake_both_directions() {
     let body = Str::from("4d4f185e96a7b:15:25:websocket,xhr-polling,jsonp-polling,htmlfile");
     let h = Handshake::parse(&body).unwrap();
     assert_eq!(h.sid, "4d4f185e96a7b");
+    assert_eq!(h.sid.as_ptr(), body.as_ptr(), "fields slice the body");
     assert_eq!(h.heartbeat_timeout, Some(15));
     assert_eq!(h.close_timeout, Some(25));
     assert_eq!(
