@@ -58,6 +58,9 @@ pub enum JsonpError {
     /// The decoded `d` field is not valid UTF-8.
     #[error("form data is not valid utf-8")]
     InvalidUtf8,
+    /// A Socket.IO 0.9 POST's `d` field is not a JSON string literal.
+    #[error("form data is not a json string")]
+    DataNotJsonString,
 }
 
 /// The callback index a JSONP client passes as `j`: a canonical decimal number of at most
@@ -172,6 +175,22 @@ pub fn write_js_string(s: &str, out: &mut BytesMut) {
 /// # Errors
 /// A [`JsonpError`] for a missing or repeated `d`, bad percent-encoding, or non-UTF-8 data.
 pub fn decode_form_body(body: &Bytes) -> Result<Str, JsonpError> {
+    let data = decode_form_data(body)?;
+    if !data.contains('\\') {
+        return Ok(data);
+    }
+    String::from_utf8(unescape_newlines(data.as_bytes()))
+        .map(Str::from)
+        .map_err(|_| JsonpError::InvalidUtf8)
+}
+
+/// The form-decoded `d` field of a JSONP POST body, without engine.io 3's newline step (the
+/// Socket.IO 0.9 client JSON-encodes instead). Shares `body`'s storage when nothing needed
+/// decoding.
+///
+/// # Errors
+/// A [`JsonpError`] for a missing or repeated `d`, bad percent-encoding, or non-UTF-8 data.
+pub fn decode_form_data(body: &Bytes) -> Result<Str, JsonpError> {
     let mut found: Option<(usize, usize)> = None;
     let mut offset = 0usize;
     for field in body.split(|&b| b == b'&') {
@@ -194,11 +213,10 @@ pub fn decode_form_body(body: &Bytes) -> Result<Str, JsonpError> {
     }
     let (start, end) = found.ok_or(JsonpError::MissingData)?;
     let raw = body.get(start..end).unwrap_or_default();
-    if !raw.iter().any(|&b| matches!(b, b'%' | b'+' | b'\\')) {
+    if !raw.iter().any(|&b| matches!(b, b'%' | b'+')) {
         return Str::from_utf8(body.slice(start..end)).map_err(|_| JsonpError::InvalidUtf8);
     }
-    let decoded = unescape_newlines(&form_decode(raw, start)?);
-    String::from_utf8(decoded)
+    String::from_utf8(form_decode(raw, start)?)
         .map(Str::from)
         .map_err(|_| JsonpError::InvalidUtf8)
 }

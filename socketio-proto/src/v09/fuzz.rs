@@ -23,6 +23,14 @@ pub fn fuzz_decode_all(data: &[u8]) {
             check_jsonp(index, &decoded);
         }
     }
+    if let Ok(decoded) = super::jsonp::decode_post_body(&bytes)
+        && let Ok(index) = jsonp::JsonpIndex::parse("1")
+    {
+        let wrapped = super::jsonp::wrap_response(index, &decoded);
+        if !wrapped.starts_with(b"io.j[1](\"") {
+            panic!("0.9 jsonp response {wrapped:?} is not wrapped");
+        }
+    }
     let Ok(text) = Str::from_utf8(bytes) else {
         return;
     };

@@ -9,6 +9,8 @@
 //! - [`encode_payload`] / [`decode_payload`]: several packets in one polling body, each framed
 //!   as `\u{fffd}<length>\u{fffd}<packet>` with the length in UTF-16 code units (JavaScript's
 //!   `String.length`); a single packet travels unframed.
+//! - [`jsonp`]: the `io.j[<i>](...)` wrapping and form-encoded POST bodies of the
+//!   `jsonp-polling` transport.
 //!
 //! Decoding is strict where the reference parsers (socket.io 0.9 `lib/parser.js`,
 //! gevent-socketio `packet.py`) are lenient or crash: anything they would not produce is a
@@ -33,6 +35,7 @@ mod event;
 #[doc(hidden)]
 pub mod fuzz;
 mod handshake;
+pub mod jsonp;
 mod packet;
 mod payload;
 
