@@ -49,6 +49,7 @@ proptest! {
         let decoded = out.unwrap();
         prop_assert_eq!(&decoded, &p);
         prop_assert_eq!(decoded.encode(v).0, text.clone());
+        prop_assert_eq!(p.encoded_len(v), text.len());
 
         // encode_into after a prefix writes the same text.
         let mut buf = BytesMut::from(&b"4"[..]);

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::encode::write_json_str;
+use super::encode::{json_str_len, write_json_str};
 use crate::Str;
 
 /// A packet's JSON payload as text.
@@ -105,12 +105,19 @@ impl Payload {
     /// # Errors
     /// When the payload is not an array led by a string or a number.
     pub fn event_name(&self) -> Result<Cow<'_, str>, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_str(self.as_str());
-        de::Deserializer::deserialize_seq(
-            &mut de,
-            FirstThen(NameVisitor, PhantomData::<IgnoredAny>),
-        )
-        .map(|(name, IgnoredAny)| name)
+        // The text is one well-formed JSON value (the type's invariant), so reading the
+        // opening bracket and the first element is enough: scanning the remaining arguments
+        // again could not find an error, and dispatch looks up the name on every event.
+        let text = self.as_str().trim_start_matches(JSON_WHITESPACE);
+        let Some(elements) = text.strip_prefix('[') else {
+            return Err(de::Error::invalid_type(
+                de::Unexpected::Other("a non-array payload"),
+                &"an event array",
+            ));
+        };
+        let mut de = serde_json::Deserializer::from_str(elements);
+        // An empty array leaves `]` here, which is not a value: an error, as it should be.
+        NameVisitor.deserialize(&mut de)
     }
 
     /// The arguments of an event payload `[name, ...args]` (without the name), deserialized
@@ -145,8 +152,17 @@ impl Payload {
             .strip_prefix('[')
             .and_then(|s| s.strip_suffix(']'))
             .map_or(a, str::trim);
-        let mut out =
-            String::with_capacity(name.len().saturating_add(inner.len()).saturating_add(8));
+        // Exact capacity: `Str` then takes the buffer without a second allocation.
+        let comma_inner = if inner.is_empty() {
+            0
+        } else {
+            inner.len().saturating_add(1)
+        };
+        let mut out = String::with_capacity(
+            json_str_len(name)
+                .saturating_add(comma_inner)
+                .saturating_add(2),
+        );
         out.push('[');
         write_json_str(&mut out, name);
         if !inner.is_empty() {
@@ -179,6 +195,9 @@ impl fmt::Display for Payload {
         f.write_str(self.as_str())
     }
 }
+
+/// The four whitespace characters JSON allows between tokens.
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// Visits an array: the first element with `.0`, the remaining elements with `.1` (through
 /// a sequence deserializer), then drains whatever the second one left.

@@ -87,3 +87,81 @@ fn encode_into_appends_after_a_prefix() {
     assert_eq!(&buf[..], br#"451-/a,3["up",{"_placeholder":true,"num":0}]"#);
     assert_eq!(atts, &[bin]);
 }
+
+#[test]
+fn event_name_reads_only_the_first_element_of_valid_json() {
+    // Whitespace before the bracket and around the name is JSON whitespace.
+    assert_eq!(p(" \t\r\n[ \"ev\" , 1]").event_name().unwrap(), "ev");
+    assert_eq!(p("[-1.5, {}]").event_name().unwrap(), "-1.5");
+    // Non-arrays and arrays led by anything else than a string or number are refused.
+    for bad in [
+        "\"ev\"",
+        "1",
+        "null",
+        "[[\"ev\"]]",
+        "[{\"a\":1}]",
+        "[true]",
+        " [ ] ",
+    ] {
+        assert!(p(bad).event_name().is_err(), "{bad}");
+    }
+    // A name that would be a lone surrogate cannot be read as a Rust string.
+    assert!(p(r#"["\ud800", 1]"#).event_name().is_err());
+}
+
+#[test]
+fn json_str_len_matches_what_is_written() {
+    use super::encode::{json_str_len, write_json_str};
+    for s in [
+        "",
+        "ev",
+        "a\"b\\c",
+        "\n\r\t\u{8}\u{c}",
+        "\u{1}\u{1f}x",
+        "hé€😀",
+        "\u{7f}",
+    ] {
+        let mut out = String::new();
+        write_json_str(&mut out, s);
+        assert_eq!(json_str_len(s), out.len(), "{s:?}");
+    }
+}
+
+#[test]
+fn encoded_len_is_exact_for_every_kind() {
+    use ProtocolVersion::{V4, V5};
+    let bin = bytes::Bytes::from_static(b"\x01");
+    let args = Payload::from_serialize(&[Placeholder(0)]).unwrap();
+    let packets = [
+        Packet::connect("/", None),
+        Packet::connect("/admin", Some(p(r#"{"token":"x"}"#))),
+        Packet {
+            nsp: Str::from("/q"),
+            body: PacketBody::Connect {
+                auth: None,
+                query: Some(Str::from("a=1&b=2")),
+            },
+        },
+        Packet::disconnect("/n"),
+        Packet::event("/", "e", &p("[1]"), vec![], None),
+        Packet::event("/x", "e", &p("[1]"), vec![], Some(9_007_199_254_740_991)),
+        Packet::event("/", "up", &args, vec![bin.clone(); 12], Some(0)),
+        Packet::ack("/", 10, p("[]"), vec![]),
+        Packet::ack("/b", 7, args.clone(), vec![bin]),
+        Packet::connect_error("/", V5, "no"),
+        Packet::connect_error("/e", V4, "no"),
+    ];
+    for packet in &packets {
+        for v in [V4, V5] {
+            let (text, _) = packet.encode(v);
+            assert_eq!(packet.encoded_len(v), text.len(), "{packet:?} {v:?}");
+            let mut buf = bytes::BytesMut::new();
+            packet.encode_into(v, &mut buf);
+            assert_eq!(&buf[..], text.as_bytes().as_ref());
+            let mut s = String::from("4");
+            let atts = packet.encode_into_string(v, &mut s);
+            assert_eq!(s.strip_prefix('4'), Some(text.as_str()));
+            assert_eq!(atts, packet.attachments());
+        }
+    }
+}

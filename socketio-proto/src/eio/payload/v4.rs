@@ -13,12 +13,16 @@ use crate::eio::{Frame, Packet, PayloadError, ProtocolVersion, base64};
 const SEPARATOR: u8 = 0x1e;
 
 pub(super) fn encode(frames: &[Frame]) -> Bytes {
-    let capacity = frames.iter().fold(frames.len(), |acc, frame| {
-        acc.saturating_add(match frame {
-            Frame::Text(s) => s.as_bytes().len(),
-            Frame::Binary(b) => base64::encoded_len(b.len()).saturating_add(1),
-        })
-    });
+    // Exact size (one separator between frames): a full buffer freezes into `Bytes` without
+    // a second allocation.
+    let capacity = frames
+        .iter()
+        .fold(frames.len().saturating_sub(1), |acc, frame| {
+            acc.saturating_add(match frame {
+                Frame::Text(s) => s.as_bytes().len(),
+                Frame::Binary(b) => base64::encoded_len(b.len()).saturating_add(1),
+            })
+        });
     let mut out = BytesMut::with_capacity(capacity);
     for (i, frame) in frames.iter().enumerate() {
         if i > 0 {
