@@ -19,5 +19,6 @@
 pub mod eio;
 pub mod sio;
 mod str;
+pub mod v09;
 
 pub use crate::str::Str;

@@ -24,6 +24,7 @@ mod frame;
 #[doc(hidden)]
 pub mod fuzz;
 mod handshake;
+pub mod jsonp;
 mod packet;
 pub mod payload;
 mod utf16;
