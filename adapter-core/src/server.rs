@@ -103,6 +103,7 @@ impl<R: Runtime> Server<R> {
             path: Arc::from(machine.path()),
             max_body: max,
             ws_config: WebSocketConfig::default()
+                .read_buffer_size(driver.ws_read_buffer.max(1024))
                 .max_message_size(Some(max))
                 .max_frame_size(Some(max)),
             net: net_tx,
