@@ -36,3 +36,11 @@ fn slow_reader_is_disconnected() {
 fn timer_can_be_moved() {
     async_std::task::block_on(testing::timer_can_be_moved(AsyncStdRuntime));
 }
+
+#[test]
+fn slow_headers_are_cut_off() {
+    async_std::task::block_on(testing::slow_headers_are_cut_off(
+        AsyncStdRuntime,
+        AsyncStdConnect,
+    ));
+}

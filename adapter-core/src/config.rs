@@ -14,6 +14,11 @@ pub struct DriverConfig {
     /// front per connection and dominated idle memory; larger messages still arrive, the
     /// buffer just refills more often.
     pub ws_read_buffer: usize,
+    /// How long a client may take to send a request's headers. Default
+    /// [`Self::DEFAULT_HEADER_READ_TIMEOUT`]. A connection that dribbles its headers
+    /// (slowloris) is closed after it, so half-open connections cannot pile up. With several
+    /// mounts on one listener the shortest applies.
+    pub header_read_timeout: Duration,
     /// Network inputs (requests, WebSocket messages) queued for the hub. Default
     /// [`Self::DEFAULT_NET_QUEUE`]. When full, connection readers wait: TCP backpressure
     /// reaches the clients instead of memory growing.
@@ -38,6 +43,8 @@ impl DriverConfig {
     /// scenario), so this is ~11 KiB per WebSocket; it still absorbs bursts of a few hundred
     /// frames before a client counts as not reading.
     pub const DEFAULT_WS_SEND_QUEUE: usize = 256;
+    /// Default of [`header_read_timeout`](Self::header_read_timeout): 30 s, hyper's own.
+    pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default of [`ws_read_buffer`](Self::ws_read_buffer): 4 KiB.
     pub const DEFAULT_WS_READ_BUFFER: usize = 4096;
     /// Default of [`net_queue`](Self::net_queue).
@@ -56,6 +63,7 @@ impl Default for DriverConfig {
         Self {
             ws_send_queue: Self::DEFAULT_WS_SEND_QUEUE,
             ws_read_buffer: Self::DEFAULT_WS_READ_BUFFER,
+            header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             net_queue: Self::DEFAULT_NET_QUEUE,
             max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
             work_batch: Self::DEFAULT_WORK_BATCH,
@@ -73,6 +81,7 @@ mod tests {
         let c = DriverConfig::default();
         assert_eq!(c.ws_send_queue, 256);
         assert_eq!(c.ws_read_buffer, 4096);
+        assert_eq!(c.header_read_timeout, Duration::from_secs(30));
         assert_eq!(c.net_queue, 1024);
         assert_eq!(c.max_handler_tasks, 10_000);
         assert_eq!(c.work_batch, 64);

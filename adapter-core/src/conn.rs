@@ -34,6 +34,7 @@ pub(crate) struct Mount {
     pub(crate) path: Arc<str>,
     pub(crate) max_body: usize,
     pub(crate) ws_config: WebSocketConfig,
+    pub(crate) header_read_timeout: std::time::Duration,
     pub(crate) net: async_channel::Sender<NetMsg>,
     pub(crate) life: async_channel::Sender<Life>,
     pub(crate) keys: Arc<AtomicU64>,

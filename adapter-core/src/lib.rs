@@ -19,6 +19,7 @@ mod conn;
 mod hub;
 #[cfg(test)]
 mod hub_tests;
+mod hyper_timer;
 pub mod io;
 mod machine;
 mod msg;

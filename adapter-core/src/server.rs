@@ -106,6 +106,7 @@ impl<R: Runtime> Server<R> {
                 .read_buffer_size(driver.ws_read_buffer.max(1024))
                 .max_message_size(Some(max))
                 .max_frame_size(Some(max)),
+            header_read_timeout: driver.header_read_timeout,
             net: net_tx,
             life: life_tx,
             keys: Arc::new(AtomicU64::new(0)),
@@ -268,6 +269,11 @@ async fn serve_connection<R: Runtime, T: ws::IoStream>(
     stop: async_channel::Receiver<()>,
 ) {
     {
+        let header_timeout = mounts
+            .iter()
+            .map(|m| m.header_read_timeout)
+            .min()
+            .unwrap_or(DriverConfig::DEFAULT_HEADER_READ_TIMEOUT);
         let svc_rt = rt.clone();
         let service = hyper::service::service_fn(move |req| {
             conn::service(
@@ -280,6 +286,8 @@ async fn serve_connection<R: Runtime, T: ws::IoStream>(
         });
         let conn = hyper::server::conn::http1::Builder::new()
             .keep_alive(true)
+            .timer(crate::hyper_timer::HyperTimer(rt.clone()))
+            .header_read_timeout(header_timeout)
             .serve_connection(FuturesIo::new(io), service)
             .with_upgrades();
         let mut conn = pin!(conn);

@@ -212,3 +212,48 @@ pub async fn timer_can_be_moved<R: Runtime>(rt: R) {
     t.reset(rt.now() + Duration::from_millis(10));
     (&mut t).await;
 }
+
+/// A client that sends half a request's headers and then stalls (slowloris) is cut off
+/// after `header_read_timeout`, while another client is served meanwhile.
+pub async fn slow_headers_are_cut_off<R: Runtime, C: Connect>(rt: R, c: C) {
+    let driver = DriverConfig {
+        header_read_timeout: Duration::from_millis(300),
+        ..DriverConfig::default()
+    };
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(driver));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let mut stalled = c.connect(addr).await;
+    stalled
+        .write_all(b"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // Another client is served while the first one stalls.
+    let (status, body) = http(&c, addr, "GET", "/socket.io/?EIO=4&transport=polling", "").await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("0{"), "{body}");
+    // The stalled connection is closed by the server (EOF or a 408 then EOF), not held open;
+    // the read gives up after 10 s so a regression fails instead of hanging.
+    let read_to_end = async {
+        let mut buf = Vec::new();
+        let _ = stalled.read_to_end(&mut buf).await;
+        Some(buf)
+    };
+    let give_up = async {
+        sleep(&rt, Duration::from_secs(10)).await;
+        None
+    };
+    let got = futures_util::future::select(Box::pin(read_to_end), Box::pin(give_up))
+        .await
+        .factor_first()
+        .0;
+    let got = got.expect("the stalled connection was still open after 10 s");
+    let text = String::from_utf8_lossy(&got);
+    assert!(
+        got.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "unexpected answer to a stalled request: {text}"
+    );
+    running.shutdown().await;
+}

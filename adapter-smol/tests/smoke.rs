@@ -1,4 +1,5 @@
-//! Real sockets on smol: polling handshake + echo, WebSocket echo, shutdown, backpressure.
+//! Real sockets on smol: polling handshake + echo, WebSocket echo, shutdown, backpressure,
+//! slowloris.
 
 use std::net::SocketAddr;
 
@@ -34,4 +35,9 @@ fn slow_reader_is_disconnected() {
 #[test]
 fn timer_can_be_moved() {
     smol::block_on(testing::timer_can_be_moved(SmolRuntime));
+}
+
+#[test]
+fn slow_headers_are_cut_off() {
+    smol::block_on(testing::slow_headers_are_cut_off(SmolRuntime, SmolConnect));
 }

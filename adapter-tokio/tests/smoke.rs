@@ -30,3 +30,8 @@ async fn slow_reader_is_disconnected() {
 async fn timer_can_be_moved() {
     testing::timer_can_be_moved(TokioRuntime::current()).await;
 }
+
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    testing::slow_headers_are_cut_off(TokioRuntime::current(), TokioConnect).await;
+}
