@@ -39,6 +39,8 @@ pub struct Chat {
 /// # Errors
 /// Binding failed.
 pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::Result<Chat> {
+    // One descriptor per browser tab: lift the default soft limit of 1024 open files.
+    let _ = adapter_core::raise_open_file_limit();
     let state = Shared::default();
     let mut server = Server::new(rt.clone());
     let handle = server.socketio(app_with_state(state.clone()));

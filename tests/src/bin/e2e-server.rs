@@ -110,6 +110,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The load tool opens 10 000 connections to this server; lift the soft limit of 1024.
+    let _ = adapter_core::raise_open_file_limit();
     let result = match opts.runtime {
         Rt::Tokio => match tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
