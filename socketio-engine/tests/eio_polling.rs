@@ -328,3 +328,26 @@ fn limit_max_payload_packets_rejects_a_flood() {
     assert_eq!(res.status(), 400);
     assert_eq!(h.take_events(), closed(c.sid, CloseReason::ParseError));
 }
+
+#[test]
+fn default_outbox_holds_a_largest_message_while_a_response_is_in_flight() {
+    // Regression (found by the oversized-input e2e test): with the default bound equal to
+    // max_http_buffer_size, echoing a message of the largest size a client may send closed
+    // the session with BufferFull whenever a previous response was still in flight.
+    let config = EioConfig::default();
+    let largest = config.max_http_buffer_size;
+    assert!(config.max_outbox_bytes >= 2 * largest);
+    let mut h = Harness::with_config(config);
+    let c = FakeClient::connect_polling(&mut h, PATH);
+    h.take_events();
+    send(&mut h, c.sid, msg("welcome"));
+    let answered = c.get(&mut h);
+    assert!(h.take_response(answered).is_some(), "welcome is in flight");
+    let big = Frame::Text(Str::from(format!("4{}", "a".repeat(largest - 1))));
+    h.server
+        .send(h.now, c.sid, big)
+        .expect("a largest message fits beside a response in flight");
+    h.drive();
+    assert!(h.take_events().is_empty(), "the session stays open");
+    assert_eq!(c.poll_now(&mut h).len(), 1);
+}

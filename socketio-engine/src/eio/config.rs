@@ -71,14 +71,16 @@ pub struct EioConfig {
     /// Hook that accepts or refuses handshakes. Default `None` (accept all).
     pub allow_request: Option<AllowRequest>,
     /// Most sessions open at once; a handshake beyond it gets 503 with
-    /// `{"code":3,"message":"Too many sessions"}`. Default 100 000 (a few hundred MB at most
-    /// with full outboxes; about 2 KiB each when idle).
+    /// `{"code":3,"message":"Too many sessions"}`. Default 100 000 (about 2 KiB each when idle;
+    /// `max_outbox_bytes` each at worst for polling sessions whose clients stop reading).
     pub max_sessions: usize,
     /// Most bytes of encoded frames held for one polling session: queued (messages wait
     /// there between two GETs) plus those of the last answered GET, kept until the next GET
     /// proves they arrived. A send beyond it closes that session with `BufferFull`; other
     /// sessions are unaffected. WebSocket sessions queue nothing here (frames go straight to
-    /// the driver). Default 1 000 000.
+    /// the driver). Default 8 MiB: several times `max_http_buffer_size`, so one message as
+    /// large as a client may send can always be echoed while a previous response is still in
+    /// flight (a default equal to it closed such sessions with `BufferFull`).
     pub max_outbox_bytes: usize,
     /// Most packets accepted in one polling request body. Default 1024: bounds the work and
     /// the event burst one POST can cause.
@@ -109,7 +111,7 @@ impl Default for EioConfig {
             cookie: None,
             allow_request: None,
             max_sessions: 100_000,
-            max_outbox_bytes: 1_000_000,
+            max_outbox_bytes: 8 * 1024 * 1024,
             max_payload_packets: 1024,
             polling_close_timeout: Duration::from_millis(30_000),
             rng_seed: None,

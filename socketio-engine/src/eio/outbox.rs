@@ -77,6 +77,7 @@ impl Outbox {
     }
 
     /// Bytes held for the session: queued plus in flight (what the bound limits).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) const fn held(&self) -> usize {
         self.bytes.saturating_add(self.in_flight)
     }
