@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use adapter_async_std::AsyncStdRuntime;
+use adapter_async_std::ASYNC_STD;
 use adapter_core::testing::{self, Connect};
 
 #[derive(Clone)]
@@ -19,7 +19,7 @@ impl Connect for AsyncStdConnect {
 #[test]
 fn polling_and_websocket_echo() {
     async_std::task::block_on(testing::polling_and_websocket_echo(
-        AsyncStdRuntime,
+        ASYNC_STD,
         AsyncStdConnect,
     ));
 }
@@ -27,20 +27,20 @@ fn polling_and_websocket_echo() {
 #[test]
 fn slow_reader_is_disconnected() {
     async_std::task::block_on(testing::slow_reader_is_disconnected(
-        AsyncStdRuntime,
+        ASYNC_STD,
         AsyncStdConnect,
     ));
 }
 
 #[test]
 fn timer_can_be_moved() {
-    async_std::task::block_on(testing::timer_can_be_moved(AsyncStdRuntime));
+    async_std::task::block_on(testing::timer_can_be_moved(ASYNC_STD));
 }
 
 #[test]
 fn slow_headers_are_cut_off() {
     async_std::task::block_on(testing::slow_headers_are_cut_off(
-        AsyncStdRuntime,
+        ASYNC_STD,
         AsyncStdConnect,
     ));
 }

@@ -62,3 +62,37 @@ impl crate::Listener for AsyncNetListener {
         self.0.local_addr()
     }
 }
+
+/// How a runtime on the async-io reactor spawns a task: the one thing that differs between
+/// smol and async-std.
+pub trait Spawn: Clone + Send + Sync + 'static {
+    /// Runs `task` in the background; it is never awaited.
+    fn spawn(&self, task: crate::BoxTask);
+}
+
+/// A [`Runtime`](crate::Runtime) for any executor on the async-io reactor: async-io timers,
+/// an async-net listener, the system clock, and `S` to spawn. The smol and async-std
+/// adapters are this with their own [`Spawn`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsyncIoRuntime<S>(pub S);
+
+impl<S: Spawn> crate::Runtime for AsyncIoRuntime<S> {
+    type Timer = AsyncIoTimer;
+    type Listener = AsyncNetListener;
+
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn timer_at(&self, at: Instant) -> AsyncIoTimer {
+        AsyncIoTimer::at(at)
+    }
+
+    fn spawn(&self, task: crate::BoxTask) {
+        self.0.spawn(task);
+    }
+
+    async fn bind(&self, addr: SocketAddr) -> io::Result<AsyncNetListener> {
+        AsyncNetListener::bind(addr).await
+    }
+}

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use adapter_core::testing::{self, Connect};
-use adapter_smol::SmolRuntime;
+use adapter_smol::SMOL;
 
 #[derive(Clone)]
 struct SmolConnect;
@@ -18,26 +18,20 @@ impl Connect for SmolConnect {
 
 #[test]
 fn polling_and_websocket_echo() {
-    smol::block_on(testing::polling_and_websocket_echo(
-        SmolRuntime,
-        SmolConnect,
-    ));
+    smol::block_on(testing::polling_and_websocket_echo(SMOL, SmolConnect));
 }
 
 #[test]
 fn slow_reader_is_disconnected() {
-    smol::block_on(testing::slow_reader_is_disconnected(
-        SmolRuntime,
-        SmolConnect,
-    ));
+    smol::block_on(testing::slow_reader_is_disconnected(SMOL, SmolConnect));
 }
 
 #[test]
 fn timer_can_be_moved() {
-    smol::block_on(testing::timer_can_be_moved(SmolRuntime));
+    smol::block_on(testing::timer_can_be_moved(SMOL));
 }
 
 #[test]
 fn slow_headers_are_cut_off() {
-    smol::block_on(testing::slow_headers_are_cut_off(SmolRuntime, SmolConnect));
+    smol::block_on(testing::slow_headers_are_cut_off(SMOL, SmolConnect));
 }

@@ -1,6 +1,5 @@
 //! The chat on async-std: `cargo run -p socketio-examples --bin chat-async-std -- --port 3000`.
 
-use adapter_async_std::AsyncStdRuntime;
 use socketio_examples::{assets::Assets, chat, cli::Options};
 
 fn main() -> std::io::Result<()> {
@@ -8,7 +7,7 @@ fn main() -> std::io::Result<()> {
     let assets = Assets::load(&opts.client_js)?;
     async_std::task::block_on(async {
         let addr = ([127, 0, 0, 1], opts.port).into();
-        let chat = chat::serve(AsyncStdRuntime, addr, assets).await?;
+        let chat = chat::serve(adapter_async_std::ASYNC_STD, addr, assets).await?;
         println!("chat (async-std) listening on http://{}", chat.local_addr);
         std::future::pending().await
     })

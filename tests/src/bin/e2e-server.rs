@@ -123,8 +123,8 @@ fn main() -> ExitCode {
             }
             Err(e) => Err(format!("tokio: {e}")),
         },
-        Rt::Smol => smol::block_on(run(adapter_smol::SmolRuntime, opts)),
-        Rt::AsyncStd => async_std::task::block_on(run(adapter_async_std::AsyncStdRuntime, opts)),
+        Rt::Smol => smol::block_on(run(adapter_smol::SMOL, opts)),
+        Rt::AsyncStd => async_std::task::block_on(run(adapter_async_std::ASYNC_STD, opts)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
