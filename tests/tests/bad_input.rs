@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{node_script, run_against};
+use common::{Script, Server, is_node_reference, node_script, run_against};
 
 fn raw(runtime: &str, script: &str) {
     run_against(runtime, Duration::from_secs(60), |server| {
@@ -36,7 +36,49 @@ fn handshake_flood(runtime: &str) {
     raw(runtime, "raw/flood.mjs");
 }
 
+/// Memory returns to its baseline: after two warm-up rounds of the bad-input scripts (which
+/// let the allocator and the runtime reach their working size: measured over 7 rounds on
+/// tokio, RSS climbs for two rounds, then wanders within ~3 MB), two more rounds must not grow
+/// the server's resident memory beyond an allowance. Leaked sessions, request bodies or
+/// connections would grow it every round: each round sends several 1 MB bodies and opens 500
+/// abandoned sessions.
+fn memory_returns_to_baseline(runtime: &str) {
+    if is_node_reference() {
+        return; // node's garbage collector makes its RSS a different question
+    }
+    const SCRIPTS: [&str; 4] = [
+        "raw/flood.mjs",
+        "raw/oversized.mjs",
+        "raw/malformed.mjs",
+        "raw/garbage-ws.mjs",
+    ];
+    // Sessions abandoned by the flood end at the harness's ping interval + timeout (3 s).
+    const SETTLE: Duration = Duration::from_secs(4);
+    const ALLOWANCE: u64 = 12 * 1024 * 1024;
+    let server = Server::start(runtime);
+    let round = |server: &Server| {
+        for script in SCRIPTS {
+            Script::spawn(node_script(script, server))
+                .expect_success(Duration::from_secs(60), server);
+        }
+    };
+    round(&server);
+    round(&server);
+    std::thread::sleep(SETTLE);
+    let baseline = server.rss_bytes();
+    round(&server);
+    round(&server);
+    std::thread::sleep(SETTLE);
+    let after = server.rss_bytes();
+    println!("{runtime}: RSS {baseline} B after the warm-up rounds, {after} B after two more");
+    assert!(
+        after <= baseline + ALLOWANCE,
+        "server memory grew from {baseline} to {after} bytes over two rounds of bad input"
+    );
+}
+
 per_runtime!(
+    memory_returns_to_baseline,
     oversized,
     malformed,
     garbage_on_websocket_and_tcp,
