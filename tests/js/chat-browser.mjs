@@ -6,17 +6,15 @@
 //
 // usage: node chat-browser.mjs <chat server url>     (E2E_CHROMIUM overrides the browser path)
 // Exits 0 when every check passed, 1 otherwise.
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const url = process.argv[2];
 if (!url) {
   console.error("usage: node chat-browser.mjs <chat server url>");
   process.exit(2);
 }
-const executablePath = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
 const shots = process.env.CHAT_SCREENSHOT_DIR || os.tmpdir();
 const WAIT = { timeout: 10000 };
 
@@ -88,26 +86,8 @@ function check(cond, msg) {
 }
 
 async function main() {
-  if (!fs.existsSync(executablePath)) {
-    throw new Error(`no browser at ${executablePath} (apt-get install -y chromium)`);
-  }
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "chat-chromium-"));
   const logs = [];
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    timeout: 30000,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const context = await launchChromium("chat-chromium");
   try {
     const tag = Math.random().toString(36).slice(2, 6);
     const [alice, bob, carol] = [`alice-${tag}`, `bob-${tag}`, `carol-${tag}`];
@@ -182,7 +162,6 @@ async function main() {
     throw e;
   } finally {
     await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use socketio_engine::{BroadcastTarget, SocketId};
 use socketio_proto::Str;
 
-use super::command::{Command, to_args};
+use super::command::{Command, Reply, to_args};
 use super::error::Error;
 use super::socket::{BroadcastReplies, Socket};
 use crate::msg::Ctl;
@@ -116,13 +116,7 @@ impl BroadcastOperator {
         args: &T,
         binary: Vec<Bytes>,
     ) -> Result<(), Error> {
-        self.handle.send(Command::Broadcast {
-            target: self.target.clone(),
-            event: event.to_owned(),
-            args: to_args(args)?,
-            binary,
-            ack: None,
-        })
+        self.send_broadcast(event, args, binary, None)
     }
 
     /// Emits and gathers every recipient's acknowledgement, for at most `timeout`.
@@ -137,13 +131,7 @@ impl BroadcastOperator {
         timeout: Duration,
     ) -> Result<BroadcastReplies, Error> {
         let (tx, rx) = oneshot::channel();
-        self.handle.send(Command::Broadcast {
-            target: self.target.clone(),
-            event: event.to_owned(),
-            args: to_args(args)?,
-            binary: Vec::new(),
-            ack: Some((timeout, tx)),
-        })?;
+        self.send_broadcast(event, args, Vec::new(), Some((timeout, tx)))?;
         rx.await.unwrap_or(Err(Error::Stopped))
     }
 
@@ -189,6 +177,23 @@ impl BroadcastOperator {
     pub fn disconnect(&self) -> Result<(), Error> {
         self.handle.send(Command::DisconnectSockets {
             target: self.target.clone(),
+        })
+    }
+
+    /// Sends this operator's broadcast to the hub, with or without gathering acks.
+    fn send_broadcast<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        binary: Vec<Bytes>,
+        ack: Option<(Duration, Reply<BroadcastReplies>)>,
+    ) -> Result<(), Error> {
+        self.handle.send(Command::Broadcast {
+            target: self.target.clone(),
+            event: event.to_owned(),
+            args: to_args(args)?,
+            binary,
+            ack,
         })
     }
 }

@@ -14,7 +14,7 @@ use socketio_engine::{AckResponse, AckToken, BroadcastTarget, EventArgs, SocketI
 use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
-use super::command::{Command, to_args};
+use super::command::{Command, Reply, to_args};
 use super::error::Error;
 use super::handle::{BroadcastOperator, ServerHandle};
 
@@ -125,13 +125,7 @@ impl Socket {
         args: &T,
         binary: Vec<Bytes>,
     ) -> Result<(), Error> {
-        self.inner.handle.send(Command::Emit {
-            socket: self.inner.id,
-            event: event.to_owned(),
-            args: to_args(args)?,
-            binary,
-            ack: None,
-        })
+        self.send_emit(event, args, binary, None)
     }
 
     /// Sends `event` and waits for the client's acknowledgement, at most `timeout`.
@@ -161,14 +155,25 @@ impl Socket {
         timeout: Duration,
     ) -> Result<AckReply, Error> {
         let (tx, rx) = oneshot::channel();
+        self.send_emit(event, args, binary, Some((timeout, tx)))?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// Sends an emit to this socket through the hub, with or without awaiting its ack.
+    fn send_emit<T: Serialize + ?Sized>(
+        &self,
+        event: &str,
+        args: &T,
+        binary: Vec<Bytes>,
+        ack: Option<(Duration, Reply<AckReply>)>,
+    ) -> Result<(), Error> {
         self.inner.handle.send(Command::Emit {
             socket: self.inner.id,
             event: event.to_owned(),
             args: to_args(args)?,
             binary,
-            ack: Some((timeout, tx)),
-        })?;
-        rx.await.unwrap_or(Err(Error::Stopped))
+            ack,
+        })
     }
 
     /// Joins `room`.

@@ -110,14 +110,7 @@ impl SioState {
         target: &BroadcastTarget,
         room: &Str,
     ) -> Result<usize, UsageError> {
-        let list = self.select(target)?;
-        let mut n = 0usize;
-        for id in list {
-            if self.join(id, room)? {
-                n = n.saturating_add(1);
-            }
-        }
-        Ok(n)
+        self.count_selected(target, |this, id| this.join(id, room))
     }
 
     /// Makes every socket `target` selects leave `room`; returns how many left.
@@ -126,10 +119,18 @@ impl SioState {
         target: &BroadcastTarget,
         room: &str,
     ) -> Result<usize, UsageError> {
-        let list = self.select(target)?;
+        self.count_selected(target, |this, id| this.leave(id, room))
+    }
+
+    /// Applies `op` to every socket `target` selects; returns how many it changed.
+    fn count_selected(
+        &mut self,
+        target: &BroadcastTarget,
+        mut op: impl FnMut(&mut Self, SocketId) -> Result<bool, UsageError>,
+    ) -> Result<usize, UsageError> {
         let mut n = 0usize;
-        for id in list {
-            if self.leave(id, room)? {
+        for id in self.select(target)? {
+            if op(self, id)? {
                 n = n.saturating_add(1);
             }
         }

@@ -7,16 +7,14 @@
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { parseArgs, run, step } from "../lib.mjs";
 
 const { url } = parseArgs();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bundle = path.join(here, "..", "node_modules", "socket.io-client", "dist", "socket.io.min.js");
-const executablePath = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
 const target = new URL(url);
 
 function startPageServer() {
@@ -64,25 +62,9 @@ function startPageServer() {
 }
 
 run("headless chromium echo-ack", async () => {
-  if (!fs.existsSync(executablePath)) throw new Error(`no browser at ${executablePath} (tools/test.sh installs Debian's chromium)`);
   const pageServer = await startPageServer();
   const pagePort = pageServer.address().port;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    timeout: 30000,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const context = await launchChromium("e2e-chromium");
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const logs = [];
@@ -102,6 +84,5 @@ run("headless chromium echo-ack", async () => {
     await context.close();
     pageServer.closeAllConnections();
     pageServer.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 }, { timeoutMs: 60000 });
