@@ -32,6 +32,15 @@ export async function launchChromium(prefix) {
       "--disable-sync",
     ],
   });
-  context.on("close", () => fs.rmSync(userDataDir, { recursive: true, force: true }));
+  // Chromium's helper processes may still be writing into the dir when the context reports
+  // closed (ENOTEMPTY seen in CI), so removal retries and is best-effort: a leftover temporary
+  // dir is not a test failure, and an exception thrown from this handler would fail the script.
+  context.on("close", () => {
+    try {
+      fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (err) {
+      console.error(`note: could not remove ${userDataDir}: ${err.code ?? err}`);
+    }
+  });
   return context;
 }
