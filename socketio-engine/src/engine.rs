@@ -231,7 +231,7 @@ impl Engine {
                     Some(socketio_proto::eio::ProtocolVersion::V3) => ProtocolVersion::V4,
                     _ => ProtocolVersion::V5,
                 };
-                self.sio.handle_open(now, sid, version);
+                self.sio.handle_open(now, &mut self.eio, sid, version);
             }
             EioEvent::Message { sid, message } => match message {
                 Message::Text(text) => self.sio.handle_text(now, &mut self.eio, sid, text),

@@ -145,34 +145,3 @@ fn dynamic_namespaces_and_their_cap() {
     h.send(c, "0/team-2,");
     assert_eq!(h.take(c), [r#"4/team-2,{"message":"Invalid namespace"}"#]);
 }
-
-#[test]
-fn v4_protocol_connect_query_reaches_the_app() {
-    // socket.io-client 2.x (Engine.IO 3, Socket.IO protocol v4) puts a query string on the
-    // namespace of its CONNECT; the app reads it from the pending connect.
-    let mut cfg = SioHarness::config();
-    cfg.eio.allow_eio3 = true;
-    cfg.sio.namespaces(["/", "/chat"].map(Str::from));
-    let mut h = SioHarness::new(cfg);
-    let c = h.open_eio(3);
-    h.send(c, "0/chat?token=abc%20d&x=1,");
-    let Some(Event::Connect(p)) = h.event() else {
-        panic!("expected a connect")
-    };
-    assert_eq!(p.nsp(), "/chat");
-    assert_eq!(p.query().map(Str::as_str), Some("token=abc%20d&x=1"));
-    assert_eq!(p.query_param("token").as_deref(), Some("abc d"));
-    assert_eq!(p.query_param("y"), None);
-    assert!(p.auth().is_none());
-    h.engine.accept_connect(h.now, p).unwrap();
-    h.drive();
-    assert_eq!(h.take(c), ["0/chat,"], "a v4 CONNECT reply carries no sid");
-
-    // A v5 client has no namespace query.
-    let c = h.open();
-    h.send(c, "0/chat,");
-    let Some(Event::Connect(p)) = h.event() else {
-        panic!("expected a connect")
-    };
-    assert_eq!(p.query(), None);
-}

@@ -93,7 +93,7 @@ impl SioState {
     }
 
     /// Rejects a connect request with CONNECT_ERROR `{"message": message, "data": data}`
-    /// (v4 clients get the message as a string).
+    /// (v4 clients get an ERROR packet holding `data` when given, else the message string).
     pub(crate) fn reject_connect(
         &mut self,
         now: Instant,
@@ -110,6 +110,11 @@ impl SioState {
                     Payload::from_serialize(&ConnectErrorBody { message, data })
                         .unwrap_or_else(|_| Payload::from_value(&serde_json::Value::Null)),
                 ),
+            },
+            // Node's rule for v3 clients: the error's data when it has some, else its message.
+            (ProtocolVersion::V4, Some(data)) => Packet {
+                nsp: p.nsp,
+                body: PacketBody::Error(Payload::from_value(&data)),
             },
             _ => Packet::connect_error(p.nsp, version, message),
         };

@@ -8,6 +8,13 @@
 //! connected, a CONNECT_ERROR from a client) closes the session (`ProtocolViolation`). A
 //! duplicate CONNECT while the first awaits the application is ignored (Node would start a
 //! second socket; one pending request per namespace keeps the accounting simple).
+//!
+//! Socket.IO v4 (`socket.io-client` 2.x) differs in two ways, both as Node's `server.ts` and
+//! `client.ts` handle `conn.protocol === 3`: the client never sends CONNECT for `/` (the server
+//! starts that request itself as the session opens), and the namespace's query string
+//! (`0/admin?token=abc,`) is the v4 way to send credentials, so it becomes the request's auth
+//! object (`{"token":"abc"}`). One application thus authenticates every client generation the
+//! same way.
 
 use std::time::Instant;
 
@@ -26,7 +33,13 @@ use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect}
 
 impl SioState {
     /// A new Engine.IO session speaking Socket.IO version `version` opened.
-    pub(crate) fn handle_open(&mut self, now: Instant, key: SessionKey, version: ProtocolVersion) {
+    pub(crate) fn handle_open(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        version: ProtocolVersion,
+    ) {
         // Engine.IO never reuses a live id; if it did, this moves the old session's timer.
         let at = crate::timer::after(now, self.config.connect_timeout);
         self.timers.set(SioTimer::ConnectDeadline(key), at);
@@ -39,6 +52,9 @@ impl SioState {
                 pending: Vec::new(),
             },
         );
+        if version == ProtocolVersion::V4 {
+            self.connect_request(now, t, key, Str::from_static("/"), None, None);
+        }
     }
 
     fn limits(&self) -> ReassemblerLimits {
@@ -206,6 +222,10 @@ impl SioState {
             t.send(now, key, &encode(&packet, version));
             return;
         };
+        let auth = match (version, &query) {
+            (ProtocolVersion::V4, Some(q)) => Some(query_object(q)),
+            _ => auth,
+        };
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
         if let Some(session) = self.sessions.get_mut(&key) {
@@ -220,4 +240,22 @@ impl SioState {
             query,
         }));
     }
+}
+
+/// A v4 namespace query as the auth object Node's `url.parse(nsp, true).query` gives: each
+/// key maps to its percent-decoded value, or to an array of values when it repeats.
+fn query_object(query: &str) -> Payload {
+    use serde_json::{Map, Value};
+    let mut object = Map::new();
+    for (k, v) in crate::http::query_pairs(query) {
+        let v = Value::String(v.into_owned());
+        match object.get_mut(k.as_ref()) {
+            Some(Value::Array(values)) => values.push(v),
+            Some(first) => *first = Value::Array(vec![first.take(), v]),
+            None => {
+                object.insert(k.into_owned(), v);
+            }
+        }
+    }
+    Payload::from_value(&Value::Object(object))
 }

@@ -62,7 +62,8 @@ impl World {
     }
 
     fn open(&mut self, key: u8) {
-        self.sio.handle_open(self.now, k(key), ProtocolVersion::V5);
+        self.sio
+            .handle_open(self.now, &mut self.t, k(key), ProtocolVersion::V5);
     }
 
     /// Feeds one Socket.IO packet text (without the Engine.IO "4").
