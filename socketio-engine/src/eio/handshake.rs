@@ -11,6 +11,7 @@ use http::header;
 use socketio_proto::eio::{Handshake, ProtocolVersion};
 
 use crate::action::Action;
+use crate::eio::encoding::PollEncoding;
 use crate::eio::event::EioEvent;
 use crate::eio::outbox::Outbox;
 use crate::eio::routing::TransportKind;
@@ -32,6 +33,7 @@ impl EioServer {
         meta: &RequestMeta,
         version: ProtocolVersion,
         transport: TransportKind,
+        encoding: PollEncoding,
     ) {
         let sid = loop {
             // 120 random bits collide never in practice; the loop makes it certain.
@@ -61,13 +63,12 @@ impl EioServer {
             },
         };
         let open = handshake.to_packet().encode(version);
-        let b64 = meta.query_param("b64").is_some();
         let info = Box::new(HandshakeInfo::from_request(meta, now, version));
         match transport {
             TransportKind::Polling => {
                 let mut res = self.payload_response(
                     version,
-                    b64,
+                    encoding,
                     meta.headers.get(header::ORIGIN),
                     std::slice::from_ref(&open),
                 );
@@ -84,7 +85,7 @@ impl EioServer {
                     sid,
                     Session {
                         version,
-                        b64,
+                        encoding,
                         transport: Transport::Polling(PollState::default()),
                         outbox: Outbox::default(),
                         info,
@@ -101,7 +102,7 @@ impl EioServer {
                     sid,
                     Session {
                         version,
-                        b64,
+                        encoding,
                         transport: Transport::WebSocket { conn },
                         outbox: Outbox::default(),
                         info,

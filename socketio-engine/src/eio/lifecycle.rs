@@ -66,7 +66,7 @@ impl EioServer {
                     let origin = self.parked.remove(&req).and_then(|p| p.origin);
                     let res = self.payload_response(
                         session.version,
-                        session.b64,
+                        session.encoding,
                         origin.as_ref(),
                         std::slice::from_ref(&last),
                     );
@@ -132,10 +132,10 @@ impl EioServer {
             // Deliver the queue and the close packet on the parked GET.
             let mut frames = session.outbox.take_all();
             frames.push(Packet::Close.encode(session.version));
-            let (version, b64) = (session.version, session.b64);
+            let (version, encoding) = (session.version, session.encoding);
             let _ = self.remove_session(sid);
             let origin = self.parked.remove(&req).and_then(|p| p.origin);
-            let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+            let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
             self.respond(req, res);
             self.dispatch(EioEvent::Close {
                 sid,

@@ -8,11 +8,13 @@
 //! - `polling`, `websocket`, `upgrade`: the transports;
 //! - `heartbeat`: ping/pong and every timer;
 //! - `lifecycle`: closing sessions and the shared packet rules;
+//! - `encoding`: how polling payloads are framed (binary, base64 or JSONP);
 //! - `session`: the per-session state enum; `headers`: the compact handshake headers; `outbox`: the bounded frame queue.
 
 mod config;
 mod cookie;
 mod cors;
+mod encoding;
 mod event;
 mod handshake;
 mod headers;

@@ -7,7 +7,8 @@
 //!   A second GET while one is parked is a `TransportError`: node answers it 400 with an
 //!   empty body and the parked one gets a close packet.
 //! - **POST**: a body past `max_http_buffer_size` → 413 and `PayloadTooLarge`; a binary body
-//!   in v4 → 400 and `TransportError`; a malformed payload → 400 and `ParseError`; otherwise
+//!   in v4 → 400 and `TransportError`; a JSONP session's body is a form whose `d` field holds
+//!   the payload; a malformed payload or form → 400 and `ParseError`; otherwise
 //!   each packet is handled in order and the answer is `200 ok` (`text/html`, as node, to
 //!   stop some browsers offering a download).
 //! - **Other methods** on a session: 500 with an empty body, as node.
@@ -19,10 +20,11 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
+use socketio_proto::eio::payload::{self, PayloadLimits};
 use socketio_proto::eio::{Frame, Packet, ProtocolVersion};
 
 use crate::action::Action;
+use crate::eio::encoding::PollEncoding;
 use crate::eio::event::{CloseReason, SendError};
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::{EioServer, InFlight, Parked};
@@ -66,11 +68,11 @@ impl EioServer {
                 let prev = inflight.take();
                 let mut frames = session.outbox.take_all();
                 frames.push(Packet::Close.encode(session.version));
-                let (version, b64) = (session.version, session.b64);
+                let (version, encoding) = (session.version, session.encoding);
                 if let Some(prev) = prev {
                     self.inflight.remove(&prev);
                 }
-                let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+                let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
                 self.respond(req, res);
                 let _ = self.remove_session(sid);
                 return;
@@ -111,8 +113,9 @@ impl EioServer {
         let Some(session) = self.sessions.get(&sid) else {
             return;
         };
-        let (version, closing) = (
+        let (version, encoding, closing) = (
             session.version,
+            session.encoding,
             matches!(session.transport, Transport::Closing { .. }),
         );
         let body = match body {
@@ -139,23 +142,21 @@ impl EioServer {
             .headers
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes() == b"application/octet-stream");
-        let format = match (version, binary) {
-            (ProtocolVersion::V4, true) => {
-                self.respond(
-                    req,
-                    Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
-                );
-                self.close_session(sid, CloseReason::TransportError);
-                return;
-            }
-            (ProtocolVersion::V4, false) => PayloadFormat::V4,
-            (ProtocolVersion::V3, true) => PayloadFormat::V3Binary,
-            (ProtocolVersion::V3, false) => PayloadFormat::V3Text,
-        };
+        if binary && version == ProtocolVersion::V4 {
+            self.respond(
+                req,
+                Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
+            );
+            self.close_session(sid, CloseReason::TransportError);
+            return;
+        }
         let limits = PayloadLimits {
             max_packets: self.config.max_payload_packets,
         };
-        let Ok(packets) = payload::decode(format, body, &limits) else {
+        let decoded = encoding
+            .decode_body(version, binary, body)
+            .and_then(|(format, body)| payload::decode(format, body, &limits).ok());
+        let Some(packets) = decoded else {
             self.respond(
                 req,
                 Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
@@ -224,9 +225,9 @@ impl EioServer {
         let frames = session.outbox.take_up_to(self.config.max_http_buffer_size);
         session.outbox.hold_in_flight(&frames);
         poll.inflight = Some(req);
-        let (version, b64) = (session.version, session.b64);
+        let (version, encoding) = (session.version, session.encoding);
         let origin = self.parked.remove(&req).and_then(|p| p.origin);
-        let res = self.payload_response(version, b64, origin.as_ref(), &frames);
+        let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
         self.respond(req, res);
         self.inflight.insert(req, InFlight { sid, frames });
     }
@@ -237,14 +238,18 @@ impl EioServer {
         let Some(session) = self.sessions.get_mut(&sid) else {
             return;
         };
-        let version = session.version;
-        let b64 = session.b64;
+        let (version, encoding) = (session.version, session.encoding);
         let Some(req) = session.transport.poll_mut().and_then(|p| p.parked.take()) else {
             return;
         };
         let noop = Packet::Noop.encode(version);
         let origin = self.parked.remove(&req).and_then(|p| p.origin);
-        let res = self.payload_response(version, b64, origin.as_ref(), std::slice::from_ref(&noop));
+        let res = self.payload_response(
+            version,
+            encoding,
+            origin.as_ref(),
+            std::slice::from_ref(&noop),
+        );
         self.respond(req, res);
     }
 
@@ -281,17 +286,14 @@ impl EioServer {
     pub(crate) fn payload_response(
         &self,
         version: ProtocolVersion,
-        b64: bool,
+        encoding: PollEncoding,
         origin: Option<&HeaderValue>,
         frames: &[Frame],
     ) -> http::Response<Bytes> {
-        let format = PayloadFormat::for_sending(version, !b64, frames);
+        let (body, content_type) = encoding.encode(version, frames);
         let mut headers = self.cors_headers(origin);
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(payload::content_type(format)),
-        );
+        headers.insert(header::CONTENT_TYPE, content_type);
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response(StatusCode::OK, payload::encode(format, frames), headers)
+        response(StatusCode::OK, body, headers)
     }
 }

@@ -7,7 +7,8 @@
 //!    session's → code 3; then to the session (polling request or WebSocket upgrade);
 //! 5. without a `sid` (a handshake): not GET → code 2; `transport=websocket` without an
 //!    upgrade → code 3; `allow_request` refuses → code 4; `EIO` not 4 (or 3 when allowed)
-//!    → code 5; `max_sessions` reached → 503; else a new session.
+//!    → code 5; a JSONP index `j` that is not a number → code 3; `max_sessions` reached →
+//!    503; else a new session.
 //!
 //! The `Origin` header check of node needs no code here: `http::HeaderValue` cannot hold
 //! the control characters node looks for.
@@ -18,6 +19,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use socketio_proto::eio::ProtocolVersion;
 
+use crate::eio::encoding::PollEncoding;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::EioServer;
 use crate::http::{HttpBody, RequestMeta};
@@ -121,10 +123,14 @@ impl EioServer {
             Some("3") if self.config.allow_eio3 => ProtocolVersion::V3,
             _ => return Err(Refusal::UnsupportedProtocolVersion),
         };
+        let encoding = match transport {
+            TransportKind::Polling => PollEncoding::from_handshake(meta)?,
+            TransportKind::WebSocket => PollEncoding::Binary,
+        };
         if self.sessions.len() >= self.config.max_sessions {
             return Err(Refusal::TooManySessions);
         }
-        self.open_session(now, req, meta, version, transport);
+        self.open_session(now, req, meta, version, transport, encoding);
         Ok(())
     }
 

@@ -34,6 +34,7 @@ use std::time::Instant;
 
 use socketio_proto::eio::ProtocolVersion;
 
+use crate::eio::encoding::PollEncoding;
 use crate::eio::headers::HandshakeHeaders;
 use crate::eio::outbox::Outbox;
 use crate::http::{RequestMeta, query_pairs};
@@ -96,8 +97,8 @@ impl Transport {
 #[derive(Debug)]
 pub(crate) struct Session {
     pub(crate) version: ProtocolVersion,
-    /// v3 only: the client asked for base64 binary (`b64=1`) in polling payloads.
-    pub(crate) b64: bool,
+    /// How polling payloads are framed (`b64=1`, `j=<index>` or neither).
+    pub(crate) encoding: PollEncoding,
     pub(crate) transport: Transport,
     pub(crate) outbox: Outbox,
     pub(crate) info: Box<HandshakeInfo>,
