@@ -46,7 +46,7 @@ const opts = parseArgs(process.argv.slice(2));
 const httpServer = http.createServer();
 const io = new Server(httpServer, {
   path: "/socket.io/",
-  allowEIO3: false,
+  allowEIO3: true,
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
   ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),
 });

@@ -24,6 +24,12 @@ fn malformed(runtime: &str) {
     raw(runtime, "raw/malformed.mjs");
 }
 
+/// The same for Engine.IO 3 / Socket.IO v4 (socket.io-client 2.x): lying v3 payload lengths,
+/// JSONP indexes that are not numbers, JSONP forms without data, malformed v4 packets.
+fn malformed_v3(runtime: &str) {
+    raw(runtime, "raw/malformed-v3.mjs");
+}
+
 fn garbage_on_websocket_and_tcp(runtime: &str) {
     raw(runtime, "raw/garbage-ws.mjs");
 }
@@ -81,6 +87,7 @@ per_runtime!(
     memory_returns_to_baseline,
     oversized,
     malformed,
+    malformed_v3,
     garbage_on_websocket_and_tcp,
     half_open_connections,
     handshake_flood,

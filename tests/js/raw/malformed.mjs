@@ -2,7 +2,7 @@
 // - request errors: 400 + application/json {"code":N,"message":"..."}:
 //   unknown transport → 0 "Transport unknown"; unknown sid → 1 "Session ID unknown";
 //   a handshake that is not a GET → 2 "Bad handshake method"; a WebSocket handshake without
-//   Upgrade → 3 "Bad request"; EIO=3 (allowEIO3 off) or no EIO → 5 "Unsupported protocol version";
+//   Upgrade → 3 "Bad request"; EIO=2 (neither 4 nor 3) or no EIO → 5 "Unsupported protocol version";
 // - a malformed Engine.IO payload in a POST → 400 {"code":3,"message":"Bad request"} and the
 //   session closes;
 // - a binary (application/octet-stream) POST in EIO 4 → 400 and the session closes;
@@ -25,7 +25,7 @@ run("malformed requests and packets", async () => {
     ["/socket.io/?EIO=4&transport=polling&sid=nosuchsessionxxxxxxx", {}, 1, "Session ID unknown"],
     ["/socket.io/?EIO=4&transport=polling", { method: "POST", body: "40" }, 2, "Bad handshake method"],
     ["/socket.io/?EIO=4&transport=websocket", {}, 3, "Bad request"],
-    ["/socket.io/?EIO=3&transport=polling", {}, 5, "Unsupported protocol version"],
+    ["/socket.io/?EIO=2&transport=polling", {}, 5, "Unsupported protocol version"],
     ["/socket.io/?transport=polling", {}, 5, "Unsupported protocol version"],
   ];
   for (const [path, opts, code, message] of requestErrors) {
