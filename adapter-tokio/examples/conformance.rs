@@ -86,7 +86,8 @@ fn main() -> std::io::Result<()> {
             DriverConfig::default(),
             |eio, now, event| {
                 if let EioEvent::Message { sid, message } = event
-                    && let Some(v) = eio.protocol(sid)
+                    && let Some(g) = eio.generation(sid)
+                    && let Some(v) = g.engine_io()
                 {
                     let _ = eio.send(now, sid, Packet::Message(message).encode(v));
                 }

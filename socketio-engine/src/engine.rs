@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::eio::Message;
-use socketio_proto::sio::{Payload, ProtocolVersion};
+use socketio_proto::sio::Payload;
 
 use crate::action::{Action, WsMessage};
-use crate::eio::{CloseReason, EioConfig, EioEvent, EioServer, HandshakeInfo};
+use crate::eio::{CloseReason, EioConfig, EioEvent, EioServer, Generation, HandshakeInfo};
 use crate::event::{AckToken, DisconnectReason, Event, PendingConnect};
 use crate::http::{HttpBody, RequestMeta};
 use crate::ids::{ConnId, RequestId};
@@ -57,6 +57,10 @@ impl Transport for EioServer {
 
     fn close(&mut self, now: Instant, session: SessionKey) {
         Self::close(self, now, session);
+    }
+
+    fn handshake_query(&self, session: SessionKey) -> Option<&str> {
+        self.handshake(session).map(|h| h.query.as_str())
     }
 }
 
@@ -227,11 +231,8 @@ impl Engine {
     fn on_eio_event(&mut self, now: Instant, e: EioEvent) {
         match e {
             EioEvent::Open { sid } => {
-                let version = match self.eio.protocol(sid) {
-                    Some(socketio_proto::eio::ProtocolVersion::V3) => ProtocolVersion::V4,
-                    _ => ProtocolVersion::V5,
-                };
-                self.sio.handle_open(now, &mut self.eio, sid, version);
+                let generation = self.eio.generation(sid).unwrap_or(Generation::Eio4);
+                self.sio.handle_open(now, &mut self.eio, sid, generation);
             }
             EioEvent::Message { sid, message } => match message {
                 Message::Text(text) => self.sio.handle_text(now, &mut self.eio, sid, text),

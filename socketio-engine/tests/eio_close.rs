@@ -117,5 +117,5 @@ fn misuse_is_an_error_not_a_panic() {
     h.drive();
     assert!(h.take_events().is_empty());
     assert!(h.server.handshake(c.sid).is_none());
-    assert!(h.server.protocol(c.sid).is_none());
+    assert!(h.server.generation(c.sid).is_none());
 }

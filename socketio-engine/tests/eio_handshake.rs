@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use http::Method;
-use socketio_engine::eio::{
-    CookieConfig, EioConfig, EioEvent, Packet, ProtocolVersion, Transports,
-};
+use socketio_engine::eio::{CookieConfig, EioConfig, EioEvent, Generation, Packet, Transports};
 use socketio_engine::testing::{FakeClient, Harness, decode_payload};
 use socketio_engine::{HttpBody, Sid};
 
@@ -47,7 +45,7 @@ fn polling_handshake_sends_the_open_packet_with_node_defaults() {
     assert_eq!(v["pingTimeout"], 20000);
     assert_eq!(v["maxPayload"], 1_000_000);
     assert_eq!(h.take_events(), vec![EioEvent::Open { sid }]);
-    assert_eq!(h.server.protocol(sid), Some(ProtocolVersion::V4));
+    assert_eq!(h.server.generation(sid), Some(Generation::Eio4));
     let info = h.server.handshake(sid).unwrap();
     assert_eq!(info.query_param("t").as_deref(), Some("abc"));
     assert_eq!(info.issued, h.now);
@@ -175,7 +173,7 @@ fn eio3_is_code_5_unless_allowed() {
     let Some(EioEvent::Open { sid }) = h.take_events().pop() else {
         panic!("no open")
     };
-    assert_eq!(h.server.protocol(sid), Some(ProtocolVersion::V3));
+    assert_eq!(h.server.generation(sid), Some(Generation::Eio3));
     // v3 text payload: <length>:<packet>.
     let body = std::str::from_utf8(res.body()).unwrap();
     assert!(body.contains(":0{\"sid\""), "{body}");

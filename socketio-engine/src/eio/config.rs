@@ -95,6 +95,10 @@ pub struct EioConfig {
     /// Accept Engine.IO v3 clients (`EIO=3`). Default false: they get 400
     /// `{"code":5,"message":"Unsupported protocol version"}`.
     pub allow_eio3: bool,
+    /// Accept Socket.IO 0.9 clients (handshake at `{path}1/`, transports `websocket`,
+    /// `xhr-polling` and `jsonp-polling`). Default false: such requests get 400
+    /// `{"code":5,"message":"Unsupported protocol version"}`.
+    pub allow_v09: bool,
 }
 
 impl Default for EioConfig {
@@ -116,6 +120,7 @@ impl Default for EioConfig {
             polling_close_timeout: Duration::from_millis(30_000),
             rng_seed: None,
             allow_eio3: false,
+            allow_v09: false,
         }
     }
 }
@@ -139,6 +144,7 @@ impl fmt::Debug for EioConfig {
             .field("polling_close_timeout", &self.polling_close_timeout)
             .field("rng_seed", &self.rng_seed.is_some())
             .field("allow_eio3", &self.allow_eio3)
+            .field("allow_v09", &self.allow_v09)
             .finish()
     }
 }
@@ -156,7 +162,7 @@ mod tests {
         assert_eq!(c.upgrade_timeout, Duration::from_secs(10));
         assert_eq!(c.max_http_buffer_size, 1_000_000);
         assert_eq!(c.transports, Transports::default());
-        assert!(c.allow_upgrades && !c.allow_eio3);
+        assert!(c.allow_upgrades && !c.allow_eio3 && !c.allow_v09);
         assert!(c.cors.is_none() && c.cookie.is_none() && c.allow_request.is_none());
         assert_eq!(c.polling_close_timeout, Duration::from_secs(30));
     }

@@ -1,4 +1,5 @@
-//! How a polling session's payloads are framed, fixed by its handshake request.
+//! How a polling session's payloads are framed, fixed by its handshake (or, in 0.9, by the
+//! transport the client picked after it).
 //!
 //! - `Binary`: the default; v3 sends binary frames in a binary payload, v4 as `b<base64>`.
 //! - `Base64` (`b64=1`, v3 clients without XHR2): binary frames as `b4<base64>` inside a text
@@ -9,13 +10,18 @@
 //!   so does this. Node strips non-digits from `j`; here a `j` that is not a canonical number is
 //!   refused at the handshake (code 3, "Bad request"), because the index is written into
 //!   JavaScript that the page runs.
+//! - `V09 { jsonp }`: Socket.IO 0.9 payloads (one packet as it is, several framed with
+//!   U+FFFD and their lengths); over `jsonp-polling` each GET is answered `io.j[i]("...");`
+//!   and each POST is a form whose `d` field is the payload as a JSON string.
 
 use bytes::Bytes;
 use http::HeaderValue;
 use socketio_proto::eio::jsonp::{self, JsonpIndex};
-use socketio_proto::eio::payload::{self, PayloadFormat};
-use socketio_proto::eio::{Frame, ProtocolVersion};
+use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
+use socketio_proto::eio::{Frame, Packet, ProtocolVersion};
+use socketio_proto::{Str, v09};
 
+use crate::eio::generation::Generation;
 use crate::eio::reject::Refusal;
 use crate::http::RequestMeta;
 
@@ -25,10 +31,14 @@ pub(crate) enum PollEncoding {
     Binary,
     Base64,
     Jsonp(JsonpIndex),
+    V09 { jsonp: Option<JsonpIndex> },
 }
 
+/// The `Content-Type` of a 0.9 polling response.
+const V09_CONTENT_TYPE: &str = "text/plain; charset=UTF-8";
+
 impl PollEncoding {
-    /// The framing a handshake request asks for.
+    /// The framing an Engine.IO handshake request asks for.
     pub(crate) fn from_handshake(meta: &RequestMeta) -> Result<Self, Refusal> {
         if let Some(j) = meta.query_param("j") {
             return JsonpIndex::parse(&j)
@@ -43,7 +53,29 @@ impl PollEncoding {
     }
 
     /// A GET response body carrying `frames`, and its `Content-Type`.
-    pub(crate) fn encode(self, version: ProtocolVersion, frames: &[Frame]) -> (Bytes, HeaderValue) {
+    pub(crate) fn encode(self, generation: Generation, frames: &[Frame]) -> (Bytes, HeaderValue) {
+        if let Self::V09 { jsonp } = self {
+            let texts: Vec<Str> = frames
+                .iter()
+                .filter_map(|f| match f {
+                    Frame::Text(t) => Some(t.clone()),
+                    // Nothing binary is ever queued for a 0.9 client.
+                    Frame::Binary(_) => None,
+                })
+                .collect();
+            let body = v09::encode_payload(&texts);
+            return match jsonp {
+                Some(index) => (
+                    v09::jsonp::wrap_response(index, &body),
+                    HeaderValue::from_static(jsonp::CONTENT_TYPE),
+                ),
+                None => (
+                    body.into_bytes(),
+                    HeaderValue::from_static(V09_CONTENT_TYPE),
+                ),
+            };
+        }
+        let version = generation.codec();
         let format = PayloadFormat::for_sending(version, self == Self::Binary, frames);
         let body = payload::encode(format, frames);
         match self {
@@ -55,33 +87,44 @@ impl PollEncoding {
                     HeaderValue::from_static(jsonp::CONTENT_TYPE),
                 )
             }
-            Self::Binary | Self::Base64 => (
+            _ => (
                 body,
                 HeaderValue::from_static(payload::content_type(format)),
             ),
         }
     }
 
-    /// The payload of a POST body, in the format it is decoded with; `None` when the body is
-    /// not a valid JSONP form.
+    /// The packets of a POST body; `None` when the body (or its JSONP form) is malformed.
     pub(crate) fn decode_body(
         self,
-        version: ProtocolVersion,
+        generation: Generation,
         binary_content_type: bool,
         body: Bytes,
-    ) -> Option<(PayloadFormat, Bytes)> {
-        let text_format = match version {
+        limits: &PayloadLimits,
+    ) -> Option<Vec<Packet>> {
+        let text_format = match generation.codec() {
             ProtocolVersion::V4 => PayloadFormat::V4,
             ProtocolVersion::V3 => PayloadFormat::V3Text,
         };
-        match self {
-            Self::Jsonp(_) => jsonp::decode_form_body(&body)
-                .ok()
-                .map(|s| (text_format, s.into_bytes())),
-            Self::Binary | Self::Base64 if binary_content_type => {
-                Some((PayloadFormat::V3Binary, body))
+        let (format, body) = match self {
+            Self::V09 { jsonp } => {
+                let text = match jsonp {
+                    Some(_) => v09::jsonp::decode_post_body(&body).ok()?,
+                    None => Str::from_utf8(body).ok()?,
+                };
+                let limits = v09::PayloadLimits {
+                    max_packets: limits.max_packets,
+                };
+                let texts = v09::split_payload(&text, &limits).ok()?;
+                return Some(texts.into_iter().map(Generation::v09_inbound).collect());
             }
-            Self::Binary | Self::Base64 => Some((text_format, body)),
-        }
+            Self::Jsonp(_) => (
+                text_format,
+                jsonp::decode_form_body(&body).ok()?.into_bytes(),
+            ),
+            Self::Binary | Self::Base64 if binary_content_type => (PayloadFormat::V3Binary, body),
+            Self::Binary | Self::Base64 => (text_format, body),
+        };
+        payload::decode(format, body, limits).ok()
     }
 }

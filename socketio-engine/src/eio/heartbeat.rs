@@ -7,6 +7,8 @@
 //! A missed deadline closes the session with `PingTimeout`. Exactly one of the two timers
 //! is armed at any time.
 //!
+//! 0.9 runs the v4 rules with its own spelling: the heartbeat `2::` both ways.
+//!
 //! v3 (client pings): only `PongDeadline` is used, `ping_interval + ping_timeout` after the
 //! handshake and after each client ping, which is answered with a pong at once.
 //!
@@ -19,13 +21,14 @@ use socketio_proto::Str;
 use socketio_proto::eio::{Packet, ProtocolVersion};
 
 use crate::eio::event::CloseReason;
+use crate::eio::generation::Generation;
 use crate::eio::server::{EioServer, EioTimer};
 use crate::ids::Sid;
 use crate::timer::after;
 
 impl EioServer {
-    pub(crate) fn start_heartbeat(&mut self, now: Instant, sid: Sid, version: ProtocolVersion) {
-        match version {
+    pub(crate) fn start_heartbeat(&mut self, now: Instant, sid: Sid, generation: Generation) {
+        match generation.codec() {
             ProtocolVersion::V4 => {
                 self.timers.set(
                     sid,
@@ -65,7 +68,7 @@ impl EioServer {
     pub(crate) fn on_timer(&mut self, now: Instant, sid: Sid, kind: EioTimer) {
         match kind {
             EioTimer::PingDue => {
-                let Some(version) = self.sessions.get(&sid).map(|s| s.version) else {
+                let Some(generation) = self.sessions.get(&sid).map(|s| s.generation) else {
                     return;
                 };
                 self.timers.set(
@@ -73,7 +76,7 @@ impl EioServer {
                     EioTimer::PongDeadline,
                     after(now, self.config.ping_timeout),
                 );
-                let _ = self.enqueue(sid, Packet::Ping(Str::new()).encode(version));
+                let _ = self.enqueue(sid, generation.encode(Packet::Ping(Str::new())));
             }
             EioTimer::PongDeadline => self.close_session(sid, CloseReason::PingTimeout),
             EioTimer::UpgradeDeadline => self.cancel_upgrade(sid),

@@ -28,7 +28,7 @@ use crate::timer::after;
 impl EioServer {
     /// Handles one packet from the client; returns false when the session is gone.
     pub(crate) fn on_packet(&mut self, now: Instant, sid: Sid, packet: Packet) -> bool {
-        let Some(version) = self.sessions.get(&sid).map(|s| s.version) else {
+        let Some(version) = self.sessions.get(&sid).map(|s| s.generation.codec()) else {
             return false;
         };
         match (packet, version) {
@@ -61,11 +61,11 @@ impl EioServer {
                     let last = match reason {
                         CloseReason::ClientClose => Packet::Noop,
                         _ => Packet::Close,
-                    }
-                    .encode(session.version);
+                    };
+                    let last = session.generation.encode(last);
                     let origin = self.parked.remove(&req).and_then(|p| p.origin);
                     let res = self.payload_response(
-                        session.version,
+                        session.generation,
                         session.encoding,
                         origin.as_ref(),
                         std::slice::from_ref(&last),
@@ -131,11 +131,11 @@ impl EioServer {
         if let Some(req) = poll.parked {
             // Deliver the queue and the close packet on the parked GET.
             let mut frames = session.outbox.take_all();
-            frames.push(Packet::Close.encode(session.version));
-            let (version, encoding) = (session.version, session.encoding);
+            frames.push(session.generation.encode(Packet::Close));
+            let (generation, encoding) = (session.generation, session.encoding);
             let _ = self.remove_session(sid);
             let origin = self.parked.remove(&req).and_then(|p| p.origin);
-            let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
+            let res = self.payload_response(generation, encoding, origin.as_ref(), &frames);
             self.respond(req, res);
             self.dispatch(EioEvent::Close {
                 sid,

@@ -6,6 +6,8 @@
 //! - `routing`: request validation and node's error answers;
 //! - `handshake`: opening sessions;
 //! - `polling`, `websocket`, `upgrade`: the transports;
+//! - `v09`: Socket.IO 0.9 requests on the same machinery; `generation`: the wire of each
+//!   protocol generation;
 //! - `heartbeat`: ping/pong and every timer;
 //! - `lifecycle`: closing sessions and the shared packet rules;
 //! - `encoding`: how polling payloads are framed (binary, base64 or JSONP);
@@ -16,6 +18,7 @@ mod cookie;
 mod cors;
 mod encoding;
 mod event;
+mod generation;
 mod handshake;
 mod headers;
 mod heartbeat;
@@ -27,12 +30,14 @@ mod routing;
 mod server;
 mod session;
 mod upgrade;
+mod v09;
 mod websocket;
 
 pub use config::{AllowRequest, EioConfig, Transports};
 pub use cookie::{CookieConfig, SameSite};
 pub use cors::{CorsConfig, CorsOrigin};
 pub use event::{CloseReason, EioEvent, SendError};
+pub use generation::Generation;
 pub use headers::HandshakeHeaders;
 pub use server::EioServer;
 pub use session::HandshakeInfo;

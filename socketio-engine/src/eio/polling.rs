@@ -20,12 +20,13 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use socketio_proto::eio::payload::{self, PayloadLimits};
-use socketio_proto::eio::{Frame, Packet, ProtocolVersion};
+use socketio_proto::eio::payload::PayloadLimits;
+use socketio_proto::eio::{Frame, Packet};
 
 use crate::action::Action;
 use crate::eio::encoding::PollEncoding;
 use crate::eio::event::{CloseReason, SendError};
+use crate::eio::generation::Generation;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::{EioServer, InFlight, Parked};
 use crate::eio::session::Transport;
@@ -67,12 +68,12 @@ impl EioServer {
                 // The last GET of a closing session: what is left, then the close packet.
                 let prev = inflight.take();
                 let mut frames = session.outbox.take_all();
-                frames.push(Packet::Close.encode(session.version));
-                let (version, encoding) = (session.version, session.encoding);
+                frames.push(session.generation.encode(Packet::Close));
+                let (generation, encoding) = (session.generation, session.encoding);
                 if let Some(prev) = prev {
                     self.inflight.remove(&prev);
                 }
-                let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
+                let res = self.payload_response(generation, encoding, origin.as_ref(), &frames);
                 self.respond(req, res);
                 let _ = self.remove_session(sid);
                 return;
@@ -113,8 +114,8 @@ impl EioServer {
         let Some(session) = self.sessions.get(&sid) else {
             return;
         };
-        let (version, encoding, closing) = (
-            session.version,
+        let (generation, encoding, closing) = (
+            session.generation,
             session.encoding,
             matches!(session.transport, Transport::Closing { .. }),
         );
@@ -142,7 +143,7 @@ impl EioServer {
             .headers
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes() == b"application/octet-stream");
-        if binary && version == ProtocolVersion::V4 {
+        if binary && generation == Generation::Eio4 {
             self.respond(
                 req,
                 Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
@@ -153,10 +154,7 @@ impl EioServer {
         let limits = PayloadLimits {
             max_packets: self.config.max_payload_packets,
         };
-        let decoded = encoding
-            .decode_body(version, binary, body)
-            .and_then(|(format, body)| payload::decode(format, body, &limits).ok());
-        let Some(packets) = decoded else {
+        let Some(packets) = encoding.decode_body(generation, binary, body, &limits) else {
             self.respond(
                 req,
                 Refusal::BadRequest.to_http_response(self.cors_headers(origin)),
@@ -225,9 +223,9 @@ impl EioServer {
         let frames = session.outbox.take_up_to(self.config.max_http_buffer_size);
         session.outbox.hold_in_flight(&frames);
         poll.inflight = Some(req);
-        let (version, encoding) = (session.version, session.encoding);
+        let (generation, encoding) = (session.generation, session.encoding);
         let origin = self.parked.remove(&req).and_then(|p| p.origin);
-        let res = self.payload_response(version, encoding, origin.as_ref(), &frames);
+        let res = self.payload_response(generation, encoding, origin.as_ref(), &frames);
         self.respond(req, res);
         self.inflight.insert(req, InFlight { sid, frames });
     }
@@ -238,14 +236,14 @@ impl EioServer {
         let Some(session) = self.sessions.get_mut(&sid) else {
             return;
         };
-        let (version, encoding) = (session.version, session.encoding);
+        let (generation, encoding) = (session.generation, session.encoding);
         let Some(req) = session.transport.poll_mut().and_then(|p| p.parked.take()) else {
             return;
         };
-        let noop = Packet::Noop.encode(version);
+        let noop = generation.encode(Packet::Noop);
         let origin = self.parked.remove(&req).and_then(|p| p.origin);
         let res = self.payload_response(
-            version,
+            generation,
             encoding,
             origin.as_ref(),
             std::slice::from_ref(&noop),
@@ -285,12 +283,12 @@ impl EioServer {
     /// A 200 response carrying `frames` as one payload in the session's format.
     pub(crate) fn payload_response(
         &self,
-        version: ProtocolVersion,
+        generation: Generation,
         encoding: PollEncoding,
         origin: Option<&HeaderValue>,
         frames: &[Frame],
     ) -> http::Response<Bytes> {
-        let (body, content_type) = encoding.encode(version, frames);
+        let (body, content_type) = encoding.encode(generation, frames);
         let mut headers = self.cors_headers(origin);
         headers.insert(header::CONTENT_TYPE, content_type);
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -10,6 +10,8 @@
 //!    → code 5; a JSONP index `j` that is not a number → code 3; `max_sessions` reached →
 //!    503; else a new session.
 //!
+//! A path under `{path}1/` is a Socket.IO 0.9 request and follows the 0.9 rules (`v09`).
+//!
 //! The `Origin` header check of node needs no code here: `http::HeaderValue` cannot hold
 //! the control characters node looks for.
 
@@ -17,11 +19,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use socketio_proto::eio::ProtocolVersion;
 
 use crate::eio::encoding::PollEncoding;
+use crate::eio::generation::Generation;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::EioServer;
+use crate::eio::v09::v09_path;
 use crate::http::{HttpBody, RequestMeta};
 use crate::ids::{RequestId, Sid};
 
@@ -77,6 +80,12 @@ impl EioServer {
         body: HttpBody,
         upgrade: bool,
     ) -> Result<(), Refusal> {
+        if let Some(rest) = v09_path(meta.uri.path(), &self.config.path) {
+            if !self.config.allow_v09 {
+                return Err(Refusal::UnsupportedProtocolVersion);
+            }
+            return self.route_v09(now, req, meta, body, upgrade, rest);
+        }
         let transport = match meta.query_param("transport").as_deref() {
             Some("polling") if self.config.transports.polling => TransportKind::Polling,
             Some("websocket") if self.config.transports.websocket => TransportKind::WebSocket,
@@ -118,9 +127,9 @@ impl EioServer {
         {
             return Err(Refusal::Forbidden { status, message });
         }
-        let version = match meta.query_param("EIO").as_deref() {
-            Some("4") => ProtocolVersion::V4,
-            Some("3") if self.config.allow_eio3 => ProtocolVersion::V3,
+        let generation = match meta.query_param("EIO").as_deref() {
+            Some("4") => Generation::Eio4,
+            Some("3") if self.config.allow_eio3 => Generation::Eio3,
             _ => return Err(Refusal::UnsupportedProtocolVersion),
         };
         let encoding = match transport {
@@ -130,7 +139,7 @@ impl EioServer {
         if self.sessions.len() >= self.config.max_sessions {
             return Err(Refusal::TooManySessions);
         }
-        self.open_session(now, req, meta, version, transport, encoding);
+        self.open_session(now, req, meta, generation, transport, encoding);
         Ok(())
     }
 

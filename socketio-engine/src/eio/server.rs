@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http::HeaderValue;
-use socketio_proto::eio::{Frame, ProtocolVersion};
+use socketio_proto::eio::Frame;
 
 use crate::action::{Action, WsMessage};
 use crate::eio::config::EioConfig;
 use crate::eio::event::{EioEvent, SendError};
+use crate::eio::generation::Generation;
 use crate::eio::session::{HandshakeInfo, Session, Transport};
 use crate::http::{HttpBody, RequestMeta};
 use crate::ids::{ConnId, IdCounter, RequestId, Sid, SidGenerator, SidMap};
@@ -244,10 +245,10 @@ impl EioServer {
         }
     }
 
-    /// The protocol version of session `sid`, if open.
+    /// The protocol generation of session `sid`, if open.
     #[must_use]
-    pub fn protocol(&self, sid: Sid) -> Option<ProtocolVersion> {
-        self.sessions.get(&sid).map(|s| s.version)
+    pub fn generation(&self, sid: Sid) -> Option<Generation> {
+        self.sessions.get(&sid).map(|s| s.generation)
     }
 
     /// The handshake data of session `sid`, if open.

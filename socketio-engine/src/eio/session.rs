@@ -32,7 +32,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use socketio_proto::eio::ProtocolVersion;
+use crate::eio::generation::Generation;
 
 use crate::eio::encoding::PollEncoding;
 use crate::eio::headers::HandshakeHeaders;
@@ -96,7 +96,7 @@ impl Transport {
 /// One session. Kept small: the rarely read handshake data is boxed.
 #[derive(Debug)]
 pub(crate) struct Session {
-    pub(crate) version: ProtocolVersion,
+    pub(crate) generation: Generation,
     /// How polling payloads are framed (`b64=1`, `j=<index>` or neither).
     pub(crate) encoding: PollEncoding,
     pub(crate) transport: Transport,
@@ -116,18 +116,18 @@ pub struct HandshakeInfo {
     pub peer: Option<SocketAddr>,
     /// When the handshake was handled (engine time).
     pub issued: Instant,
-    /// The protocol version the client speaks.
-    pub version: ProtocolVersion,
+    /// The protocol generation the client speaks.
+    pub generation: Generation,
 }
 
 impl HandshakeInfo {
-    pub(crate) fn from_request(meta: &RequestMeta, now: Instant, v: ProtocolVersion) -> Self {
+    pub(crate) fn from_request(meta: &RequestMeta, now: Instant, g: Generation) -> Self {
         Self {
             query: meta.uri.query().unwrap_or("").to_owned(),
             headers: HandshakeHeaders::from_header_map(&meta.headers),
             peer: meta.peer,
             issued: now,
-            version: v,
+            generation: g,
         }
     }
 

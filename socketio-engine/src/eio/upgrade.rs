@@ -59,13 +59,13 @@ impl EioServer {
         let Some(session) = self.sessions.get_mut(&sid) else {
             return;
         };
-        let version = session.version;
+        let generation = session.generation;
         match packet {
             Some(Packet::Ping(data)) if data.as_str() == "probe" => {
                 if let Transport::Upgrading { probed, .. } = &mut session.transport {
                     *probed = true;
                 }
-                let pong = Packet::Pong(data).encode(version);
+                let pong = generation.encode(Packet::Pong(data));
                 self.actions.push_back(Action::SendWs { conn, frame: pong });
                 if session.outbox.is_empty() {
                     self.release_with_noop(sid);

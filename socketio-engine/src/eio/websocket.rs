@@ -12,6 +12,7 @@ use socketio_proto::eio::Packet;
 
 use crate::action::WsMessage;
 use crate::eio::event::CloseReason;
+use crate::eio::generation::Generation;
 use crate::eio::server::EioServer;
 use crate::eio::session::Transport;
 use crate::ids::ConnId;
@@ -24,7 +25,7 @@ impl EioServer {
         let Some(session) = self.sessions.get(&sid) else {
             return;
         };
-        let version = session.version;
+        let generation = session.generation;
         let is_probe =
             matches!(session.transport, Transport::Upgrading { probe, .. } if probe == conn);
         let size = match &msg {
@@ -34,9 +35,12 @@ impl EioServer {
         let decoded = if size > self.config.max_http_buffer_size {
             None
         } else {
-            match msg {
-                WsMessage::Text(t) => Packet::decode_text(version, t).ok(),
-                WsMessage::Binary(b) => Packet::decode_binary(version, b).ok(),
+            match (msg, generation) {
+                // One 0.9 packet per message, as the reference client sends them.
+                (WsMessage::Text(t), Generation::V09) => Some(Generation::v09_inbound(t)),
+                (WsMessage::Binary(_), Generation::V09) => None,
+                (WsMessage::Text(t), g) => Packet::decode_text(g.codec(), t).ok(),
+                (WsMessage::Binary(b), g) => Packet::decode_binary(g.codec(), b).ok(),
             }
         };
         if is_probe {

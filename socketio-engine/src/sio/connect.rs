@@ -10,11 +10,12 @@ use std::time::Instant;
 use socketio_proto::sio::{Packet, PacketBody, Payload, ProtocolVersion};
 
 use super::error::UsageError;
-use super::ids::SocketId;
+use super::ids::{SocketId, SocketName};
 use super::socket::Socket;
 use super::state::SioState;
 use super::timers::SioTimer;
 use super::transport::{Transport, encode};
+use crate::eio::Generation;
 use crate::event::PendingConnect;
 
 /// How many fresh names to try before giving up on a collision (2^-120 each; the loop only
@@ -29,7 +30,7 @@ struct ConnectErrorBody<'a> {
 }
 
 impl SioState {
-    fn take_pending(&mut self, p: &PendingConnect) -> Result<ProtocolVersion, UsageError> {
+    fn take_pending(&mut self, p: &PendingConnect) -> Result<Generation, UsageError> {
         let session = self
             .sessions
             .get_mut(&p.session)
@@ -56,23 +57,37 @@ impl SioState {
         p: PendingConnect,
     ) -> Result<SocketId, UsageError> {
         let version = self.take_pending(&p)?;
-        let mut name = self.rng.next_name();
-        for _ in 0..NAME_ATTEMPTS {
-            if !self.names.contains_key(&name) {
-                break;
+        let name = if version == Generation::Eio4 {
+            let mut name = self.rng.next_name();
+            for _ in 0..NAME_ATTEMPTS {
+                if !self.names.contains_key(&name) {
+                    break;
+                }
+                name = self.rng.next_name();
             }
-            name = self.rng.next_name();
+            name
+        } else {
+            // Older clients derive their id from the session id (unique per namespace).
+            SocketName::derived(&p.nsp, p.session)
+        };
+        if self.names.contains_key(&name) {
+            return Err(UsageError::SocketTableFull);
         }
         let id = self
             .sockets
             .insert(Socket {
                 ns: p.ns,
                 session: p.session,
-                name,
+                name: name.clone(),
                 version,
                 pending_acks: 0,
             })
             .ok_or(UsageError::SocketTableFull)?;
+        let sid_payload = (version == Generation::Eio4).then(|| {
+            Payload::from_value(&serde_json::json!({
+                "sid": name.as_str()
+            }))
+        });
         self.names.insert(name, id);
         if let Some(ns) = self.namespaces.get_mut(p.ns) {
             ns.sockets.insert(id);
@@ -81,13 +96,7 @@ impl SioState {
             session.sockets.push((p.ns, id));
         }
         self.timers.cancel(SioTimer::ConnectDeadline(p.session));
-        let auth = match version {
-            ProtocolVersion::V5 => Some(Payload::from_value(&serde_json::json!({
-                "sid": name.as_str()
-            }))),
-            ProtocolVersion::V4 => None,
-        };
-        let packet = Packet::connect(p.nsp, auth);
+        let packet = Packet::connect(p.nsp, sid_payload);
         t.send(now, p.session, &encode(&packet, version));
         Ok(id)
     }
@@ -104,7 +113,7 @@ impl SioState {
     ) -> Result<(), UsageError> {
         let version = self.take_pending(&p)?;
         let packet = match (version, data) {
-            (ProtocolVersion::V5, Some(data)) => Packet {
+            (Generation::Eio4, Some(data)) => Packet {
                 nsp: p.nsp,
                 body: PacketBody::ConnectError(
                     Payload::from_serialize(&ConnectErrorBody { message, data })
@@ -112,11 +121,15 @@ impl SioState {
                 ),
             },
             // Node's rule for v3 clients: the error's data when it has some, else its message.
-            (ProtocolVersion::V4, Some(data)) => Packet {
+            (Generation::Eio3, Some(data)) => Packet {
                 nsp: p.nsp,
                 body: PacketBody::Error(Payload::from_value(&data)),
             },
-            _ => Packet::connect_error(p.nsp, version, message),
+            _ => Packet::connect_error(
+                p.nsp,
+                version.socket_io().unwrap_or(ProtocolVersion::V4),
+                message,
+            ),
         };
         t.send(now, p.session, &encode(&packet, version));
         Ok(())

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use socketio_proto::sio::{Packet, Payload, ProtocolVersion, RESERVED_EVENTS};
+use socketio_proto::sio::{Packet, Payload, RESERVED_EVENTS};
 
 use super::broadcast::{BroadcastTarget, recipients};
 use super::error::UsageError;
@@ -17,6 +17,7 @@ use super::ids::{AckId, SocketId};
 use super::state::SioState;
 use super::timers::SioTimer;
 use super::transport::{Encoded, Transport, encode};
+use crate::eio::Generation;
 use crate::event::AckToken;
 
 fn check_name(event: &str) -> Result<(), UsageError> {
@@ -31,13 +32,15 @@ struct PerVersion<'a> {
     packet: &'a Packet,
     v5: Option<Encoded>,
     v4: Option<Encoded>,
+    v09: Option<Encoded>,
 }
 
 impl PerVersion<'_> {
-    fn get(&mut self, v: ProtocolVersion) -> &Encoded {
+    fn get(&mut self, v: Generation) -> &Encoded {
         let slot = match v {
-            ProtocolVersion::V5 => &mut self.v5,
-            ProtocolVersion::V4 => &mut self.v4,
+            Generation::Eio4 => &mut self.v5,
+            Generation::Eio3 => &mut self.v4,
+            Generation::V09 => &mut self.v09,
         };
         slot.get_or_insert_with(|| encode(self.packet, v))
     }
@@ -141,6 +144,7 @@ impl SioState {
             packet,
             v5: None,
             v4: None,
+            v09: None,
         };
         for id in list {
             if let Some(s) = self.sockets.get(*id) {

@@ -42,12 +42,22 @@ impl AckId {
 /// `base64id`).
 pub const SOCKET_NAME_LEN: usize = 20;
 
-/// The public, random id of a socket: sent to the client in the CONNECT reply (`{"sid":..}`),
-/// and the name of the room every socket is implicitly a member of.
+/// The public id of a socket, and the name of the room every socket is implicitly a member
+/// of. For Socket.IO 5 clients it is random and sent in the CONNECT reply (`{"sid":..}`).
+/// Older clients are never told their id and derive it from the session id, so theirs is
+/// what node gives them: the session id on `/`, `<nsp>#<session id>` elsewhere.
 ///
-/// Stored inline (20 bytes) rather than as a heap string: it exists once per socket.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SocketName([u8; SOCKET_NAME_LEN]);
+/// Stored inline (20 bytes) rather than as a heap string, as it exists once per socket; only
+/// the derived `<nsp>#<sid>` form of older clients' namespace sockets is shared text.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SocketName(Repr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    Inline([u8; SOCKET_NAME_LEN]),
+    /// Always holds a `#`, so it never equals an inline name.
+    Derived(socketio_proto::Str),
+}
 
 const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -63,24 +73,43 @@ impl SocketName {
                 *slot = B64URL.get(sextet).copied().unwrap_or(b'A');
             }
         }
-        Self(out)
+        Self(Repr::Inline(out))
     }
 
-    /// Parses a name; `None` unless it is exactly 20 base64url characters.
+    /// The id node gives a socket of an older client (Engine.IO 3, or 0.9) on `nsp` of
+    /// session `sid`: `sid` itself on `/`, else `<nsp>#<sid>`.
+    pub(crate) fn derived(nsp: &str, sid: crate::ids::Sid) -> Self {
+        if nsp == "/" {
+            // The same 15 bytes in the same base64url: the sid's text.
+            return Self::from_random(*sid.as_bytes());
+        }
+        Self(Repr::Derived(socketio_proto::Str::from(format!(
+            "{nsp}#{sid}"
+        ))))
+    }
+
+    /// Parses a name: 20 base64url characters, or a derived `<nsp>#<sid>` name.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
+        if let Some((nsp, sid)) = s.rsplit_once('#') {
+            return (nsp.starts_with('/') && Self::parse(sid).is_some())
+                .then(|| Self(Repr::Derived(socketio_proto::Str::from(s))));
+        }
         let bytes: [u8; SOCKET_NAME_LEN] = s.as_bytes().try_into().ok()?;
         bytes
             .iter()
             .all(|b| B64URL.contains(b))
-            .then_some(Self(bytes))
+            .then_some(Self(Repr::Inline(bytes)))
     }
 
     /// The name as text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // Always ASCII: built only from the base64url alphabet (from_random, parse).
-        std::str::from_utf8(&self.0).unwrap_or("")
+        match &self.0 {
+            // Always ASCII: built only from the base64url alphabet (from_random, parse).
+            Repr::Inline(bytes) => std::str::from_utf8(bytes).unwrap_or(""),
+            Repr::Derived(text) => text.as_str(),
+        }
     }
 }
 

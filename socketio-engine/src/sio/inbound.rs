@@ -29,16 +29,18 @@ use super::session_key::SessionKey;
 use super::state::SioState;
 use super::timers::SioTimer;
 use super::transport::{Transport, encode};
+use super::v09::Inbound;
+use crate::eio::Generation;
 use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
 
 impl SioState {
-    /// A new Engine.IO session speaking Socket.IO version `version` opened.
+    /// A new session of generation `version` opened.
     pub(crate) fn handle_open(
         &mut self,
         now: Instant,
         t: &mut impl Transport,
         key: SessionKey,
-        version: ProtocolVersion,
+        version: Generation,
     ) {
         // Engine.IO never reuses a live id; if it did, this moves the old session's timer.
         let at = crate::timer::after(now, self.config.connect_timeout);
@@ -52,7 +54,7 @@ impl SioState {
                 pending: Vec::new(),
             },
         );
-        if version == ProtocolVersion::V4 {
+        if version != Generation::Eio4 {
             self.connect_request(now, t, key, Str::from_static("/"), None, None);
         }
     }
@@ -81,20 +83,23 @@ impl SioState {
         let Some(session) = self.sessions.get_mut(&key) else {
             return;
         };
+        let Some(version) = session.version.socket_io() else {
+            return self.handle_v09_text(now, t, key, text);
+        };
         // Plain packets (the common case) decode directly; a binary header (type 5 or 6), or
         // any text while attachments are awaited, goes through the session's reassembler.
         let binary_header = matches!(text.as_bytes().first(), Some(b'5' | b'6'));
         let result = match &mut session.reassembler {
             Some(r) => r.push_text(text),
             None if binary_header => {
-                let mut r = Box::new(Reassembler::new(session.version, limits));
+                let mut r = Box::new(Reassembler::new(version, limits));
                 let result = r.push_text(text);
                 if r.is_waiting() {
                     session.reassembler = Some(r);
                 }
                 result
             }
-            None => Packet::decode(session.version, text).map(|d| match d {
+            None => Packet::decode(version, text).map(|d| match d {
                 Decoded::Complete(p) => Some(p),
                 // Only types 5 and 6 need attachments, and those were routed above.
                 Decoded::NeedsAttachments { .. } => None,
@@ -110,6 +115,34 @@ impl SioState {
         match result {
             Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
             Ok(None) => {}
+            Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
+        }
+    }
+
+    /// A 0.9 packet arrived on `key` (see `v09`).
+    fn handle_v09_text(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        text: Str,
+    ) {
+        match super::v09::decode(text) {
+            Ok(Inbound::Packet(packet)) => self.handle_packet(now, t, key, packet),
+            Ok(Inbound::AutoAck { packet, nsp, id }) => {
+                // Only a connected namespace's events are acknowledged; others are a
+                // protocol violation, which handle_packet reports.
+                let connected = self.namespaces.find(&nsp).is_some_and(|ns| {
+                    self.sessions
+                        .get(&key)
+                        .is_some_and(|s| s.socket_in(ns).is_some())
+                });
+                if connected {
+                    t.send(now, key, &super::v09::auto_ack(&nsp, id));
+                }
+                self.handle_packet(now, t, key, packet);
+            }
+            Ok(Inbound::Ignore) => {}
             Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
         }
     }
@@ -218,12 +251,19 @@ impl SioState {
         };
         let Some(ns) = ns else {
             let message = refusal.unwrap_or("Invalid namespace");
-            let packet = Packet::connect_error(nsp, version, message);
+            let sio_version = version.socket_io().unwrap_or(ProtocolVersion::V4);
+            let packet = Packet::connect_error(nsp, sio_version, message);
             t.send(now, key, &encode(&packet, version));
             return;
         };
         let auth = match (version, &query) {
-            (ProtocolVersion::V4, Some(q)) => Some(query_object(q)),
+            (Generation::Eio3 | Generation::V09, Some(q)) => Some(query_object(q)),
+            // 0.9 clients carry credentials on the handshake URL (node 0.9's authorization
+            // reads `handshakeData.query`); its own parameters are left out.
+            (Generation::V09, None) => t
+                .handshake_query(key)
+                .map(|q| query_object_without(q, &["t", "jsonp"]))
+                .filter(|p| p.as_str() != "{}"),
             _ => auth,
         };
         let serial = self.next_serial;
@@ -245,9 +285,17 @@ impl SioState {
 /// A v4 namespace query as the auth object Node's `url.parse(nsp, true).query` gives: each
 /// key maps to its percent-decoded value, or to an array of values when it repeats.
 fn query_object(query: &str) -> Payload {
+    query_object_without(query, &[])
+}
+
+/// [`query_object`] without the parameters named in `skip`.
+fn query_object_without(query: &str, skip: &[&str]) -> Payload {
     use serde_json::{Map, Value};
     let mut object = Map::new();
     for (k, v) in crate::http::query_pairs(query) {
+        if skip.contains(&k.as_ref()) {
+            continue;
+        }
         let v = Value::String(v.into_owned());
         match object.get_mut(k.as_ref()) {
             Some(Value::Array(values)) => values.push(v),

@@ -48,6 +48,7 @@ pub(crate) mod socket;
 pub(crate) mod state;
 pub(crate) mod timers;
 pub(crate) mod transport;
+pub(crate) mod v09;
 
 pub use broadcast::BroadcastTarget;
 pub use config::{NamespacePredicate, SioConfig};

@@ -24,7 +24,7 @@ impl SioState {
 
     /// The public id of `socket`.
     pub(crate) fn socket_name(&self, socket: SocketId) -> Option<SocketName> {
-        Some(self.sockets.get(socket)?.name)
+        Some(self.sockets.get(socket)?.name.clone())
     }
 
     /// The session of `socket`.

@@ -7,7 +7,9 @@
 //! (parse error, protocol violation, connect timeout, shutdown); then every socket leaves with
 //! the reason.
 
-use socketio_proto::sio::{ProtocolVersion, Reassembler};
+use socketio_proto::sio::Reassembler;
+
+use crate::eio::Generation;
 
 use super::ids::SocketId;
 use super::namespace::NsId;
@@ -15,8 +17,8 @@ use super::namespace::NsId;
 /// Socket.IO state of one Engine.IO session.
 #[derive(Debug)]
 pub(crate) struct Session {
-    /// Socket.IO protocol version, from the Engine.IO version.
-    pub(crate) version: ProtocolVersion,
+    /// The protocol generation of the session.
+    pub(crate) version: Generation,
     /// Joins a binary packet with its attachments; allocated only while one is in progress,
     /// so an idle session does not carry a reassembler (about 200 bytes) inline.
     pub(crate) reassembler: Option<Box<Reassembler>>,

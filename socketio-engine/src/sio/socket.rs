@@ -2,7 +2,7 @@
 //! and namespace. Room membership lives in the namespace's two-way index, pending acks in the
 //! engine-wide ack table; only their counts and handles are here.
 
-use socketio_proto::sio::ProtocolVersion;
+use crate::eio::Generation;
 
 use super::ids::SocketName;
 use super::namespace::NsId;
@@ -19,7 +19,7 @@ pub(crate) struct Socket {
     pub(crate) name: SocketName,
     /// The session's protocol version, copied here so a broadcast picks the right encoding
     /// without a session lookup per recipient.
-    pub(crate) version: ProtocolVersion,
+    pub(crate) version: Generation,
     /// Acks this socket owes the server (`emit_with_ack`), for `max_pending_acks`.
     pub(crate) pending_acks: u32,
 }

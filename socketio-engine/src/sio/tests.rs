@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
-use socketio_proto::sio::{Payload, ProtocolVersion};
+use socketio_proto::sio::Payload;
 
 use super::broadcast::BroadcastTarget;
 use super::config::SioConfig;
@@ -39,6 +39,9 @@ impl Transport for Fake {
     fn close(&mut self, _now: Instant, session: SessionKey) {
         self.closed.push(session);
     }
+    fn handshake_query(&self, _session: SessionKey) -> Option<&str> {
+        None
+    }
 }
 
 /// Session `n` (tests name sessions by small numbers).
@@ -63,7 +66,7 @@ impl World {
 
     fn open(&mut self, key: u8) {
         self.sio
-            .handle_open(self.now, &mut self.t, k(key), ProtocolVersion::V5);
+            .handle_open(self.now, &mut self.t, k(key), crate::eio::Generation::Eio4);
     }
 
     /// Feeds one Socket.IO packet text (without the Engine.IO "4").

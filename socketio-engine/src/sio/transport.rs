@@ -14,6 +14,7 @@ use socketio_proto::eio::{self, Frame};
 use socketio_proto::sio::{Packet, ProtocolVersion};
 
 use super::session_key::SessionKey;
+use crate::eio::Generation;
 
 /// One Socket.IO packet as Engine.IO frames: the text message (Engine.IO's `4`, then the
 /// Socket.IO header and JSON) and one binary message per attachment, in order.
@@ -40,9 +41,16 @@ pub(crate) fn eio_version(v: ProtocolVersion) -> eio::ProtocolVersion {
     }
 }
 
-/// Encodes `packet` for a session speaking `v`: the header is written once, straight into
-/// the Engine.IO frame buffer (`text_message_frame`).
-pub(crate) fn encode(packet: &Packet, v: ProtocolVersion) -> Encoded {
+/// Encodes `packet` for a session of generation `g`: the header is written once, straight
+/// into the Engine.IO frame buffer (`text_message_frame`); 0.9 has its own packets.
+pub(crate) fn encode(packet: &Packet, g: Generation) -> Encoded {
+    match g.socket_io() {
+        Some(v) => encode_sio(packet, v),
+        None => super::v09::encode(packet),
+    }
+}
+
+fn encode_sio(packet: &Packet, v: ProtocolVersion) -> Encoded {
     let mut attachments: &[Bytes] = &[];
     let text = eio::text_message_frame(|buf| attachments = packet.encode_into(v, buf))
         // The Socket.IO encoder writes only UTF-8 (an ASCII header and validated JSON text),
@@ -64,4 +72,7 @@ pub(crate) trait Transport {
     fn is_writable(&self, session: SessionKey) -> bool;
     /// Closes `session` from the server side.
     fn close(&mut self, now: Instant, session: SessionKey);
+    /// The query string of `session`'s handshake request (0.9 clients carry their
+    /// credentials there), if known.
+    fn handshake_query(&self, session: SessionKey) -> Option<&str>;
 }

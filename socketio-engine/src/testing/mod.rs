@@ -235,3 +235,4 @@ pub mod fuzz;
 pub mod memory;
 pub mod sio_client;
 pub mod sio_polling;
+pub mod v09_client;

@@ -178,6 +178,22 @@ impl SioHarness {
             .collect()
     }
 
+    /// The newest WebSocket the engine accepted, if not taken yet.
+    pub fn take_accepted(&mut self) -> Option<ConnId> {
+        self.accepted.pop()
+    }
+
+    /// Every frame sent on `conn` since the last call.
+    pub fn take_frames(&mut self, conn: ConnId) -> Vec<Frame> {
+        self.inbox.remove(&conn).unwrap_or_default().into()
+    }
+
+    /// Whether the engine closed the WebSocket `conn`.
+    #[must_use]
+    pub fn is_conn_closed(&self, conn: ConnId) -> bool {
+        self.closed.contains(&conn)
+    }
+
     /// Whether the engine closed `c`'s WebSocket.
     #[must_use]
     pub fn is_closed(&self, c: SioClient) -> bool {
