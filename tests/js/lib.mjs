@@ -24,9 +24,15 @@ export function parseArgs() {
 
 const sockets = new Set();
 
+/** Has `run` disconnect `socket` before the script exits (any client with `disconnect()`). */
+export function track(socket) {
+  sockets.add(socket);
+  return socket;
+}
+
 /**
  * Runs `body` with an overall timeout; prints PASS/FAIL and exits 0/1. Every socket made with
- * `connect` is closed before exiting so the server sees well-behaved clients.
+ * `connect` or given to `track` is closed before exiting so the server sees well-behaved clients.
  */
 export function run(name, body, { timeoutMs = 20000 } = {}) {
   const started = Date.now();
@@ -102,7 +108,7 @@ export async function connect(url, { nsp = "/", manager = null, ms = 5000, ...op
   const socket = manager
     ? manager.socket(nsp, opts)
     : io(url + nsp, { forceNew: true, reconnection: false, autoConnect: false, ...opts });
-  sockets.add(socket);
+  track(socket);
   const welcome = new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no welcome on ${nsp} within ${ms} ms`)), ms);
     socket.once("welcome", (w) => {

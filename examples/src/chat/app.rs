@@ -46,8 +46,12 @@ pub fn app() -> App {
 #[must_use]
 pub fn app_with_state(state: Shared) -> App {
     App::new()
-        // socket.io-client 2.x (Engine.IO 3) users chat with 3.x/4.x users in the same rooms.
-        .configure(|c| c.eio.allow_eio3 = true)
+        // socket.io-client 2.x (Engine.IO 3) and 0.9 users chat with 3.x/4.x users in the
+        // same rooms.
+        .configure(|c| {
+            c.eio.allow_eio3 = true;
+            c.eio.allow_v09 = true;
+        })
         .namespace(chat_namespace(state.clone()))
         .namespace(presence_namespace(state))
 }

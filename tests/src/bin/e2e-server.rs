@@ -65,8 +65,10 @@ fn parse_args() -> Result<Opts, String> {
 fn app(opts: &Opts) -> App {
     let (interval, timeout) = (opts.ping_interval, opts.ping_timeout);
     socketio_e2e_tests::app::build(move |c| {
-        // Every client generation is served: socket.io-client 2.x speaks Engine.IO v3.
+        // Every client generation is served: socket.io-client 2.x speaks Engine.IO v3, and
+        // socket.io-client 0.9 (and gevent-socketio's clients) the 0.9 protocol.
         c.eio.allow_eio3 = true;
+        c.eio.allow_v09 = true;
         if let Some(d) = interval {
             c.eio.ping_interval = d;
         }
