@@ -32,6 +32,8 @@ fn random_inputs_reach_sockets_events_acks_and_disconnects() {
             .collect();
         let s = run_with_summary(&data);
         total.sessions += s.sessions;
+        total.v09_sessions += s.v09_sessions;
+        total.jsonp_sessions += s.jsonp_sessions;
         total.sockets += s.sockets;
         total.messages += s.messages;
         total.acks_settled += s.acks_settled;
@@ -39,8 +41,19 @@ fn random_inputs_reach_sockets_events_acks_and_disconnects() {
     }
     println!("{total:?}");
     assert!(total.sessions > 100, "{total:?}");
+    assert!(total.v09_sessions > 10, "{total:?}");
+    assert!(total.jsonp_sessions > 5, "{total:?}");
     assert!(total.sockets > 20, "{total:?}");
     assert!(total.messages > 10, "{total:?}");
     assert!(total.acks_settled > 10, "{total:?}");
     assert!(total.disconnects > 20, "{total:?}");
+}
+
+/// A 0.9 JSONP handshake, then a WebSocket for that session: found by `engine_ops` when 0.9
+/// clients joined the fuzzer.
+#[test]
+fn v09_websocket_after_jsonp_handshake() {
+    let data = [90, 126, 0, 255, 8, 255, 255, 255];
+    println!("{}", socketio_engine::testing::fuzz::describe(&data));
+    run(&data);
 }

@@ -267,6 +267,9 @@ fn websocket_transport_takes_over_with_what_was_queued() {
         h.v09_ws_take(c),
         [r#"6:::1+["hi"]"#, r#"5:::{"name":"news","args":[{"n":1}]}"#]
     );
+    // Polling is over for this session: a GET is refused, not parked.
+    let req = h.v09_get(c);
+    assert_eq!(h.take_response(req).unwrap().status(), 400);
     // The client disconnects everything.
     h.v09_ws_send(c, "0::");
     assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));

@@ -83,15 +83,13 @@ impl EioServer {
         match transport {
             "websocket" if upgrade && t.websocket => self.v09_websocket(req, sid),
             "xhr-polling" if !upgrade && t.polling => {
-                self.v09_polling(now, req, sid, meta, body, None);
-                Ok(())
+                self.v09_polling(now, req, sid, meta, body, None)
             }
             "jsonp-polling" if !upgrade && t.polling => {
                 let i = meta.query_param("i");
                 let index = JsonpIndex::parse(i.as_deref().unwrap_or("0"))
                     .map_err(|_| Refusal::BadRequest)?;
-                self.v09_polling(now, req, sid, meta, body, Some(index));
-                Ok(())
+                self.v09_polling(now, req, sid, meta, body, Some(index))
             }
             _ if upgrade => Err(Refusal::UnknownTransport),
             _ => {
@@ -101,7 +99,8 @@ impl EioServer {
         }
     }
 
-    /// A polling request: the session's framing follows the transport the client uses.
+    /// A polling request: the session's framing follows the transport the client uses. A
+    /// session whose WebSocket took over serves no polling request (as in Engine.IO).
     fn v09_polling(
         &mut self,
         now: Instant,
@@ -110,11 +109,14 @@ impl EioServer {
         meta: &RequestMeta,
         body: HttpBody,
         jsonp: Option<JsonpIndex>,
-    ) {
-        if let Some(session) = self.sessions.get_mut(&sid) {
-            session.encoding = PollEncoding::V09 { jsonp };
+    ) -> Result<(), Refusal> {
+        let session = self.sessions.get_mut(&sid).ok_or(Refusal::UnknownSid)?;
+        if matches!(session.transport, Transport::WebSocket { .. }) {
+            return Err(Refusal::BadRequest);
         }
+        session.encoding = PollEncoding::V09 { jsonp };
         self.on_polling_request(now, req, sid, meta, body);
+        Ok(())
     }
 
     /// The client opens a WebSocket for its handshaken session: it takes over at once.
