@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::Method;
 use socketio_proto::Str;
 
-use super::driver::{Client, Driver, ReqKind};
+use super::driver::{Client, ClientKind, Driver, ReqKind};
 use crate::action::WsMessage;
 use crate::http::{HttpBody, RequestMeta};
 use crate::sio::broadcast::BroadcastTarget;
@@ -21,9 +21,15 @@ const SLOTS: usize = 8;
 pub(super) const UPGRADE: &[(&str, &str)] = &[("upgrade", "websocket"), ("connection", "Upgrade")];
 pub(super) const ROOMS: [&str; 3] = ["a", "b", "c"];
 
-pub(super) fn msg(m: u8) -> &'static str {
-    super::ops::MSGS
-        .get(usize::from(m) % super::ops::MSGS.len())
+/// Message `m` of the table for a client of `kind`.
+pub(super) fn msg_for(kind: ClientKind, m: u8) -> &'static str {
+    let table = if kind.is_v09() {
+        MSGS_V09
+    } else {
+        super::ops::MSGS
+    };
+    table
+        .get(usize::from(m) % table.len())
         .copied()
         .unwrap_or("6")
 }
@@ -46,10 +52,70 @@ pub(super) fn new_slot(d: &mut Driver) -> usize {
 pub(super) fn uri(d: &Driver, c: u8, transport: &str) -> Option<String> {
     let client = pick(&d.clients, c)?;
     let sid = client.sid?;
-    let eio = if client.v3 { 3 } else { 4 };
-    Some(format!(
-        "/socket.io/?EIO={eio}&transport={transport}&sid={sid}"
-    ))
+    Some(match (client.kind, transport) {
+        (ClientKind::Eio4, t) => format!("/socket.io/?EIO=4&transport={t}&sid={sid}"),
+        (ClientKind::Eio3, t) => format!("/socket.io/?EIO=3&transport={t}&sid={sid}"),
+        (ClientKind::Eio3Jsonp, t) => format!("/socket.io/?EIO=3&transport={t}&sid={sid}&j=0"),
+        (ClientKind::V09 | ClientKind::V09Jsonp, "websocket") => {
+            format!("/socket.io/1/websocket/{sid}")
+        }
+        (ClientKind::V09, _) => format!("/socket.io/1/xhr-polling/{sid}?t=1"),
+        (ClientKind::V09Jsonp, _) => format!("/socket.io/1/jsonp-polling/{sid}?t=1&i=0"),
+    })
+}
+
+/// Socket.IO 0.9 texts a client sends: control packets, namespaces, events, acks, messages,
+/// and malformed ones.
+pub(super) const MSGS_V09: &[&str] = &[
+    "2::",
+    "0::",
+    "8::",
+    "1::/chat",
+    "1::/d1?x=1",
+    "1::/nope",
+    "0::/chat",
+    r#"5:1+::{"name":"e","args":[1]}"#,
+    r#"5:2::{"name":"e"}"#,
+    r#"5::/chat:{"name":"e","args":[]}"#,
+    r#"6:::1+["ok"]"#,
+    "6:::2",
+    "3:::hi",
+    r#"4:::{"a":1}"#,
+    "7:::2",
+    "9::",
+    "5:::{bad",
+    "1:x:",
+];
+
+/// The body of a POST of `packets` for a client of `kind`: 0.9 payload framing and forms for
+/// 0.9 clients, `\u{1e}`-joined (v4) text otherwise, wrapped in a form for JSONP.
+pub(super) fn post_body(kind: ClientKind, packets: &[&str]) -> Bytes {
+    let text = if kind.is_v09() {
+        let texts: Vec<Str> = packets.iter().map(|p| Str::from(*p)).collect();
+        socketio_proto::v09::encode_payload(&texts).to_string()
+    } else {
+        packets.join("\u{1e}")
+    };
+    let form = |payload: &str| {
+        let encoded: String = payload
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => char::from(b).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("d={encoded}")
+    };
+    Bytes::from(match kind {
+        ClientKind::V09Jsonp => form(&serde_json::Value::from(text).to_string()),
+        ClientKind::Eio3Jsonp => form(&text),
+        _ => text,
+    })
+}
+
+/// The client's kind, `Eio4` when there is no such client.
+pub(super) fn kind_of(d: &Driver, c: u8) -> ClientKind {
+    pick(&d.clients, c).map(|cl| cl.kind).unwrap_or_default()
 }
 
 pub(super) fn request(
@@ -84,6 +150,18 @@ pub(super) fn ws(d: &mut Driver, c: u8, m: WsMessage) {
     }
 }
 
+/// Well-formed 0.9 traffic: events with data acks and automatic acks, acks of the first
+/// server ack ids, a message packet.
+pub(super) const EVENTS_V09: &[&str] = &[
+    r#"5:1+::{"name":"e","args":[1]}"#,
+    r#"5:2::{"name":"e"}"#,
+    r#"5:3+:/chat:{"name":"e","args":[]}"#,
+    r#"6:::0+["ok"]"#,
+    r#"6:::1+["ok"]"#,
+    "6::/chat:0+[1]",
+    "3:::hello",
+];
+
 /// Well-formed Socket.IO traffic from a client: events with and without ack ids, acks of
 /// the first server ack ids, a binary event with its attachment (over POST as base64).
 pub(super) const EVENTS: &[&str] = &[
@@ -103,6 +181,18 @@ pub(super) fn send_text(d: &mut Driver, c: u8, text: &'static str) {
     let Some(client) = pick(&d.clients, c) else {
         return;
     };
+    let kind = client.kind;
+    if kind.is_v09() || kind == ClientKind::Eio3Jsonp {
+        let packets: Vec<&str> = text.split('\u{1e}').collect();
+        if client.conn.is_some() {
+            for p in packets {
+                ws(d, c, WsMessage::Text(Str::from_static(p)));
+            }
+        } else {
+            post(d, c, HttpBody::Complete(post_body(kind, &packets)));
+        }
+        return;
+    }
     if client.conn.is_some() {
         for part in text.split('\u{1e}') {
             let m = match part.strip_prefix('b') {
@@ -121,7 +211,11 @@ pub(super) fn send_text(d: &mut Driver, c: u8, text: &'static str) {
 }
 
 pub(super) fn connect(d: &mut Driver, c: u8, nsp: u8, accept: bool) {
-    let text = ["40", "40/chat,", "40/d1,", r#"40{"a":1}"#][usize::from(nsp) % 4];
+    let text = if kind_of(d, c).is_v09() {
+        ["1::/chat", "1::/d1", "1::/d2?a=1", "1::/chat?t=x"][usize::from(nsp) % 4]
+    } else {
+        ["40", "40/chat,", "40/d1,", r#"40{"a":1}"#][usize::from(nsp) % 4]
+    };
     send_text(d, c, text);
     d.drain();
     d.check();

@@ -35,8 +35,8 @@ pub(super) enum ReqKind {
 pub(super) struct Client {
     pub(super) sid: Option<Sid>,
     pub(super) conn: Option<ConnId>,
-    /// Opened with `EIO=3`.
-    pub(super) v3: bool,
+    /// What the client speaks.
+    pub(super) kind: ClientKind,
 }
 
 /// The engine plus the driver's records.
@@ -72,6 +72,10 @@ pub struct Summary {
     pub actions: u64,
     /// Sessions opened (handshakes answered with a sid).
     pub sessions: u64,
+    /// Of those, sessions of Socket.IO 0.9 clients.
+    pub v09_sessions: u64,
+    /// Of those, Engine.IO 3 sessions over JSONP polling.
+    pub jsonp_sessions: u64,
     /// Sockets accepted.
     pub sockets: u64,
     /// Events received from clients.
@@ -82,13 +86,40 @@ pub struct Summary {
     pub disconnects: u64,
 }
 
-/// Pulls the `sid` out of an open packet, whatever its framing (v4 or v3 payload, or frame).
+/// The protocol generation and polling flavour of a fuzz client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum ClientKind {
+    #[default]
+    Eio4,
+    Eio3,
+    /// Engine.IO 3 over JSONP polling (`j=0`).
+    Eio3Jsonp,
+    /// Socket.IO 0.9 over `xhr-polling` (or `websocket` once probed).
+    V09,
+    /// Socket.IO 0.9 over `jsonp-polling`.
+    V09Jsonp,
+}
+
+impl ClientKind {
+    pub(super) const fn is_v09(self) -> bool {
+        matches!(self, Self::V09 | Self::V09Jsonp)
+    }
+}
+
+/// Pulls the `sid` out of a handshake answer, whatever its framing: an open packet in a v4 or
+/// v3 payload, a frame or a JSONP script (`\"sid\":\"...`), or a 0.9 `sid:hb:close:..` body
+/// (plain or in `io.j[i]("...")`).
 fn sid_in(body: &[u8]) -> Option<Sid> {
-    let key = b"\"sid\":\"";
-    let at = body.windows(key.len()).position(|w| w == key)?;
-    let rest = body.get(at.checked_add(key.len())?..)?;
-    let end = rest.iter().position(|&b| b == b'"')?;
-    std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
+    for key in [&b"\"sid\":\""[..], &b"\\\"sid\\\":\\\""[..]] {
+        if let Some(at) = body.windows(key.len()).position(|w| w == key) {
+            let rest = body.get(at.checked_add(key.len())?..)?;
+            let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+            return std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok();
+        }
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let text = text.strip_prefix("io.j[0](\"").unwrap_or(text);
+    text.split(':').next()?.parse().ok()
 }
 
 impl Driver {
@@ -168,6 +199,11 @@ impl Driver {
                 {
                     slot.sid = Some(sid);
                     self.summary.sessions = self.summary.sessions.saturating_add(1);
+                    match slot.kind {
+                        ClientKind::V09 | ClientKind::V09Jsonp => self.summary.v09_sessions += 1,
+                        ClientKind::Eio3Jsonp => self.summary.jsonp_sessions += 1,
+                        ClientKind::Eio4 | ClientKind::Eio3 => {}
+                    }
                 }
             }
             Action::AcceptWebSocket { req, conn } => {

@@ -40,6 +40,7 @@ pub fn config() -> EngineConfig {
     c.eio.max_payload_packets = 8;
     c.eio.max_http_buffer_size = 400;
     c.eio.allow_eio3 = true;
+    c.eio.allow_v09 = true;
     c.sio
         .rng_seed([8; 32])
         .namespaces(["/", "/chat"].map(Str::from_static))

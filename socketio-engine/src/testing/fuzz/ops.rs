@@ -13,10 +13,10 @@ use http::Method;
 use socketio_proto::Str;
 
 use super::client::{
-    EVENTS, ROOMS, UPGRADE, bad_request, broadcast, connect, msg, new_slot, pick, post, request,
-    send_text, uri, ws,
+    EVENTS, EVENTS_V09, ROOMS, UPGRADE, bad_request, broadcast, connect, kind_of, msg_for,
+    new_slot, pick, post, post_body, request, send_text, uri, ws,
 };
-use super::driver::{Driver, ReqKind};
+use super::driver::{ClientKind, Driver, ReqKind};
 use crate::action::WsMessage;
 use crate::http::HttpBody;
 use crate::sio::error::UsageError;
@@ -86,8 +86,9 @@ impl<'a> Input<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is named for what it does
 pub enum Op {
+    /// A polling handshake; `kind` picks Engine.IO 4, 3, 3 over JSONP, 0.9 or 0.9 JSONP.
     OpenPolling {
-        v3: bool,
+        kind: u8,
     },
     OpenWs,
     BadRequest(u8),
@@ -159,9 +160,7 @@ impl Op {
             t => t,
         };
         Some(match tag {
-            0 => Self::OpenPolling {
-                v3: i.byte()? % 4 == 0,
-            },
+            0 => Self::OpenPolling { kind: i.byte()? },
             1 => Self::OpenWs,
             2 => Self::BadRequest(i.byte()?),
             3 => Self::Get(i.byte()?),
@@ -212,15 +211,24 @@ impl Op {
     pub(super) fn apply(self, d: &mut Driver) {
         let now = d.now;
         match self {
-            Self::OpenPolling { v3 } => {
+            Self::OpenPolling { kind } => {
                 let slot = new_slot(d);
-                let eio = if v3 { 3 } else { 4 };
-                d.clients[slot].v3 = v3;
-                let uri = format!("/socket.io/?EIO={eio}&transport=polling&t=x");
+                // Half the handshakes speak today's protocol, the rest the older ones.
+                let (kind, uri) = match kind % 8 {
+                    4 => (ClientKind::Eio3, "/socket.io/?EIO=3&transport=polling&t=x"),
+                    5 => (
+                        ClientKind::Eio3Jsonp,
+                        "/socket.io/?EIO=3&transport=polling&j=0",
+                    ),
+                    6 => (ClientKind::V09, "/socket.io/1/?t=x"),
+                    7 => (ClientKind::V09Jsonp, "/socket.io/1/?t=x&jsonp=0"),
+                    _ => (ClientKind::Eio4, "/socket.io/?EIO=4&transport=polling&t=x"),
+                };
+                d.clients[slot].kind = kind;
                 request(
                     d,
                     Method::GET,
-                    &uri,
+                    uri,
                     &[],
                     HttpBody::empty(),
                     ReqKind::Handshake(slot),
@@ -245,9 +253,9 @@ impl Op {
                 }
             }
             Self::Post(c, msgs) => {
-                let texts: Vec<&str> = msgs.iter().map(|&m| msg(m)).collect();
-                let body = HttpBody::Complete(Bytes::from(texts.join("\u{1e}")));
-                post(d, c, body);
+                let kind = kind_of(d, c);
+                let texts: Vec<&str> = msgs.iter().map(|&m| msg_for(kind, m)).collect();
+                post(d, c, HttpBody::Complete(post_body(kind, &texts)));
             }
             Self::PostRaw(c, data) => post(d, c, HttpBody::Complete(Bytes::from(data))),
             Self::PostTooLarge(c) => post(d, c, HttpBody::TooLarge),
@@ -270,7 +278,10 @@ impl Op {
                     );
                 }
             }
-            Self::WsText(c, m) => ws(d, c, WsMessage::Text(Str::from_static(msg(m)))),
+            Self::WsText(c, m) => {
+                let text = msg_for(kind_of(d, c), m);
+                ws(d, c, WsMessage::Text(Str::from_static(text)));
+            }
             Self::WsRaw {
                 client,
                 binary,
@@ -368,8 +379,12 @@ impl Op {
                 accept,
             } => connect(d, client, nsp, accept),
             Self::Event { client, kind } => {
-                let text = EVENTS[usize::from(kind) % EVENTS.len()];
-                send_text(d, client, text);
+                let table = if kind_of(d, client).is_v09() {
+                    EVENTS_V09
+                } else {
+                    EVENTS
+                };
+                send_text(d, client, table[usize::from(kind) % table.len()]);
             }
         }
     }
