@@ -30,6 +30,12 @@ fn malformed_v3(runtime: &str) {
     raw(runtime, "raw/malformed-v3.mjs");
 }
 
+/// The same for Socket.IO 0.9: lying U+FFFD length prefixes, malformed packets, JSONP indexes
+/// and forms, unknown sids and transports, garbage on a 0.9 WebSocket.
+fn malformed_v09(runtime: &str) {
+    raw(runtime, "raw/malformed-v09.mjs");
+}
+
 fn garbage_on_websocket_and_tcp(runtime: &str) {
     raw(runtime, "raw/garbage-ws.mjs");
 }
@@ -88,6 +94,7 @@ per_runtime!(
     oversized,
     malformed,
     malformed_v3,
+    malformed_v09,
     garbage_on_websocket_and_tcp,
     half_open_connections,
     handshake_flood,
