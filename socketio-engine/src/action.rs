@@ -16,7 +16,7 @@ use crate::ids::{ConnId, RequestId};
 #[must_use = "an action must be carried out by the driver"]
 pub enum Action<E> {
     /// Answer the HTTP request `req` with `response`. Every `RequestId` is answered exactly
-    /// once, either by this or by [`Action::AcceptWebSocket`].
+    /// once, either by this, by [`Action::AcceptWebSocket`] or by [`Action::StreamResponse`].
     Respond {
         /// The request being answered.
         req: RequestId,
@@ -32,14 +32,29 @@ pub enum Action<E> {
         /// The id the engine gives the new connection.
         conn: ConnId,
     },
-    /// Send one WebSocket message (text or binary as the frame says).
+    /// Answer the HTTP request `req` with `response` (status, headers and the start of the
+    /// body) but keep the body open: from now on [`Action::SendWs`] on `conn` appends the
+    /// frame's bytes to this body and [`Action::CloseWs`] ends it. When the client goes away,
+    /// report `handle_ws_closed(conn)` as for a WebSocket. This is Socket.IO 0.9's
+    /// `htmlfile` transport (a never-ending HTML page of script tags).
+    StreamResponse {
+        /// The request being answered.
+        req: RequestId,
+        /// The id the engine gives the open body.
+        conn: ConnId,
+        /// The status, headers and first bytes of the body.
+        response: http::Response<Bytes>,
+    },
+    /// Send one WebSocket message (text or binary as the frame says), or append it to a
+    /// streamed response body ([`Action::StreamResponse`]).
     SendWs {
         /// The connection to write to.
         conn: ConnId,
         /// The encoded Engine.IO packet, shared with other recipients.
         frame: Frame,
     },
-    /// Close the WebSocket connection; the engine will not name `conn` again.
+    /// Close the WebSocket connection (or end the streamed body); the engine will not name
+    /// `conn` again.
     CloseWs {
         /// The connection to close.
         conn: ConnId,

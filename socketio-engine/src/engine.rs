@@ -82,6 +82,15 @@ fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
     match a {
         Action::Respond { req, response } => Ok(Action::Respond { req, response }),
         Action::AcceptWebSocket { req, conn } => Ok(Action::AcceptWebSocket { req, conn }),
+        Action::StreamResponse {
+            req,
+            conn,
+            response,
+        } => Ok(Action::StreamResponse {
+            req,
+            conn,
+            response,
+        }),
         Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
         Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
         Action::Dispatch(e) => Err(e),

@@ -62,7 +62,10 @@ fn handshake_names_the_session_timeouts_and_transports() {
     // 10 s interval + 5 s timeout: the client expects a heartbeat within 15 s.
     assert_eq!(
         body,
-        format!("{}:15:15:websocket,xhr-polling,jsonp-polling", c.sid)
+        format!(
+            "{}:15:15:websocket,htmlfile,xhr-polling,jsonp-polling",
+            c.sid
+        )
     );
     // JSONP handshake: the same body as a script.
     let req = h.http_request(Method::GET, "/socket.io/1/?t=1&jsonp=3", "");
@@ -74,7 +77,7 @@ fn handshake_names_the_session_timeouts_and_transports() {
     let text = String::from_utf8(res.body().to_vec()).unwrap();
     assert!(
         text.starts_with("io.j[3](\"")
-            && text.ends_with(":15:15:websocket,xhr-polling,jsonp-polling\");"),
+            && text.ends_with(":15:15:websocket,htmlfile,xhr-polling,jsonp-polling\");"),
         "{text}"
     );
 }
@@ -342,7 +345,7 @@ fn unknown_sessions_and_unsupported_transports_get_0_9_errors() {
         "client not handshaken, reconnect"
     );
     let (c, _) = h.v09_handshake("t=1");
-    for transport in ["htmlfile", "flashsocket", "carrier-pigeon"] {
+    for transport in ["flashsocket", "carrier-pigeon"] {
         let uri = format!("/socket.io/1/{transport}/{}?t=1", c.sid);
         let req = h.http_request(Method::GET, &uri, "");
         assert_eq!(
@@ -438,4 +441,60 @@ fn one_room_three_generations_each_encoded_once() {
         ptr(&fb[0]),
         "encoded once per protocol, not per recipient"
     );
+}
+
+#[test]
+fn htmlfile_streams_script_tags_and_takes_posts() {
+    let mut h = SioHarness::new(config());
+    let (c, _) = h.v09_handshake("t=1");
+    let p = connect_event(&mut h);
+    let s = h.engine.accept_connect(h.now, p).unwrap();
+    h.drive();
+    let uri = format!("/socket.io/1/htmlfile/{}?t=2", c.sid);
+    let req = h.http_request(Method::GET, &uri, "");
+    // The page starts at once; its body stays open as a stream.
+    let res = h.take_response(req).expect("the page's head");
+    assert_eq!(res.headers()["content-type"], "text/html; charset=UTF-8");
+    let page = String::from_utf8(res.body().to_vec()).unwrap();
+    assert!(page.starts_with(
+        "<html><body><script>var _ = function (msg) { parent.s._(msg, document); };</script>"
+    ));
+    assert_eq!(
+        page.len(),
+        256,
+        "padded as node pads it, so browsers run it at once"
+    );
+    let conn = h.take_accepted().expect("the stream's id");
+    let chunks = |h: &mut SioHarness| -> Vec<String> {
+        h.take_frames(conn)
+            .into_iter()
+            .map(|f| match f {
+                socketio_proto::eio::Frame::Text(t) => t.to_string(),
+                socketio_proto::eio::Frame::Binary(_) => panic!("binary chunk"),
+            })
+            .collect()
+    };
+    // What was queued (the CONNECT), then each frame, as script tags; `/` escaped.
+    assert_eq!(chunks(&mut h), [r#"<script>_("1::");</script>"#]);
+    h.engine
+        .emit(h.now, s, "news", &json(r#"["a</script>b"]"#), Vec::new())
+        .unwrap();
+    h.drive();
+    assert_eq!(
+        chunks(&mut h),
+        [r#"<script>_("5:::{\"name\":\"news\",\"args\":[\"a<\/script>b\"]}");</script>"#]
+    );
+    // The client sends by POST to the same path.
+    let req = h.http_request(Method::POST, &uri, r#"5:1+::{"name":"echo","args":[1]}"#);
+    assert_eq!(h.take_response(req).unwrap().status(), 200);
+    assert!(matches!(h.event(), Some(Event::Message { .. })));
+    // Heartbeats flow on the page too; a second page is refused.
+    h.advance(Duration::from_secs(10));
+    assert_eq!(chunks(&mut h), [r#"<script>_("2::");</script>"#]);
+    let again = h.http_request(Method::GET, &uri, "");
+    assert_eq!(h.take_response(again).unwrap().status(), 400);
+    // The page going away ends the session.
+    h.engine.handle_ws_closed(h.now, conn);
+    h.drive();
+    assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));
 }

@@ -31,7 +31,12 @@ pub(crate) enum PollEncoding {
     Binary,
     Base64,
     Jsonp(JsonpIndex),
-    V09 { jsonp: Option<JsonpIndex> },
+    V09 {
+        jsonp: Option<JsonpIndex>,
+    },
+    /// Socket.IO 0.9 `htmlfile`: frames go out as script tags on a streamed response; POSTs
+    /// are 0.9 payloads as over `xhr-polling`.
+    V09Htmlfile,
 }
 
 /// The `Content-Type` of a 0.9 polling response.
@@ -54,7 +59,12 @@ impl PollEncoding {
 
     /// A GET response body carrying `frames`, and its `Content-Type`.
     pub(crate) fn encode(self, generation: Generation, frames: &[Frame]) -> (Bytes, HeaderValue) {
-        if let Self::V09 { jsonp } = self {
+        let jsonp = match self {
+            Self::V09 { jsonp } => Some(jsonp),
+            Self::V09Htmlfile => Some(None),
+            _ => None,
+        };
+        if let Some(jsonp) = jsonp {
             let texts: Vec<Str> = frames
                 .iter()
                 .filter_map(|f| match f {
@@ -107,16 +117,11 @@ impl PollEncoding {
             ProtocolVersion::V3 => PayloadFormat::V3Text,
         };
         let (format, body) = match self {
-            Self::V09 { jsonp } => {
-                let text = match jsonp {
-                    Some(_) => v09::jsonp::decode_post_body(&body).ok()?,
-                    None => Str::from_utf8(body).ok()?,
-                };
-                let limits = v09::PayloadLimits {
-                    max_packets: limits.max_packets,
-                };
-                let texts = v09::split_payload(&text, &limits).ok()?;
-                return Some(texts.into_iter().map(Generation::v09_inbound).collect());
+            Self::V09 { jsonp: None } | Self::V09Htmlfile => {
+                return decode_v09(Str::from_utf8(body).ok()?, limits);
+            }
+            Self::V09 { jsonp: Some(_) } => {
+                return decode_v09(v09::jsonp::decode_post_body(&body).ok()?, limits);
             }
             Self::Jsonp(_) => (
                 text_format,
@@ -127,4 +132,47 @@ impl PollEncoding {
         };
         payload::decode(format, body, limits).ok()
     }
+}
+
+/// The packets of a 0.9 POST payload.
+fn decode_v09(text: Str, limits: &PayloadLimits) -> Option<Vec<Packet>> {
+    let limits = v09::PayloadLimits {
+        max_packets: limits.max_packets,
+    };
+    let texts = v09::split_payload(&text, &limits).ok()?;
+    Some(texts.into_iter().map(Generation::v09_inbound).collect())
+}
+
+/// The first bytes of an `htmlfile` page, as node 0.9 writes them: the function each later
+/// script tag calls, and padding so browsers start running the page at once.
+pub(crate) const HTMLFILE_PRELUDE: &str = concat!(
+    "<html><body><script>var _ = function (msg) { parent.s._(msg, document); };</script>",
+    // 173 spaces (node writes `new Array(174).join(' ')`): 256 bytes in all.
+    "                                                                                    ",
+    "                                                                                    ",
+    "     "
+);
+
+/// One frame as the `htmlfile` script tag that hands it to the page:
+/// `<script>_("<packet>");</script>`, `/` escaped so no `</script>` can end the tag early.
+pub(crate) fn htmlfile_chunk(frame: Frame) -> Frame {
+    let text = match &frame {
+        Frame::Text(t) => t.as_str(),
+        // Nothing binary is ever queued for a 0.9 client.
+        Frame::Binary(_) => return frame,
+    };
+    let mut out = bytes::BytesMut::with_capacity(text.len().saturating_add(32));
+    out.extend_from_slice(b"<script>_(");
+    let mut literal = bytes::BytesMut::new();
+    jsonp::write_js_string(text, &mut literal);
+    for &b in literal.iter() {
+        if b == b'/' {
+            out.extend_from_slice(b"\\/");
+        } else {
+            out.extend_from_slice(&[b]);
+        }
+    }
+    out.extend_from_slice(b");</script>");
+    // Built from a UTF-8 string with ASCII insertions only.
+    Str::from_utf8(out.freeze()).map_or(frame, Frame::Text)
 }

@@ -149,6 +149,7 @@ impl EioServer {
         let t = &self.config.transports;
         let transports = [
             (t.websocket, "websocket"),
+            (t.polling, "htmlfile"),
             (t.polling, "xhr-polling"),
             (t.polling, "jsonp-polling"),
         ]

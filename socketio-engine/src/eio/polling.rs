@@ -24,7 +24,7 @@ use socketio_proto::eio::payload::PayloadLimits;
 use socketio_proto::eio::{Frame, Packet};
 
 use crate::action::Action;
-use crate::eio::encoding::PollEncoding;
+use crate::eio::encoding::{PollEncoding, htmlfile_chunk};
 use crate::eio::event::{CloseReason, SendError};
 use crate::eio::generation::Generation;
 use crate::eio::reject::{Refusal, response};
@@ -188,6 +188,10 @@ impl EioServer {
             .ok_or(SendError::UnknownSession(sid))?;
         let parked = match &session.transport {
             Transport::WebSocket { conn } => {
+                let frame = match session.encoding {
+                    PollEncoding::V09Htmlfile => htmlfile_chunk(frame),
+                    _ => frame,
+                };
                 self.actions
                     .push_back(Action::SendWs { conn: *conn, frame });
                 return Ok(());

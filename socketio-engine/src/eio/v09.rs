@@ -11,22 +11,24 @@
 //!     string). The session keeps the latest index.
 //!   - `websocket` (an upgrade request): taken at once, no probe, when the session is polling
 //!     with no GET parked; what is queued is flushed on it in order. One packet per message.
-//!   - Anything else (`htmlfile`, `flashsocket`, unknown names): the error packet
+//!   - `htmlfile` (IE's streaming iframe): a GET is answered with a response whose body
+//!     stays open (`Action::StreamResponse`); each frame is appended as a script tag
+//!     `<script>_("<packet>");</script>`. POSTs carry 0.9 payloads as over `xhr-polling`.
+//!   - Anything else (`flashsocket`, which is obsolete, unknown names): the error packet
 //!     `7:::0+0` ("transport not supported", advice "reconnect"), which 0.9 clients act on.
-//!     htmlfile needs a streaming response, which this engine's one-response-per-request
-//!     actions cannot express; flashsocket is obsolete.
 //! - An unknown sid: `7:::1+0` ("client not handshaken", "reconnect"), so the client
 //!   handshakes again; over WebSocket the upgrade is refused. A sid of an Engine.IO session,
 //!   or a malformed index `i`, is a 400 bad request.
 
 use std::time::Instant;
 
-use http::{HeaderValue, Method, StatusCode, header};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use socketio_proto::eio::jsonp::JsonpIndex;
 use socketio_proto::v09::{ErrorAdvice, ErrorReason, Packet, PacketBody};
 
 use crate::action::Action;
-use crate::eio::encoding::PollEncoding;
+use crate::eio::encoding::{HTMLFILE_PRELUDE, PollEncoding, htmlfile_chunk};
 use crate::eio::generation::Generation;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::EioServer;
@@ -81,7 +83,14 @@ impl EioServer {
         };
         let t = &self.config.transports;
         match transport {
-            "websocket" if upgrade && t.websocket => self.v09_websocket(req, sid),
+            "websocket" if upgrade && t.websocket => self.v09_take_over(req, sid, false),
+            "htmlfile" if !upgrade && t.polling && meta.method == Method::GET => {
+                self.v09_take_over(req, sid, true)
+            }
+            "htmlfile" if !upgrade && t.polling => {
+                self.on_polling_request(now, req, sid, meta, body);
+                Ok(())
+            }
             "xhr-polling" if !upgrade && t.polling => {
                 self.v09_polling(now, req, sid, meta, body, None)
             }
@@ -119,8 +128,9 @@ impl EioServer {
         Ok(())
     }
 
-    /// The client opens a WebSocket for its handshaken session: it takes over at once.
-    fn v09_websocket(&mut self, req: RequestId, sid: Sid) -> Result<(), Refusal> {
+    /// The client opens a WebSocket (or, with `stream`, an `htmlfile` page) for its
+    /// handshaken session: it takes over at once, with what was queued.
+    fn v09_take_over(&mut self, req: RequestId, sid: Sid, stream: bool) -> Result<(), Refusal> {
         let session = self.sessions.get_mut(&sid).ok_or(Refusal::UnknownSid)?;
         match session.transport {
             Transport::Polling(poll) if poll.parked.is_none() => {
@@ -135,9 +145,30 @@ impl EioServer {
         session.outbox.delivered();
         let queued = session.outbox.take_all();
         self.conns.insert(conn, sid);
-        self.actions
-            .push_back(Action::AcceptWebSocket { req, conn });
+        if stream {
+            session.encoding = PollEncoding::V09Htmlfile;
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=UTF-8"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let head = response(
+                StatusCode::OK,
+                Bytes::from_static(HTMLFILE_PRELUDE.as_bytes()),
+                headers,
+            );
+            self.actions.push_back(Action::StreamResponse {
+                req,
+                conn,
+                response: head,
+            });
+        } else {
+            self.actions
+                .push_back(Action::AcceptWebSocket { req, conn });
+        }
         for frame in queued {
+            let frame = if stream { htmlfile_chunk(frame) } else { frame };
             self.actions.push_back(Action::SendWs { conn, frame });
         }
         Ok(())

@@ -114,6 +114,17 @@ impl Harness {
                     .push(format!("accept {} as {}", req.get(), conn.get()));
                 self.accepted.insert(req, conn);
             }
+            Action::StreamResponse {
+                req,
+                conn,
+                response,
+            } => {
+                assert!(self.answered.insert(req), "{req:?} answered twice");
+                self.transcript
+                    .push(format!("stream {} as {}", req.get(), conn.get()));
+                self.accepted.insert(req, conn);
+                self.responses.insert(req, response);
+            }
             Action::SendWs { conn, frame } => {
                 assert!(!self.closed.contains(&conn), "send on closed {conn:?}");
                 self.transcript

@@ -82,6 +82,14 @@ impl SioHarness {
         while let Some(a) = self.engine.poll_action() {
             match a {
                 Action::AcceptWebSocket { conn, .. } => self.accepted.push(conn),
+                Action::StreamResponse {
+                    req,
+                    conn,
+                    response,
+                } => {
+                    self.accepted.push(conn);
+                    self.responses.insert(req, response);
+                }
                 Action::SendWs { conn, frame } => {
                     self.inbox.entry(conn).or_default().push_back(frame);
                 }

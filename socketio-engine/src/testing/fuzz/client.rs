@@ -56,11 +56,12 @@ pub(super) fn uri(d: &Driver, c: u8, transport: &str) -> Option<String> {
         (ClientKind::Eio4, t) => format!("/socket.io/?EIO=4&transport={t}&sid={sid}"),
         (ClientKind::Eio3, t) => format!("/socket.io/?EIO=3&transport={t}&sid={sid}"),
         (ClientKind::Eio3Jsonp, t) => format!("/socket.io/?EIO=3&transport={t}&sid={sid}&j=0"),
-        (ClientKind::V09 | ClientKind::V09Jsonp, "websocket") => {
+        (ClientKind::V09 | ClientKind::V09Jsonp | ClientKind::V09Htmlfile, "websocket") => {
             format!("/socket.io/1/websocket/{sid}")
         }
         (ClientKind::V09, _) => format!("/socket.io/1/xhr-polling/{sid}?t=1"),
         (ClientKind::V09Jsonp, _) => format!("/socket.io/1/jsonp-polling/{sid}?t=1&i=0"),
+        (ClientKind::V09Htmlfile, _) => format!("/socket.io/1/htmlfile/{sid}?t=1"),
     })
 }
 

@@ -98,11 +98,13 @@ pub(super) enum ClientKind {
     V09,
     /// Socket.IO 0.9 over `jsonp-polling`.
     V09Jsonp,
+    /// Socket.IO 0.9 over `htmlfile` (a GET opens the streamed page; POSTs as xhr).
+    V09Htmlfile,
 }
 
 impl ClientKind {
     pub(super) const fn is_v09(self) -> bool {
-        matches!(self, Self::V09 | Self::V09Jsonp)
+        matches!(self, Self::V09 | Self::V09Jsonp | Self::V09Htmlfile)
     }
 }
 
@@ -200,7 +202,9 @@ impl Driver {
                     slot.sid = Some(sid);
                     self.summary.sessions = self.summary.sessions.saturating_add(1);
                     match slot.kind {
-                        ClientKind::V09 | ClientKind::V09Jsonp => self.summary.v09_sessions += 1,
+                        ClientKind::V09 | ClientKind::V09Jsonp | ClientKind::V09Htmlfile => {
+                            self.summary.v09_sessions += 1;
+                        }
                         ClientKind::Eio3Jsonp => self.summary.jsonp_sessions += 1,
                         ClientKind::Eio4 | ClientKind::Eio3 => {}
                     }
@@ -226,6 +230,13 @@ impl Driver {
                     }
                     ReqKind::Other => panic!("{req:?} was no WebSocket request"),
                 }
+            }
+            Action::StreamResponse { req, conn, .. } => {
+                let _ = self.answer(req);
+                assert!(
+                    !self.closed.contains(&conn) && self.open.insert(conn),
+                    "{conn:?} opened twice"
+                );
             }
             Action::SendWs { conn, frame } => {
                 assert!(self.open.contains(&conn), "SendWs on {conn:?}, not open");

@@ -214,7 +214,8 @@ impl Op {
             Self::OpenPolling { kind } => {
                 let slot = new_slot(d);
                 // Half the handshakes speak today's protocol, the rest the older ones.
-                let (kind, uri) = match kind % 8 {
+                let (kind, uri) = match kind % 9 {
+                    8 => (ClientKind::V09Htmlfile, "/socket.io/1/?t=y"),
                     4 => (ClientKind::Eio3, "/socket.io/?EIO=3&transport=polling&t=x"),
                     5 => (
                         ClientKind::Eio3Jsonp,
