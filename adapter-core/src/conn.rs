@@ -17,7 +17,7 @@ use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use bytes::{Bytes, BytesMut};
 use futures_channel::oneshot;
 use http::{HeaderValue, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::Body;
 use socketio_engine::{HttpBody, RequestMeta};
 
@@ -25,8 +25,7 @@ use crate::msg::{HttpIn, HttpReply, Life, NetMsg};
 use crate::runtime::Runtime;
 use crate::ws::{self, UpgradeIo};
 
-/// The body type of every response the driver makes.
-pub type ResponseBody = Full<Bytes>;
+pub use crate::body::ResponseBody;
 
 /// A hub as the connection tasks see it: where to send requests for one path prefix.
 #[derive(Debug, Clone)]
@@ -59,7 +58,7 @@ impl Drop for AbortGuard<'_> {
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
-    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    let mut r = Response::new(ResponseBody::full(Bytes::from_static(text.as_bytes())));
     *r.status_mut() = status;
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -163,7 +162,22 @@ where
     let reply = rx.await;
     guard.armed = false;
     match reply {
-        Ok(HttpReply::Response(r)) => r.map(Full::new),
+        Ok(HttpReply::Response(r)) => r.map(ResponseBody::full),
+        Ok(HttpReply::Stream {
+            response,
+            conn,
+            writer,
+        }) => {
+            let (head, first) = response.into_parts();
+            let body = ResponseBody::stream(
+                first,
+                writer,
+                conn,
+                mount.life.clone(),
+                mount._alive.clone(),
+            );
+            Response::from_parts(head, body)
+        }
         Ok(HttpReply::Upgrade { conn, writer }) => {
             let Some((accept, Some(on_upgrade))) = upgrade else {
                 // The engine accepted a WebSocket that is not one, or hyper cannot upgrade
@@ -186,7 +200,7 @@ where
 }
 
 fn switching_protocols(accept: &str) -> Response<ResponseBody> {
-    let mut r = Response::new(Full::new(Bytes::new()));
+    let mut r = Response::new(ResponseBody::full(Bytes::new()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let h = r.headers_mut();
     h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
@@ -214,6 +228,8 @@ where
 
 #[cfg(test)]
 mod tests {
+    use http_body_util::Full;
+
     use super::*;
 
     fn block_on<F: Future>(f: F) -> F::Output {

@@ -308,7 +308,12 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                         }
                     }
                 }
-                Action::AcceptWebSocket { req, conn } => self.accept_ws(now, req, conn),
+                Action::AcceptWebSocket { req, conn } => self.accept_ws(now, req, conn, None),
+                Action::StreamResponse {
+                    req,
+                    conn,
+                    response,
+                } => self.accept_ws(now, req, conn, Some(response)),
                 Action::SendWs { conn, frame } => {
                     if let Some(w) = self.conns.get(&conn)
                         && w.try_send(WsCmd::Frame(frame)).is_err()
@@ -340,14 +345,30 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
         }
     }
 
-    fn accept_ws(&mut self, now: Instant, req: RequestId, conn: ConnId) {
+    /// Hands `conn` its writer channel: a WebSocket upgrade, or with `stream` a response
+    /// whose body stays open. Both are written and ended the same way.
+    fn accept_ws(
+        &mut self,
+        now: Instant,
+        req: RequestId,
+        conn: ConnId,
+        stream: Option<http::Response<bytes::Bytes>>,
+    ) {
         let Some((key, tx)) = self.replies.remove(&req) else {
             self.machine.handle_ws_closed(now, conn);
             return;
         };
         self.keys.remove(&key);
         let (wtx, wrx) = async_channel::bounded(self.config.ws_send_queue.max(1));
-        if tx.send(HttpReply::Upgrade { conn, writer: wrx }).is_ok() {
+        let reply = match stream {
+            Some(response) => HttpReply::Stream {
+                response,
+                conn,
+                writer: wrx,
+            },
+            None => HttpReply::Upgrade { conn, writer: wrx },
+        };
+        if tx.send(reply).is_ok() {
             self.conns.insert(conn, wtx);
             self.ws_tasks.insert(conn);
         } else {

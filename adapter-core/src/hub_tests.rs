@@ -171,6 +171,7 @@ fn body(rx: &mut oneshot::Receiver<HttpReply>) -> Option<(u16, String)> {
             String::from_utf8(r.body().to_vec()).unwrap(),
         )),
         Some(HttpReply::Upgrade { .. }) => panic!("unexpected upgrade"),
+        Some(HttpReply::Stream { .. }) => panic!("unexpected stream"),
         None => None,
     }
 }

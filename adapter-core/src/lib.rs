@@ -14,6 +14,7 @@
 pub mod app;
 #[cfg(feature = "async-io")]
 pub mod async_io;
+mod body;
 mod config;
 mod conn;
 mod hub;

@@ -49,6 +49,13 @@ pub(crate) enum Life {
 pub(crate) enum HttpReply {
     /// Send this response.
     Response(http::Response<Bytes>),
+    /// Send this response's head and first bytes, then keep its body open for `conn`,
+    /// appending what `writer` yields (Socket.IO 0.9's `htmlfile`).
+    Stream {
+        response: http::Response<Bytes>,
+        conn: ConnId,
+        writer: async_channel::Receiver<WsCmd>,
+    },
     /// Complete the WebSocket handshake; then carry `conn`, writing what `writer` yields.
     Upgrade {
         conn: ConnId,

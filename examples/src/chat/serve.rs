@@ -13,7 +13,6 @@ use std::sync::Arc;
 use adapter_core::io::FuturesIo;
 use adapter_core::{Listener, Runtime, Server, ServerHandle, SocketIoService};
 use http::Request;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use tower_service::Service;
 
@@ -87,7 +86,7 @@ async fn connection<R: Runtime, T>(
                 return socketio.call(req).await;
             }
             let r = assets.respond(req.method(), req.uri().path());
-            Ok(r.map(Full::new))
+            Ok(r.map(adapter_core::ResponseBody::full))
         }
     });
     let _ = hyper::server::conn::http1::Builder::new()

@@ -298,6 +298,15 @@ impl Server {
                         .handlers
                         .handle(&mut self.engine, Instant::now(), event);
                 }
+                Action::StreamResponse { req, conn, .. } => {
+                    // This loop writes whole responses only, and its engine does not enable
+                    // the 0.9 clients that stream (htmlfile); should one come anyway, its
+                    // connection is dropped and the engine told.
+                    if let Some(token) = self.by_req.remove(&req) {
+                        self.drop_conn(token);
+                    }
+                    self.engine.handle_ws_closed(Instant::now(), conn);
+                }
                 _ => {} // kinds of action added in a later engine version
             }
         }
