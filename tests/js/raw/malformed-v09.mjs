@@ -7,7 +7,7 @@
 // - a jsonp-polling index that is not a number → 400; a jsonp-polling form whose `d` is no
 //   JSON string → 400 and the session closes;
 // - an unknown sid → the 0.9 error packet `7:::1+0` (client not handshaken, reconnect); an
-//   unsupported transport (htmlfile, flashsocket) → `7:::0+0`;
+//   unsupported transport (flashsocket, an unknown name) → `7:::0+0`;
 // - garbage on a 0.9 WebSocket → the connection closes.
 import WebSocket from "ws";
 import { assert, parseArgs, run, step } from "../lib.mjs";
@@ -21,7 +21,7 @@ async function handshake() {
   assert.equal(res.status, 200, `0.9 handshake (body ${res.text.slice(0, 200)})`);
   const [sid, hb, close, transports] = res.text.split(":");
   assert.ok(sid && Number(hb) > 0 && Number(close) > 0, `handshake body ${res.text}`);
-  assert.equal(transports, "websocket,xhr-polling,jsonp-polling");
+  assert.equal(transports, "websocket,htmlfile,xhr-polling,jsonp-polling");
   return sid;
 }
 
@@ -83,7 +83,7 @@ run("malformed Socket.IO 0.9 input", async () => {
     const unknown = await request(url, "/socket.io/1/xhr-polling/AAAAAAAAAAAAAAAAAAAA?t=1");
     assert.equal(unknown.text, "7:::1+0", "unknown sid: client not handshaken, reconnect");
     const sid = await handshake();
-    for (const t of ["htmlfile", "flashsocket"]) {
+    for (const t of ["flashsocket", "carrier-pigeon"]) {
       const res = await request(url, `/socket.io/1/${t}/${sid}?t=1`);
       assert.equal(res.text, "7:::0+0", `${t}: transport not supported, reconnect`);
     }
