@@ -122,11 +122,7 @@ impl EioServer {
         if transport == TransportKind::WebSocket && !upgrade {
             return Err(Refusal::BadRequest);
         }
-        if let Some(hook) = &self.config.allow_request
-            && let Err((status, message)) = hook(meta)
-        {
-            return Err(Refusal::Forbidden { status, message });
-        }
+        self.check_allow_request(meta)?;
         let generation = match meta.query_param("EIO").as_deref() {
             Some("4") => Generation::Eio4,
             Some("3") if self.config.allow_eio3 => Generation::Eio3,
@@ -141,6 +137,16 @@ impl EioServer {
         }
         self.open_session(now, req, meta, generation, transport, encoding);
         Ok(())
+    }
+
+    /// The application's `allow_request` decision on a handshake.
+    pub(crate) fn check_allow_request(&self, meta: &RequestMeta) -> Result<(), Refusal> {
+        match &self.config.allow_request {
+            Some(hook) => {
+                hook(meta).map_err(|(status, message)| Refusal::Forbidden { status, message })
+            }
+            None => Ok(()),
+        }
     }
 
     /// The CORS headers of an ordinary response to a request with this `Origin`.

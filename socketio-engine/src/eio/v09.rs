@@ -60,11 +60,7 @@ impl EioServer {
             if upgrade || !matches!(meta.method, Method::GET | Method::POST) {
                 return Err(Refusal::BadHandshakeMethod);
             }
-            if let Some(hook) = &self.config.allow_request
-                && let Err((status, message)) = hook(meta)
-            {
-                return Err(Refusal::Forbidden { status, message });
-            }
+            self.check_allow_request(meta)?;
             return self.open_v09_session(now, req, meta);
         }
         let (transport, sid) = rest.split_once('/').unwrap_or((rest, ""));
