@@ -498,3 +498,24 @@ fn htmlfile_streams_script_tags_and_takes_posts() {
     h.drive();
     assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));
 }
+
+#[test]
+fn the_applications_allow_request_decides_0_9_handshakes_too() {
+    let mut cfg = config();
+    cfg.eio.allow_request = Some(std::sync::Arc::new(
+        |meta: &socketio_engine::RequestMeta| match meta.query_param("key").as_deref() {
+            Some("ok") => Ok(()),
+            _ => Err((403, "no key".to_owned())),
+        },
+    ));
+    let mut h = SioHarness::new(cfg);
+    let req = h.http_request(Method::GET, "/socket.io/1/?t=1", "");
+    let res = h.take_response(req).unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(res.body(), r#"{"code":4,"message":"no key"}"#);
+    let (_, body) = h.v09_handshake("key=ok&t=1");
+    assert!(
+        body.ends_with(":websocket,htmlfile,xhr-polling,jsonp-polling"),
+        "{body}"
+    );
+}
