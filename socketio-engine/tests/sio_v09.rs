@@ -519,3 +519,53 @@ fn the_applications_allow_request_decides_0_9_handshakes_too() {
         "{body}"
     );
 }
+
+#[test]
+fn polling_has_no_heartbeats_held_gets_end_with_noops_and_requests_keep_it_alive() {
+    let mut h = SioHarness::new(config());
+    let (c, s) = polling_client(&mut h);
+    // 10 s interval + 5 s timeout: the close timeout is 15 s, the polling duration 5 s.
+    for _ in 0..6 {
+        let req = h.v09_get(c);
+        assert!(h.take_response(req).is_none(), "held");
+        h.advance(Duration::from_secs(5));
+        assert_eq!(
+            h.v09_packets(req),
+            ["8::"],
+            "a held GET ends with a noop, never a heartbeat"
+        );
+    }
+    assert!(h.event().is_none(), "30 s of polling kept the session");
+    // No request for the close timeout: the session is gone.
+    h.advance(Duration::from_secs(15));
+    assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));
+}
+
+#[test]
+fn a_handshaken_session_that_never_opens_a_transport_expires() {
+    let mut h = SioHarness::new(config());
+    let (_c, _) = h.v09_handshake("t=1");
+    let p = connect_event(&mut h);
+    let s = h.engine.accept_connect(h.now, p).unwrap();
+    h.advance(Duration::from_secs(14));
+    assert!(h.event().is_none());
+    h.advance(Duration::from_secs(1));
+    assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s));
+}
+
+#[test]
+fn disconnect_parameter_ends_the_session_on_any_transport_path() {
+    for path in ["xhr-polling/{sid}?disconnect=True", "/{sid}/?disconnect=1"] {
+        let mut h = SioHarness::new(config());
+        let (c, s) = polling_client(&mut h);
+        let uri = format!("/socket.io/1/{}", path.replace("{sid}", &c.sid.to_string()));
+        let req = h.http_request(Method::GET, &uri, "");
+        assert_eq!(h.take_response(req).unwrap().status(), 200, "{uri}");
+        assert!(
+            matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == s),
+            "{uri}"
+        );
+        let req = h.v09_get(c);
+        assert_eq!(h.response_text(req), "7:::1+0", "{uri}: gone");
+    }
+}

@@ -7,7 +7,10 @@
 //! A missed deadline closes the session with `PingTimeout`. Exactly one of the two timers
 //! is armed at any time.
 //!
-//! 0.9 runs the v4 rules with its own spelling: the heartbeat `2::` both ways.
+//! 0.9 over a WebSocket or htmlfile runs the v4 rules with its own spelling, the heartbeat
+//! `2::` both ways. 0.9 polling does as node 0.9: no heartbeats (its clients answer them with
+//! a POST that can cancel another in flight); instead each request re-arms `PongDeadline`
+//! (the close timeout), and `PingDue` ends a held GET with a noop (the polling duration).
 //!
 //! v3 (client pings): only `PongDeadline` is used, `ping_interval + ping_timeout` after the
 //! handshake and after each client ping, which is answered with a pong at once.
@@ -23,11 +26,17 @@ use socketio_proto::eio::{Packet, ProtocolVersion};
 use crate::eio::event::CloseReason;
 use crate::eio::generation::Generation;
 use crate::eio::server::{EioServer, EioTimer};
+use crate::eio::session::Transport;
 use crate::ids::Sid;
 use crate::timer::after;
 
 impl EioServer {
     pub(crate) fn start_heartbeat(&mut self, now: Instant, sid: Sid, generation: Generation) {
+        if generation == Generation::V09 {
+            // No transport yet: the client must open one within the close timeout.
+            self.v09_keep_alive(now, sid);
+            return;
+        }
         match generation.codec() {
             ProtocolVersion::V4 => {
                 self.timers.set(
@@ -41,6 +50,10 @@ impl EioServer {
     }
 
     pub(crate) fn on_pong(&mut self, now: Instant, sid: Sid) {
+        if self.is_v09_polling(sid) {
+            // Its liveness is its requests (`v09_keep_alive`), not heartbeats.
+            return;
+        }
         self.timers.cancel(sid, EioTimer::PongDeadline);
         self.timers.set(
             sid,
@@ -56,6 +69,47 @@ impl EioServer {
         let _ = self.enqueue(sid, pong);
     }
 
+    /// Whether `sid` is a 0.9 session on a polling transport (or none yet).
+    pub(crate) fn is_v09_polling(&self, sid: Sid) -> bool {
+        self.sessions.get(&sid).is_some_and(|s| {
+            s.generation == Generation::V09 && !matches!(s.transport, Transport::WebSocket { .. })
+        })
+    }
+
+    /// 0.9 without a persistent connection: the session lives while requests come, the next
+    /// one due within the close timeout announced at the handshake (`ping_interval +
+    /// ping_timeout`).
+    pub(crate) fn v09_keep_alive(&mut self, now: Instant, sid: Sid) {
+        let wait = self
+            .config
+            .ping_interval
+            .saturating_add(self.config.ping_timeout);
+        self.timers
+            .set(sid, EioTimer::PongDeadline, after(now, wait));
+    }
+
+    /// A 0.9 GET was parked: it is answered with a noop if nothing comes within the polling
+    /// duration, a third of the close timeout, so it ends well before the client's own read
+    /// timeout (half the heartbeat timeout in socketIO-client).
+    pub(crate) fn v09_poll_parked(&mut self, now: Instant, sid: Sid) {
+        let wait = self
+            .config
+            .ping_interval
+            .saturating_add(self.config.ping_timeout)
+            / 3;
+        self.timers.set(sid, EioTimer::PingDue, after(now, wait));
+    }
+
+    /// A 0.9 WebSocket or htmlfile took over: heartbeats as in Engine.IO 4.
+    pub(crate) fn v09_persistent(&mut self, now: Instant, sid: Sid) {
+        self.timers.cancel(sid, EioTimer::PongDeadline);
+        self.timers.set(
+            sid,
+            EioTimer::PingDue,
+            after(now, self.config.ping_interval),
+        );
+    }
+
     fn arm_v3_deadline(&mut self, now: Instant, sid: Sid) {
         let wait = self
             .config
@@ -68,6 +122,11 @@ impl EioServer {
     pub(crate) fn on_timer(&mut self, now: Instant, sid: Sid, kind: EioTimer) {
         match kind {
             EioTimer::PingDue => {
+                if self.is_v09_polling(sid) {
+                    // Node 0.9's polling duration: a held GET ends with a noop.
+                    self.release_with_noop(sid);
+                    return;
+                }
                 let Some(generation) = self.sessions.get(&sid).map(|s| s.generation) else {
                     return;
                 };

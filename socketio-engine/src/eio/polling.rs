@@ -44,7 +44,7 @@ impl EioServer {
     ) {
         let origin = meta.headers.get(header::ORIGIN).cloned();
         match meta.method {
-            Method::GET => self.on_poll_get(req, sid, origin),
+            Method::GET => self.on_poll_get(now, req, sid, origin),
             Method::POST => self.on_poll_post(now, req, sid, meta, origin.as_ref(), body),
             _ => self.respond(
                 req,
@@ -57,7 +57,7 @@ impl EioServer {
         }
     }
 
-    fn on_poll_get(&mut self, req: RequestId, sid: Sid, origin: Option<HeaderValue>) {
+    fn on_poll_get(&mut self, now: Instant, req: RequestId, sid: Sid, origin: Option<HeaderValue>) {
         let Some(session) = self.sessions.get_mut(&sid) else {
             return;
         };
@@ -94,11 +94,15 @@ impl EioServer {
             session.outbox.delivered();
         }
         previous.parked = Some(req);
+        let v09 = session.generation == Generation::V09;
+        let queued = !session.outbox.is_empty();
         self.parked.insert(req, Parked { sid, origin });
-        if !session.outbox.is_empty() {
+        if queued {
             self.flush_polling(sid);
         } else if probed {
             self.release_with_noop(sid);
+        } else if v09 {
+            self.v09_poll_parked(now, sid);
         }
     }
 

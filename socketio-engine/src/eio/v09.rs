@@ -16,6 +16,11 @@
 //!     `<script>_("<packet>");</script>`. POSTs carry 0.9 payloads as over `xhr-polling`.
 //!   - Anything else (`flashsocket`, which is obsolete, unknown names): the error packet
 //!     `7:::0+0` ("transport not supported", advice "reconnect"), which 0.9 clients act on.
+//! - `?disconnect=<anything>` on any transport path (even an empty transport name) ends the
+//!   session as a client close, as node 0.9 does; the answer is an empty 200.
+//! - Liveness: over WebSocket and htmlfile the server sends heartbeats; over polling it does
+//!   not (as node 0.9) and a held GET ends with `8::` after a third of the close timeout,
+//!   while each request keeps the session for the close timeout (see `heartbeat.rs`).
 //! - An unknown sid: `7:::1+0` ("client not handshaken", "reconnect"), so the client
 //!   handshakes again; over WebSocket the upgrade is refused. A sid of an Engine.IO session,
 //!   or a malformed index `i`, is a 400 bad request.
@@ -29,6 +34,7 @@ use socketio_proto::v09::{ErrorAdvice, ErrorReason, Packet, PacketBody};
 
 use crate::action::Action;
 use crate::eio::encoding::{HTMLFILE_PRELUDE, PollEncoding, htmlfile_chunk};
+use crate::eio::event::CloseReason;
 use crate::eio::generation::Generation;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::server::EioServer;
@@ -64,6 +70,21 @@ impl EioServer {
             return self.open_v09_session(now, req, meta);
         }
         let (transport, sid) = rest.split_once('/').unwrap_or((rest, ""));
+        let sid = sid.trim_end_matches('/');
+        if !upgrade && meta.query_param("disconnect").is_some() {
+            // A client leaving (socketIO-client's `?disconnect=True`, the browser client's
+            // unload `{path}1//<sid>/?disconnect=1`): as node 0.9, any transport name will do.
+            if let Ok(sid) = sid.parse::<Sid>()
+                && self.sessions.get(&sid).map(|s| s.generation) == Some(Generation::V09)
+            {
+                self.close_session(sid, CloseReason::ClientClose);
+            }
+            self.respond(
+                req,
+                response(StatusCode::OK, Bytes::new(), HeaderMap::new()),
+            );
+            return Ok(());
+        }
         let session = sid
             .parse::<Sid>()
             .ok()
@@ -79,9 +100,9 @@ impl EioServer {
         };
         let t = &self.config.transports;
         match transport {
-            "websocket" if upgrade && t.websocket => self.v09_take_over(req, sid, false),
+            "websocket" if upgrade && t.websocket => self.v09_take_over(now, req, sid, false),
             "htmlfile" if !upgrade && t.polling && meta.method == Method::GET => {
-                self.v09_take_over(req, sid, true)
+                self.v09_take_over(now, req, sid, true)
             }
             "htmlfile" if !upgrade && t.polling => {
                 self.on_polling_request(now, req, sid, meta, body);
@@ -120,13 +141,20 @@ impl EioServer {
             return Err(Refusal::BadRequest);
         }
         session.encoding = PollEncoding::V09 { jsonp };
+        self.v09_keep_alive(now, sid);
         self.on_polling_request(now, req, sid, meta, body);
         Ok(())
     }
 
     /// The client opens a WebSocket (or, with `stream`, an `htmlfile` page) for its
     /// handshaken session: it takes over at once, with what was queued.
-    fn v09_take_over(&mut self, req: RequestId, sid: Sid, stream: bool) -> Result<(), Refusal> {
+    fn v09_take_over(
+        &mut self,
+        now: Instant,
+        req: RequestId,
+        sid: Sid,
+        stream: bool,
+    ) -> Result<(), Refusal> {
         let session = self.sessions.get_mut(&sid).ok_or(Refusal::UnknownSid)?;
         match session.transport {
             Transport::Polling(poll) if poll.parked.is_none() => {
@@ -167,6 +195,7 @@ impl EioServer {
             let frame = if stream { htmlfile_chunk(frame) } else { frame };
             self.actions.push_back(Action::SendWs { conn, frame });
         }
+        self.v09_persistent(now, sid);
         Ok(())
     }
 
