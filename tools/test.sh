@@ -31,24 +31,27 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_sum" ]; then
     echo "$lock_sum" >"$stamp"
 fi
 
-# python-socketio client (pinned in tests/py/requirements.txt).
+# python-socketio client (pinned in tests/py/requirements.txt) and socketIO-client, the 0.9
+# protocol's client (tests/py/requirements-v09.txt).
 if ! command -v python3 >/dev/null; then
     echo "test.sh: installing python3"
     apt_install python3 python3-pip
 fi
-# Already installed when every `name==version` line of the file matches what is installed.
-if ! python3 - tests/py/requirements.txt 2>/dev/null <<'PY'; then
+py_reqs=(-r tests/py/requirements.txt -r tests/py/requirements-v09.txt)
+# Already installed when every `name==version` line of the files matches what is installed.
+if ! python3 - tests/py/requirements.txt tests/py/requirements-v09.txt 2>/dev/null <<'PY'; then
 import re, sys
 from importlib.metadata import version
-for line in open(sys.argv[1]):
-    m = re.match(r"^([A-Za-z0-9_.-]+)(\[[^]]*\])?==(\S+)", line.strip())
-    if m and version(m.group(1)) != m.group(3):
-        sys.exit(1)
-import socketio, websocket  # noqa: E401,F401  the client and its WebSocket transport import
+for path in sys.argv[1:]:
+    for line in open(path):
+        m = re.match(r"^([A-Za-z0-9_.-]+)(\[[^]]*\])?==(\S+)", line.strip())
+        if m and version(m.group(1)) != m.group(3):
+            sys.exit(1)
+import socketio, websocket, socketIO_client  # noqa: E401,F401  the clients and the WebSocket transport import
 PY
-    echo "test.sh: pip install -r tests/py/requirements.txt"
-    python3 -m pip install -q --disable-pip-version-check -r tests/py/requirements.txt 2>/dev/null ||
-        python3 -m pip install -q --disable-pip-version-check --break-system-packages -r tests/py/requirements.txt
+    echo "test.sh: pip install ${py_reqs[*]}"
+    python3 -m pip install -q --disable-pip-version-check "${py_reqs[@]}" 2>/dev/null ||
+        python3 -m pip install -q --disable-pip-version-check --break-system-packages "${py_reqs[@]}"
 fi
 
 # Debian's Chromium for the headless browser test (playwright-core drives it; no browser
