@@ -58,6 +58,14 @@ fn post_form(h: &mut Harness, sid: Sid, eio: u8, form: &str) -> http::Response<B
     h.take_response(req).expect("answered at once")
 }
 
+fn assert_parse_error_closed(h: &mut Harness, sid: Sid) {
+    let closed = EioEvent::Close {
+        sid,
+        reason: CloseReason::ParseError,
+    };
+    assert_eq!(h.take_events(), vec![closed]);
+}
+
 fn messages(events: Vec<EioEvent>) -> Vec<String> {
     events
         .into_iter()
@@ -150,13 +158,7 @@ fn a_form_without_d_is_a_parse_error_that_closes_the_session() {
     let (sid, _) = open(&mut h, 3, "4");
     let res = post_form(&mut h, sid, 3, "x=1");
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        h.take_events(),
-        vec![EioEvent::Close {
-            sid,
-            reason: CloseReason::ParseError
-        }]
-    );
+    assert_parse_error_closed(&mut h, sid);
 }
 
 #[test]
@@ -165,13 +167,7 @@ fn a_payload_whose_length_lies_is_a_parse_error() {
     let (sid, _) = open(&mut h, 3, "5");
     let res = post_form(&mut h, sid, 3, "d=9:4hi");
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        h.take_events(),
-        vec![EioEvent::Close {
-            sid,
-            reason: CloseReason::ParseError
-        }]
-    );
+    assert_parse_error_closed(&mut h, sid);
 }
 
 #[test]

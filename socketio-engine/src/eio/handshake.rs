@@ -139,12 +139,7 @@ impl EioServer {
             return Err(Refusal::TooManySessions);
         }
         let sid = self.new_sid();
-        let timeout = self
-            .config
-            .ping_interval
-            .saturating_add(self.config.ping_timeout)
-            .as_millis()
-            .div_ceil(1000);
+        let timeout = self.silence_limit().as_millis().div_ceil(1000);
         let timeout = u64::try_from(timeout).unwrap_or(u64::MAX);
         let t = &self.config.transports;
         let transports = [

@@ -69,6 +69,15 @@ impl EioServer {
         let _ = self.enqueue(sid, pong);
     }
 
+    /// How long a client may stay silent when it, not the server, keeps the session alive
+    /// (the v3 client's pings, 0.9 polling requests): `ping_interval + ping_timeout`, which a
+    /// 0.9 handshake announces as both its timeouts.
+    pub(crate) fn silence_limit(&self) -> std::time::Duration {
+        self.config
+            .ping_interval
+            .saturating_add(self.config.ping_timeout)
+    }
+
     /// Whether `sid` is a 0.9 session on a polling transport (or none yet).
     pub(crate) fn is_v09_polling(&self, sid: Sid) -> bool {
         self.sessions.get(&sid).is_some_and(|s| {
@@ -80,23 +89,18 @@ impl EioServer {
     /// one due within the close timeout announced at the handshake (`ping_interval +
     /// ping_timeout`).
     pub(crate) fn v09_keep_alive(&mut self, now: Instant, sid: Sid) {
-        let wait = self
-            .config
-            .ping_interval
-            .saturating_add(self.config.ping_timeout);
-        self.timers
-            .set(sid, EioTimer::PongDeadline, after(now, wait));
+        self.timers.set(
+            sid,
+            EioTimer::PongDeadline,
+            after(now, self.silence_limit()),
+        );
     }
 
     /// A 0.9 GET was parked: it is answered with a noop if nothing comes within the polling
     /// duration, a third of the close timeout, so it ends well before the client's own read
     /// timeout (half the heartbeat timeout in socketIO-client).
     pub(crate) fn v09_poll_parked(&mut self, now: Instant, sid: Sid) {
-        let wait = self
-            .config
-            .ping_interval
-            .saturating_add(self.config.ping_timeout)
-            / 3;
+        let wait = self.silence_limit() / 3;
         self.timers.set(sid, EioTimer::PingDue, after(now, wait));
     }
 
@@ -111,12 +115,11 @@ impl EioServer {
     }
 
     fn arm_v3_deadline(&mut self, now: Instant, sid: Sid) {
-        let wait = self
-            .config
-            .ping_interval
-            .saturating_add(self.config.ping_timeout);
-        self.timers
-            .set(sid, EioTimer::PongDeadline, after(now, wait));
+        self.timers.set(
+            sid,
+            EioTimer::PongDeadline,
+            after(now, self.silence_limit()),
+        );
     }
 
     pub(crate) fn on_timer(&mut self, now: Instant, sid: Sid, kind: EioTimer) {
