@@ -99,15 +99,32 @@ export function record(emitter, event) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Deep comparison with binaries (Buffer, ArrayBuffer, views) normalised to their hex. */
+export function assertSameArgs(got, want, what) {
+  const norm = (v) => {
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { bin: toBuffer(v).toString("hex") };
+    if (Array.isArray(v)) return v.map(norm);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
+    return v;
+  };
+  assert.deepEqual(norm(got), norm(want), what);
+}
+
 /**
  * Creates a socket (forceNew: its own engine connection unless `manager` is given), connects it
  * and resolves with `{ socket, welcome }` once the server's "welcome" arrived.
- * Rejects on connect_error (with the error) or timeout.
+ * Rejects on connect_error (with the error as `cause`) or timeout. `client` is the `io` function
+ * of the client package (socket.io-client 4.x by default); `refusedEvent` names the event by which
+ * that client reports a refused namespace when it is not connect_error (2.x: "error"), whose
+ * payload the rejection carries as `refused`.
  */
-export async function connect(url, { nsp = "/", manager = null, ms = 5000, ...opts } = {}) {
+export async function connect(
+  url,
+  { nsp = "/", manager = null, ms = 5000, client = io, refusedEvent = null, ...opts } = {},
+) {
   const socket = manager
     ? manager.socket(nsp, opts)
-    : io(url + nsp, { forceNew: true, reconnection: false, autoConnect: false, ...opts });
+    : client(url + nsp, { forceNew: true, reconnection: false, autoConnect: false, ...opts });
   track(socket);
   const welcome = new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no welcome on ${nsp} within ${ms} ms`)), ms);
@@ -117,10 +134,18 @@ export async function connect(url, { nsp = "/", manager = null, ms = 5000, ...op
     });
     socket.once("connect_error", (err) => {
       clearTimeout(t);
-      const e = new Error(`connect_error on ${nsp}: ${err.message}`);
+      const e = new Error(`connect_error on ${nsp}: ${err && err.message ? err.message : err}`);
       e.cause = err;
       reject(e);
     });
+    if (refusedEvent) {
+      socket.once(refusedEvent, (payload) => {
+        clearTimeout(t);
+        const e = new Error(`${nsp} refused: ${JSON.stringify(payload)}`);
+        e.refused = payload;
+        reject(e);
+      });
+    }
   });
   socket.connect();
   const w = await welcome;

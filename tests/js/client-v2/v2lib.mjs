@@ -3,7 +3,7 @@
 // query string is what the server sees as its auth), no `socket.timeout()`, and reports a refused
 // namespace as an "error" event carrying the server's payload (not "connect_error").
 import ioV2 from "socket.io-client-v2";
-import { assert, allBytes, once, step, toBuffer, track } from "../lib.mjs";
+import { assert, assertSameArgs, allBytes, connect, once, step, toBuffer } from "../lib.mjs";
 
 export { ioV2 };
 
@@ -16,31 +16,8 @@ export const ManagerV2 = ioV2.Manager;
  * timeout, on "connect_error" (the engine connection failed) and on "error" (the namespace was
  * refused): that error's `refused` holds the payload the server sent.
  */
-export async function connectV2(url, { nsp = "/", manager = null, ms = 5000, ...opts } = {}) {
-  const socket = manager
-    ? manager.socket(nsp, opts)
-    : ioV2(url + nsp, { forceNew: true, reconnection: false, autoConnect: false, ...opts });
-  track(socket);
-  const welcome = new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no welcome on ${nsp} within ${ms} ms`)), ms);
-    socket.once("welcome", (w) => {
-      clearTimeout(t);
-      resolve(w);
-    });
-    socket.once("connect_error", (err) => {
-      clearTimeout(t);
-      reject(new Error(`connect_error on ${nsp}: ${err && err.message ? err.message : err}`));
-    });
-    socket.once("error", (payload) => {
-      clearTimeout(t);
-      const e = new Error(`${nsp} refused: ${JSON.stringify(payload)}`);
-      e.refused = payload;
-      reject(e);
-    });
-  });
-  socket.connect();
-  const w = await welcome;
-  return { socket, welcome: w };
+export function connectV2(url, opts = {}) {
+  return connect(url, { client: ioV2, refusedEvent: "error", ...opts });
 }
 
 /**
@@ -80,16 +57,7 @@ export function ackV2(socket, event, ...args) {
   });
 }
 
-/** Deep comparison with binaries (Buffer, ArrayBuffer, views) normalised to their hex. */
-export function assertSameArgs(got, want, what) {
-  const norm = (v) => {
-    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { bin: toBuffer(v).toString("hex") };
-    if (Array.isArray(v)) return v.map(norm);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
-    return v;
-  };
-  assert.deepEqual(norm(got), norm(want), what);
-}
+export { assertSameArgs };
 
 /**
  * Records the raw payloads the engine's current transport receives (strings, or binary as a

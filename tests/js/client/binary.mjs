@@ -1,19 +1,12 @@
 // Binary both ways on both transports: echo of Buffer / Uint8Array (alone, several, nested in
 // objects, mixed with JSON), echo-ack of binary, and the "binary" ack of the bytes 0..255.
-import { assert, ack, allBytes, connect, once, parseArgs, run, step, toBuffer } from "../lib.mjs";
+import { assert, assertSameArgs, ack, allBytes, connect, once, parseArgs, run, step, toBuffer } from "../lib.mjs";
 
 const { url } = parseArgs();
 
 function check(got, want, what) {
   assert.equal(got.length, want.length, `${what}: argument count`);
-  // deep compare with binaries normalised to Buffer
-  const norm = (v) => {
-    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { bin: toBuffer(v).toString("hex") };
-    if (Array.isArray(v)) return v.map(norm);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
-    return v;
-  };
-  assert.deepEqual(norm(got), norm(want), what);
+  assertSameArgs(got, want, what);
 }
 
 async function scenario(transports) {
