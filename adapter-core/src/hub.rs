@@ -301,7 +301,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                 Action::Respond { req, response } => {
                     if let Some((key, tx)) = self.replies.remove(&req) {
                         self.keys.remove(&key);
-                        if tx.send(HttpReply::Response(response)).is_err() {
+                        if tx.send(HttpReply::Response(*response)).is_err() {
                             // The client left while the engine answered: its frames were
                             // not delivered.
                             self.machine.handle_http_aborted(now, req);
@@ -313,7 +313,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     req,
                     conn,
                     response,
-                } => self.accept_ws(now, req, conn, Some(response)),
+                } => self.accept_ws(now, req, conn, Some(*response)),
                 Action::SendWs { conn, frame } => {
                     if let Some(w) = self.conns.get(&conn)
                         && w.try_send(WsCmd::Frame(frame)).is_err()

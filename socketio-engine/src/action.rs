@@ -20,8 +20,10 @@ pub enum Action<E> {
     Respond {
         /// The request being answered.
         req: RequestId,
-        /// The full response.
-        response: http::Response<Bytes>,
+        /// The full response (boxed: it is large and rare next to `SendWs`, and every action
+        /// is as big as its largest variant, so a broadcast's thousands of queued `SendWs`
+        /// would otherwise each carry its size).
+        response: Box<http::Response<Bytes>>,
     },
     /// Complete the WebSocket handshake of request `req`; from now on report that
     /// connection's traffic as `conn`. If the handshake cannot be completed, report
@@ -42,8 +44,8 @@ pub enum Action<E> {
         req: RequestId,
         /// The id the engine gives the open body.
         conn: ConnId,
-        /// The status, headers and first bytes of the body.
-        response: http::Response<Bytes>,
+        /// The status, headers and first bytes of the body (boxed, as in `Respond`).
+        response: Box<http::Response<Bytes>>,
     },
     /// Send one WebSocket message (text or binary as the frame says), or append it to a
     /// streamed response body ([`Action::StreamResponse`]).
@@ -70,4 +72,22 @@ pub enum WsMessage {
     Text(Str),
     /// A binary message.
     Binary(Bytes),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eio::EioEvent;
+
+    /// A broadcast queues one action per recipient, and every action is as large as the
+    /// largest variant: keep the queued kind small (responses are boxed for this).
+    #[test]
+    fn actions_stay_small() {
+        assert!(
+            size_of::<Action<EioEvent>>() <= 64,
+            "{}",
+            size_of::<Action<EioEvent>>()
+        );
+        assert!(size_of::<Action<crate::Event>>() <= 136);
+    }
 }

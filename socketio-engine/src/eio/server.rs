@@ -294,7 +294,10 @@ impl EioServer {
 
     /// Queues an HTTP response.
     pub(crate) fn respond(&mut self, req: RequestId, response: http::Response<Bytes>) {
-        self.actions.push_back(Action::Respond { req, response });
+        self.actions.push_back(Action::Respond {
+            req,
+            response: Box::new(response),
+        });
     }
 
     /// Queues an event for the layer above.

@@ -185,7 +185,7 @@ impl EioServer {
             self.actions.push_back(Action::StreamResponse {
                 req,
                 conn,
-                response: head,
+                response: Box::new(head),
             });
         } else {
             self.actions

@@ -106,7 +106,7 @@ impl Harness {
                     req.get(),
                     response.status().as_u16()
                 ));
-                self.responses.insert(req, response);
+                self.responses.insert(req, *response);
             }
             Action::AcceptWebSocket { req, conn } => {
                 assert!(self.answered.insert(req), "{req:?} answered twice");
@@ -123,7 +123,7 @@ impl Harness {
                 self.transcript
                     .push(format!("stream {} as {}", req.get(), conn.get()));
                 self.accepted.insert(req, conn);
-                self.responses.insert(req, response);
+                self.responses.insert(req, *response);
             }
             Action::SendWs { conn, frame } => {
                 assert!(!self.closed.contains(&conn), "send on closed {conn:?}");

@@ -88,7 +88,7 @@ impl SioHarness {
                     response,
                 } => {
                     self.accepted.push(conn);
-                    self.responses.insert(req, response);
+                    self.responses.insert(req, *response);
                 }
                 Action::SendWs { conn, frame } => {
                     self.inbox.entry(conn).or_default().push_back(frame);
@@ -96,7 +96,7 @@ impl SioHarness {
                 Action::CloseWs { conn } => self.closed.push(conn),
                 Action::Dispatch(e) => self.events.push_back(e),
                 Action::Respond { req, response } => {
-                    self.responses.insert(req, response);
+                    self.responses.insert(req, *response);
                 }
             }
         }
