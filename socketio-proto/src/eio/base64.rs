@@ -6,7 +6,7 @@
 
 use ::base64::Engine as _;
 use ::base64::engine::general_purpose::STANDARD;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 /// Length of the base64 text for `len` bytes; saturates instead of overflowing (only reachable
 /// for lengths no allocation could hold).
@@ -15,7 +15,7 @@ pub(super) fn encoded_len(len: usize) -> usize {
 }
 
 /// Appends the base64 text of `data` to `out`.
-pub(super) fn encode_into(data: &[u8], out: &mut BytesMut) {
+pub(super) fn encode_into(data: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     let Some(end) = start.checked_add(encoded_len(data.len())) else {
         return;
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn encodes_in_place_and_decodes() {
-        let mut out = BytesMut::from(&b"b"[..]);
+        let mut out = b"b".to_vec();
         encode_into(&[1, 2, 3, 4], &mut out);
         assert_eq!(&out[..], b"bAQIDBA==");
         assert_eq!(encoded_len(4), 8);

@@ -6,11 +6,15 @@
 //! converted to UTF-8). Frames go through one [`Reassembler`]; each text frame also through the
 //! stateless decoder and each decoded payload through the lazy accessors. Every packet that
 //! comes out is re-encoded and decoded again, and must come back equal, with a stable encoding.
+//! Each text frame is also given to the payload validator's quick scan, which must never
+//! accept what the full validator refuses ([`fuzz_quick_check`]).
 
 use bytes::Bytes;
 
-use super::packet::{Packet, PacketBody, ProtocolVersion};
+use super::packet::{Packet, PacketBody, PacketType, ProtocolVersion};
+use super::quick_check::certainly_valid;
 use super::reassembler::{Reassembler, ReassemblerLimits};
+use super::validate::{Shape, validate};
 use crate::Str;
 
 /// Runs every decoder over `data` and checks the round trip of whatever decodes.
@@ -33,6 +37,7 @@ pub fn fuzz_decode_all(data: &[u8]) {
             r.push_binary(Bytes::copy_from_slice(bin))
         } else {
             let text = Str::from(String::from_utf8_lossy(frame).into_owned());
+            fuzz_quick_check(text.as_str());
             let _ = Packet::decode(v, text.clone());
             r.push_text(text)
         };
@@ -41,6 +46,38 @@ pub fn fuzz_decode_all(data: &[u8]) {
             check_round_trip(v, &packet);
         }
     }
+}
+
+/// Checks that the quick scan of plain event and ack payloads accepts nothing the full
+/// validator refuses, for `text` itself and for its tail from the first `[` (a packet's
+/// payload after its header).
+///
+/// # Panics
+/// When the quick scan accepts a payload the validator refuses: that is a codec bug.
+#[doc(hidden)]
+pub fn fuzz_quick_check(text: &str) {
+    let tail = text.find('[').and_then(|i| text.get(i..));
+    for candidate in std::iter::once(text).chain(tail) {
+        for (event, shape, ty) in [
+            (true, Shape::Event, PacketType::Event),
+            (false, Shape::Array, PacketType::Ack),
+        ] {
+            if certainly_valid(candidate, event) {
+                assert!(
+                    validate(candidate, shape, ty, 0).is_ok(),
+                    "quick scan accepted {candidate:?}, the validator refuses it"
+                );
+            }
+        }
+    }
+}
+
+/// Whether the quick scan alone accepts `text` as a plain event (`event`) or ack payload;
+/// for tests that check the fast path is really taken.
+#[doc(hidden)]
+#[must_use]
+pub fn quick_scan_accepts(text: &str, event: bool) -> bool {
+    certainly_valid(text, event)
 }
 
 fn exercise_payload(p: &Packet) {

@@ -21,6 +21,7 @@ pub mod fuzz;
 mod packet;
 mod payload;
 mod placeholder;
+mod quick_check;
 mod reassembler;
 mod validate;
 
@@ -28,7 +29,7 @@ pub use decode::{Decoded, MAX_ACK_ID};
 pub use error::DecodeError;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
-pub use fuzz::fuzz_decode_all;
+pub use fuzz::{fuzz_decode_all, fuzz_quick_check, quick_scan_accepts};
 pub use packet::{Packet, PacketBody, PacketType, ProtocolVersion};
 pub use payload::Payload;
 pub use placeholder::Placeholder;

@@ -53,6 +53,18 @@ pub(crate) fn validate(
     ty: PacketType,
     attachments: usize,
 ) -> Result<(), DecodeError> {
+    // The hot path: a plain event or ack that the quick scan proves valid needs no serde
+    // pass; anything else (and every error) goes through the full validator below.
+    if attachments == 0 {
+        let quick = match shape {
+            Shape::Event => super::quick_check::certainly_valid(text, true),
+            Shape::Array => super::quick_check::certainly_valid(text, false),
+            Shape::Object | Shape::StringOrObject => false,
+        };
+        if quick {
+            return Ok(());
+        }
+    }
     let mut scan = Scan {
         attachments,
         placeholders: 0,

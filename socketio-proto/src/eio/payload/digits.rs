@@ -25,7 +25,7 @@ pub(super) const fn count(n: usize) -> usize {
 }
 
 /// Appends the ASCII decimal digits of `n`.
-pub(super) fn put_ascii(n: usize, out: &mut bytes::BytesMut) {
+pub(super) fn put_ascii(n: usize, out: &mut Vec<u8>) {
     let mut buf = [0; 20];
     out.extend_from_slice(decimal(n, b'0', &mut buf));
 }
@@ -48,7 +48,7 @@ mod tests {
         assert_eq!(count(0), 1);
         assert_eq!(count(9), 1);
         assert_eq!(count(10), 2);
-        let mut out = bytes::BytesMut::new();
+        let mut out = Vec::new();
         put_ascii(1024, &mut out);
         assert_eq!(&out[..], b"1024");
         assert_eq!(push_digit(12, 3), Some(123));

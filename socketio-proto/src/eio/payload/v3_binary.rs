@@ -9,7 +9,7 @@
 //! ending inside a header are errors. An empty body is zero packets, as the reference
 //! encoder writes an empty packet list.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::{PayloadLimits, digits, push_limited};
 use crate::eio::decode::{decode_binary_in, decode_text_in};
@@ -25,19 +25,20 @@ pub(super) fn encode(frames: &[Frame]) -> Bytes {
             .saturating_add(digits::count(frame.len()))
             .saturating_add(2)
     });
-    let mut out = BytesMut::with_capacity(capacity);
+    // Exact size: the `Vec` becomes `Bytes` without another allocation.
+    let mut out = Vec::with_capacity(capacity);
     let mut buf = [0; 20];
     for frame in frames {
         let (marker, bytes) = match frame {
             Frame::Text(s) => (TEXT, s.as_bytes().as_ref()),
             Frame::Binary(b) => (BINARY, b.as_ref()),
         };
-        out.put_u8(marker);
+        out.push(marker);
         out.extend_from_slice(digits::decimal(bytes.len(), 0, &mut buf));
-        out.put_u8(END_OF_LENGTH);
+        out.push(END_OF_LENGTH);
         out.extend_from_slice(bytes);
     }
-    out.freeze()
+    Bytes::from(out)
 }
 
 pub(super) fn decode(body: Bytes, limits: &PayloadLimits) -> Result<Vec<Packet>, PayloadError> {
