@@ -38,9 +38,9 @@
 //! - Encoding:
 //!   - `encode_app` (level a): application data (event name and a `Serialize` value) to the
 //!     wire. Theirs: `encode_value(&args, Some(event))` + `Packet::event` (+ `set_ack_id`) +
-//!     `encode`. Ours: `Payload::from_serialize` + `Packet::event` + `encode_into_string` into
-//!     the exactly sized (`encoded_len` + 1) text of an Engine.IO message frame that already
-//!     holds the `4`, then `Frame::Text`. Ours therefore
+//!     `encode`. Ours: `Payload::from_serialize` + `Packet::event` +
+//!     `encode_message_frame`, the Engine.IO message frame (`4` and the header, one exactly
+//!     sized buffer) that the engine sends. Ours therefore
 //!     produces the complete Engine.IO frame, theirs the Socket.IO text only (engineioxide adds
 //!     the `4` later). For bytes, theirs copies the attachment into the packet; ours takes a
 //!     shared `Bytes`.
@@ -55,6 +55,12 @@
 //!   joining its 100 encoded strings with `0x1e` and the `4` prefix into one pre-sized `String`
 //!   (what its polling transport does).
 //! - Both sides use the same `serde_json` build (one version in the lock file).
+//! - `floor` (neither side): the shared work no codec can skip, on the same inputs. Per case,
+//!   `json_value` / `json_typed` parse the arguments array with `serde_json` alone (into
+//!   `serde_json::Value`, into the typed arguments) and drop the result; `json_serialize`
+//!   serializes the application data; `alloc_copy` allocates a `String` of the encoded
+//!   frame's length and copies the frame into it. A side's time can approach its floor but
+//!   not go under it, so `theirs / floor` bounds the speedup any codec can show on that case.
 //! - The numbers are medians of divan samples on a shared machine: compare ratios from one run,
 //!   and repeat runs to see the noise.
 #![allow(missing_docs)]
@@ -264,12 +270,9 @@ fn ours_encode_app<S: Scenario>(args: &S::Args) -> (Frame, Packet) {
 }
 
 /// The Engine.IO message frame: `4` and the header, written once into an exactly sized
-/// `String` (no UTF-8 re-check, no second allocation).
+/// buffer (what the engine sends).
 fn ours_frame(p: &Packet) -> Frame {
-    let mut text = String::with_capacity(p.encoded_len(V).saturating_add(1));
-    text.push('4');
-    p.encode_into_string(V, &mut text);
-    Frame::Text(Str::from(text))
+    p.encode_message_frame(V)
 }
 
 fn theirs_encode_app<S: Scenario>(args: &S::Args) -> XValue {
@@ -672,5 +675,95 @@ mod polling_100 {
                 black_box(CommonParser.decode_value::<Msg>(v, true).unwrap());
             });
         });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floors: the work both sides share, measured alone.
+
+/// The arguments array (without the event name) as JSON text, as both decoders see it.
+fn args_json<S: Scenario>(f: &Fixture<S>) -> String {
+    let value = data(&f.ours).event_args_value().unwrap();
+    serde_json::to_string(&value).unwrap()
+}
+
+#[divan::bench_group(sample_count = SAMPLES)]
+mod floor {
+    use super::*;
+
+    /// `serde_json::from_str::<Value>` of the arguments: what `decode_dispatch` must build.
+    #[divan::bench(types = [Small, Kib])]
+    fn json_value<S: Scenario>(b: Bencher<'_, '_>) {
+        let json = args_json(&fixture::<S>());
+        b.bench_local(|| {
+            consume(serde_json::from_str::<serde_json::Value>(black_box(&json)).unwrap())
+        });
+    }
+
+    /// `serde_json::from_str` of the arguments into the typed tuple: what `decode_typed`
+    /// must build.
+    #[divan::bench(types = [Small, Kib])]
+    fn json_typed<S: Scenario>(b: Bencher<'_, '_>)
+    where
+        S::OursTyped: serde::de::DeserializeOwned,
+    {
+        let json = args_json(&fixture::<S>());
+        b.bench_local(|| {
+            consume(serde_json::from_str::<(S::OursTyped,)>(black_box(&json)).unwrap())
+        });
+    }
+
+    /// `serde_json::to_string` of the application data: what `encode_app` must write.
+    #[divan::bench(types = [Small, Kib])]
+    fn json_serialize<S: Scenario>(b: Bencher<'_, '_>) {
+        let args = S::args();
+        b.bench_local(|| consume(serde_json::to_string(black_box(&args)).unwrap()));
+    }
+
+    /// One allocation of the frame's size and one copy into it: what `encode_packet` must do.
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn alloc_copy<S: Scenario>(b: Bencher<'_, '_>) {
+        let text = fixture::<S>().ours_text;
+        b.bench_local(|| {
+            let src = black_box(&text).as_str();
+            let mut out = String::with_capacity(src.len() + 1);
+            out.push('4');
+            out.push_str(src);
+            consume(out)
+        });
+    }
+
+    /// 100 polling packets' arguments through `serde_json` alone, typed and as `Value`.
+    #[divan::bench]
+    fn polling_json_typed(b: Bencher<'_, '_>) {
+        let texts = polling_args();
+        b.bench_local(|| {
+            for t in black_box(&texts) {
+                consume(serde_json::from_str::<(Msg,)>(t).unwrap());
+            }
+        });
+    }
+
+    #[divan::bench]
+    fn polling_json_value(b: Bencher<'_, '_>) {
+        let texts = polling_args();
+        b.bench_local(|| {
+            for t in black_box(&texts) {
+                consume(serde_json::from_str::<serde_json::Value>(t).unwrap());
+            }
+        });
+    }
+
+    fn polling_args() -> Vec<String> {
+        let mut out = Vec::new();
+        ours_split(&polling().body, |text| {
+            let p = ours_decode(
+                &mut Reassembler::new(V, ReassemblerLimits::default()),
+                text,
+                &[],
+            );
+            out.push(serde_json::to_string(&data(&p).event_args_value().unwrap()).unwrap());
+        });
+        out
     }
 }

@@ -8,8 +8,6 @@
 
 use std::time::Instant;
 
-use bytes::Bytes;
-use socketio_proto::Str;
 use socketio_proto::eio::{self, Frame};
 use socketio_proto::sio::{Packet, ProtocolVersion};
 
@@ -43,7 +41,7 @@ pub(crate) fn eio_version(v: ProtocolVersion) -> eio::ProtocolVersion {
 }
 
 /// Encodes `packet` for a session of generation `g`: the header is written once, straight
-/// into the Engine.IO frame buffer (`text_message_frame`); 0.9 has its own packets.
+/// into an exactly sized Engine.IO frame buffer; 0.9 has its own packets.
 pub(crate) fn encode(packet: &Packet, g: Generation) -> Encoded {
     match g.socket_io() {
         Some(v) => encode_sio(packet, v),
@@ -52,12 +50,9 @@ pub(crate) fn encode(packet: &Packet, g: Generation) -> Encoded {
 }
 
 fn encode_sio(packet: &Packet, v: ProtocolVersion) -> Encoded {
-    let mut attachments: &[Bytes] = &[];
-    let text = eio::text_message_frame(|buf| attachments = packet.encode_into(v, buf))
-        // The Socket.IO encoder writes only UTF-8 (an ASCII header and validated JSON text),
-        // so this never fails; the fallback keeps the path panic-free.
-        .unwrap_or_else(|_| Frame::Text(Str::from_static("4")));
-    let binary = attachments
+    let text = packet.encode_message_frame(v);
+    let binary = packet
+        .attachments()
         .iter()
         .map(|a| eio::binary_message_frame(eio_version(v), a.clone()))
         .collect();

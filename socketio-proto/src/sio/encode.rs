@@ -11,6 +11,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 use super::packet::{Packet, PacketBody, ProtocolVersion};
 use crate::Str;
+use crate::eio::Frame;
 
 impl Packet {
     /// Appends the header text (`<type>[<n>-][<nsp>,][<id>][<json>]`) to `buf` and returns
@@ -39,6 +40,20 @@ impl Packet {
         out.reserve(header.len());
         header.write(out);
         self.attachments()
+    }
+
+    /// This packet as the Engine.IO message frame that carries it: `4` then the header text,
+    /// written once into a buffer of exactly that size (one allocation, no UTF-8 re-check,
+    /// nothing copied twice). The attachments ([`attachments`](Self::attachments)) follow it
+    /// as binary frames. This is the frame a server sends, and clones for every recipient of
+    /// a broadcast.
+    #[must_use]
+    pub fn encode_message_frame(&self, v: ProtocolVersion) -> Frame {
+        let header = Header::of(self, v);
+        let mut text = String::with_capacity(header.len().saturating_add(1));
+        text.push('4');
+        header.write(&mut text);
+        Frame::Text(Str::from(text))
     }
 
     /// The exact length in bytes of the header text [`encode_into`](Self::encode_into) writes
@@ -167,22 +182,24 @@ fn decimal_len(n: u64) -> usize {
         .map_or(1, |l| (l as usize).saturating_add(1))
 }
 
-/// Writes `n` in decimal without allocating.
+/// Writes `n` in decimal without allocating: digits fill a stack buffer from the end, then
+/// go out in one write.
 fn write_decimal(out: &mut impl Sink, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0usize;
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
     loop {
-        if let Some(slot) = digits.get_mut(len) {
+        start = start.saturating_sub(1);
+        if let Some(slot) = digits.get_mut(start) {
             *slot = b'0'.saturating_add((n % 10) as u8);
         }
-        len = len.saturating_add(1);
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    for d in digits.iter().take(len).rev() {
-        out.put_ascii(*d);
+    // Only ASCII digits were written, so this is always `Ok`.
+    if let Ok(text) = std::str::from_utf8(digits.get(start..).unwrap_or_default()) {
+        out.put_str(text);
     }
 }
 

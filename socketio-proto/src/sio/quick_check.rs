@@ -141,29 +141,9 @@ impl Cursor<'_> {
         true
     }
 
-    /// Moves to the next `"`, `\` or control character (or the end): eight bytes at a time,
-    /// landing on the first such byte of a word, then byte by byte for the last few.
+    /// Moves to the next `"`, `\` or control character (or the end).
     fn skip_to_special(&mut self) {
-        while let Some(word) = self
-            .bytes
-            .get(self.at..self.at.saturating_add(8))
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        {
-            let mask = special_bytes(u64::from_le_bytes(word));
-            if mask != 0 {
-                // Lane 0 is the first byte (little-endian), and the lowest flagged lane is
-                // always a real hit.
-                self.at += (mask.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.at += 8;
-        }
-        while let Some(b) = self.peek() {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                return;
-            }
-            self.at += 1;
-        }
+        self.at = find_special(self.bytes, self.at);
     }
 
     /// The rest of a string whose opening quote was just eaten, through the closing quote.
@@ -284,6 +264,31 @@ impl Cursor<'_> {
             }
         }
     }
+}
+
+/// The index of the first `"`, `\` or control character (below 0x20) in `bytes` at or after
+/// `from`, or `bytes.len()`: eight bytes at a time, landing on the first such byte of a word,
+/// then byte by byte for the last few.
+fn find_special(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(word) = bytes
+        .get(from..from.saturating_add(8))
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let mask = special_bytes(u64::from_le_bytes(word));
+        if mask != 0 {
+            // Lane 0 is the first byte (little-endian), and the lowest flagged lane is
+            // always a real hit.
+            return from + (mask.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while let Some(&b) = bytes.get(from) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return from;
+        }
+        from += 1;
+    }
+    bytes.len()
 }
 
 /// The high bit of every byte lane of `word` that may hold `"`, `\` or a byte below 0x20.

@@ -162,6 +162,12 @@ fn encoded_len_is_exact_for_every_kind() {
             let atts = packet.encode_into_string(v, &mut s);
             assert_eq!(s.strip_prefix('4'), Some(text.as_str()));
             assert_eq!(atts, packet.attachments());
+            let crate::eio::Frame::Text(frame) = packet.encode_message_frame(v) else {
+                panic!("a text frame")
+            };
+            assert_eq!(frame.as_str(), s);
+            // Exactly sized: the buffer became the frame without a second allocation.
+            assert_eq!(frame.as_bytes().len(), packet.encoded_len(v) + 1);
         }
     }
 }
