@@ -66,19 +66,6 @@ fn assert_parse_error_closed(h: &mut Harness, sid: Sid) {
     assert_eq!(h.take_events(), vec![closed]);
 }
 
-fn messages(events: Vec<EioEvent>) -> Vec<String> {
-    events
-        .into_iter()
-        .map(|e| match e {
-            EioEvent::Message {
-                message: Message::Text(t),
-                ..
-            } => t.to_string(),
-            other => format!("{other:?}"),
-        })
-        .collect()
-}
-
 #[test]
 fn v3_handshake_is_a_script_calling_the_index() {
     let mut h = harness();
@@ -137,7 +124,7 @@ fn post_form_brings_packets_with_newlines_unescaped() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.body(), "ok");
     assert_eq!(
-        messages(h.take_events()),
+        h.take_messages(),
         ["a\nb\\n", "\u{e9} x"],
         "form decoding, then the client's newline escapes undone"
     );
@@ -149,7 +136,7 @@ fn v4_post_form_uses_the_v4_payload() {
     let (sid, _) = open(&mut h, 4, "3");
     let res = post_form(&mut h, sid, 4, "d=4one%1E4two");
     assert_eq!(res.status(), 200);
-    assert_eq!(messages(h.take_events()), ["one", "two"]);
+    assert_eq!(h.take_messages(), ["one", "two"]);
 }
 
 #[test]

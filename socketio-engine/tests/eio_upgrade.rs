@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use http::Method;
-use socketio_engine::eio::{CloseReason, EioConfig, EioEvent, Message, Packet};
+use socketio_engine::eio::{CloseReason, EioConfig, EioEvent, Packet};
 use socketio_engine::testing::{FakeClient, Harness, text};
 use socketio_engine::{HttpBody, Sid, WsMessage};
 use socketio_proto::Str;
@@ -26,19 +26,6 @@ fn send(h: &mut Harness, sid: Sid, s: &str) {
 
 fn probe(s: &'static str) -> Str {
     Str::from_static(s)
-}
-
-fn messages(events: Vec<EioEvent>) -> Vec<String> {
-    events
-        .into_iter()
-        .map(|e| match e {
-            EioEvent::Message {
-                message: Message::Text(t),
-                ..
-            } => t.as_str().to_owned(),
-            other => format!("{other:?}"),
-        })
-        .collect()
 }
 
 #[test]
@@ -93,7 +80,7 @@ fn traffic_racing_the_upgrade_arrives_exactly_once_in_order() {
     c.ws_send(&mut h, &text("c3"));
     h.drive();
     assert_eq!(c.ws_recv(&mut h), vec![text("m2"), text("m3"), text("m4")]);
-    assert_eq!(messages(h.take_events()), vec!["c1", "c2", "c3"]);
+    assert_eq!(h.take_messages(), vec!["c1", "c2", "c3"]);
 }
 
 #[test]

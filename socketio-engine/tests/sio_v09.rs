@@ -9,7 +9,7 @@ use http::Method;
 use serde_json::json;
 use socketio_engine::testing::sio_client::{SioHarness, json};
 use socketio_engine::testing::v09_client::V09Client;
-use socketio_engine::{BroadcastTarget, EngineConfig, Event, PendingConnect, SocketId};
+use socketio_engine::{BroadcastTarget, EngineConfig, Event, SocketId};
 use socketio_proto::Str;
 
 fn config() -> EngineConfig {
@@ -22,17 +22,10 @@ fn config() -> EngineConfig {
     cfg
 }
 
-fn connect_event(h: &mut SioHarness) -> PendingConnect {
-    match h.event() {
-        Some(Event::Connect(p)) => p,
-        other => panic!("expected a connect request, got {other:?}"),
-    }
-}
-
 /// A handshaken 0.9 client whose `/` the application accepted; its first poll took `1::`.
 fn polling_client(h: &mut SioHarness) -> (V09Client, SocketId) {
     let (c, _) = h.v09_handshake("t=1");
-    let p = connect_event(h);
+    let p = h.connect_request();
     assert_eq!(p.nsp(), "/");
     let s = h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
@@ -43,7 +36,7 @@ fn polling_client(h: &mut SioHarness) -> (V09Client, SocketId) {
 
 fn ws_client(h: &mut SioHarness) -> (V09Client, SocketId) {
     let (mut c, _) = h.v09_handshake("t=1");
-    let p = connect_event(h);
+    let p = h.connect_request();
     let s = h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
     h.v09_websocket(&mut c);
@@ -202,7 +195,7 @@ fn automatic_acks_and_message_packets() {
 fn namespaces_with_credentials_from_the_connect_or_the_handshake() {
     let mut h = SioHarness::new(config());
     let (c, _) = h.v09_handshake("token=abc&t=99");
-    let root = connect_event(&mut h);
+    let root = h.connect_request();
     assert_eq!(
         root.auth().unwrap().to_value().unwrap(),
         json!({"token": "abc"}),
@@ -210,7 +203,7 @@ fn namespaces_with_credentials_from_the_connect_or_the_handshake() {
     );
     h.engine.accept_connect(h.now, root).unwrap();
     h.v09_post(c, &["1::/chat"]);
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     assert_eq!(p.nsp(), "/chat");
     assert_eq!(
         p.auth().unwrap().to_value().unwrap(),
@@ -220,7 +213,7 @@ fn namespaces_with_credentials_from_the_connect_or_the_handshake() {
     // A query on the connect packet wins over the handshake's.
     h.v09_post(c, &["0::/chat", "1::/chat?token=xyz"]);
     assert!(matches!(h.event(), Some(Event::Disconnect { socket, .. }) if socket == chat));
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     assert_eq!(
         p.auth().unwrap().to_value().unwrap(),
         json!({"token": "xyz"})
@@ -244,7 +237,7 @@ fn socket_ids_are_derived_from_the_session_as_node_gives_them() {
     let (c, s) = polling_client(&mut h);
     assert_eq!(h.engine.socket_name(s).unwrap().as_str(), c.sid.to_string());
     h.v09_post(c, &["1::/chat"]);
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     let chat = h.engine.accept_connect(h.now, p).unwrap();
     let name = h.engine.socket_name(chat).unwrap();
     assert_eq!(name.as_str(), format!("/chat#{}", c.sid));
@@ -299,7 +292,7 @@ fn heartbeats_keep_the_session_and_their_absence_ends_it() {
 fn jsonp_polling_wraps_gets_and_reads_form_posts() {
     let mut h = SioHarness::new(config());
     let (c, _) = h.v09_handshake("t=1");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
     let uri = format!("/socket.io/1/jsonp-polling/{}?t=2&i=1", c.sid);
@@ -398,7 +391,7 @@ fn one_room_three_generations_each_encoded_once() {
     // socket.io-client 4.x (Engine.IO 4) and 2.x (Engine.IO 3) over WebSocket.
     let (v5, s5) = h.client("/");
     let v4 = h.open_eio(3);
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     let s4 = h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
     assert_eq!(h.take(v4), ["0"]);
@@ -447,7 +440,7 @@ fn one_room_three_generations_each_encoded_once() {
 fn htmlfile_streams_script_tags_and_takes_posts() {
     let mut h = SioHarness::new(config());
     let (c, _) = h.v09_handshake("t=1");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     let s = h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
     let uri = format!("/socket.io/1/htmlfile/{}?t=2", c.sid);
@@ -545,7 +538,7 @@ fn polling_has_no_heartbeats_held_gets_end_with_noops_and_requests_keep_it_alive
 fn a_handshaken_session_that_never_opens_a_transport_expires() {
     let mut h = SioHarness::new(config());
     let (_c, _) = h.v09_handshake("t=1");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     let s = h.engine.accept_connect(h.now, p).unwrap();
     h.advance(Duration::from_secs(14));
     assert!(h.event().is_none());

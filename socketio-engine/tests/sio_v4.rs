@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use serde_json::json;
+use socketio_engine::EngineConfig;
 use socketio_engine::testing::sio_client::{SioClient, SioHarness};
-use socketio_engine::{EngineConfig, Event, PendingConnect};
 use socketio_proto::Str;
 
 fn config() -> EngineConfig {
@@ -18,17 +18,10 @@ fn config() -> EngineConfig {
     cfg
 }
 
-fn connect_event(h: &mut SioHarness) -> PendingConnect {
-    match h.event() {
-        Some(Event::Connect(p)) => p,
-        other => panic!("expected a connect request, got {other:?}"),
-    }
-}
-
 /// A v4 session whose automatic `/` request the application accepted.
 fn open_v4(h: &mut SioHarness) -> SioClient {
     let c = h.open_eio(3);
-    let p = connect_event(h);
+    let p = h.connect_request();
     assert_eq!(p.nsp(), "/");
     h.engine.accept_connect(h.now, p).unwrap();
     h.drive();
@@ -45,7 +38,7 @@ fn the_default_namespace_is_connected_without_a_client_connect() {
     let mut h = SioHarness::new(config());
     let c = h.open_eio(3);
     // No CONNECT was sent: the request comes from the open itself, with no auth.
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     assert_eq!(p.nsp(), "/");
     assert!(p.auth().is_none() && p.query().is_none());
     assert_eq!(p.session(), c.sid);
@@ -79,7 +72,7 @@ fn namespace_query_becomes_the_auth_object() {
     let mut h = SioHarness::new(config());
     let c = open_v4(&mut h);
     h.send(c, "0/chat?token=abc%20d&x=1&x=2,");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     assert_eq!(p.nsp(), "/chat");
     assert_eq!(p.query().map(Str::as_str), Some("token=abc%20d&x=1&x=2"));
     assert_eq!(p.query_param("token").as_deref(), Some("abc d"));
@@ -95,7 +88,7 @@ fn namespace_without_query_has_no_auth() {
     let mut h = SioHarness::new(config());
     let c = open_v4(&mut h);
     h.send(c, "0/chat,");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     assert!(p.auth().is_none() && p.query().is_none());
 }
 
@@ -103,7 +96,7 @@ fn namespace_without_query_has_no_auth() {
 fn refusal_carries_the_data_else_the_message() {
     let mut h = SioHarness::new(config());
     let c = h.open_eio(3);
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     h.engine
         .reject_connect(
             h.now,
@@ -116,7 +109,7 @@ fn refusal_carries_the_data_else_the_message() {
     assert_eq!(h.take(c), [r#"4{"reason":"bad token"}"#]);
 
     h.send(c, "0/chat,");
-    let p = connect_event(&mut h);
+    let p = h.connect_request();
     h.engine
         .reject_connect(h.now, p, "unauthorized", None)
         .unwrap();
@@ -142,5 +135,5 @@ fn without_a_default_namespace_the_open_gets_invalid_namespace() {
     assert_eq!(h.take(c), [r#"4"Invalid namespace""#]);
     // The client can still connect the namespaces that exist.
     h.send(c, "0/chat,");
-    assert_eq!(connect_event(&mut h).nsp(), "/chat");
+    assert_eq!(h.connect_request().nsp(), "/chat");
 }

@@ -231,6 +231,21 @@ impl Harness {
     pub fn take_events(&mut self) -> Vec<EioEvent> {
         self.events.drain(..).collect()
     }
+
+    /// Takes every event dispatched so far: text messages as their text, anything else in
+    /// its debug form (so an unexpected event shows up in the comparison).
+    pub fn take_messages(&mut self) -> Vec<String> {
+        self.events
+            .drain(..)
+            .map(|e| match e {
+                EioEvent::Message {
+                    message: crate::eio::Message::Text(t),
+                    ..
+                } => t.as_str().to_owned(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
 }
 
 /// A frame as short text: text frames as they are, binary as `<bin:N bytes>`.

@@ -21,7 +21,7 @@ use socketio_proto::sio::Payload;
 
 use crate::action::{Action, WsMessage};
 use crate::engine::{Engine, EngineConfig};
-use crate::event::Event;
+use crate::event::{Event, PendingConnect};
 use crate::http::{HttpBody, RequestMeta};
 use crate::ids::{ConnId, RequestId, Sid};
 use crate::sio::ids::SocketId;
@@ -213,6 +213,17 @@ impl SioHarness {
         self.events.pop_front()
     }
 
+    /// The next application event, which must be a namespace connect request.
+    ///
+    /// # Panics
+    /// When the next event is anything else.
+    pub fn connect_request(&mut self) -> PendingConnect {
+        match self.event() {
+            Some(Event::Connect(p)) => p,
+            other => panic!("expected a connect request, got {other:?}"),
+        }
+    }
+
     /// Connects `c` to `nsp` with `auth` (JSON text or empty), accepts, and returns the socket.
     pub fn join_ns(&mut self, c: SioClient, nsp: &str, auth: &str) -> SocketId {
         let prefix = if nsp == "/" {
@@ -221,9 +232,7 @@ impl SioHarness {
             format!("{nsp},")
         };
         self.send(c, &format!("0{prefix}{auth}"));
-        let Some(Event::Connect(p)) = self.event() else {
-            panic!("expected a connect event")
-        };
+        let p = self.connect_request();
         let id = self.engine.accept_connect(self.now, p).unwrap();
         self.drive();
         let name = self.engine.socket_name(id).unwrap();
