@@ -9,24 +9,17 @@ timer ends a hung run.
 """
 
 import argparse
-import os
-import sys
 import threading
 import time
 
 import socketio
 
+from e2e_support import Reporter
+
 OVERALL_TIMEOUT_S = 30
 
-
-def fail(msg):
-    print(f"FAIL python-socketio: {msg}", file=sys.stderr, flush=True)
-    os._exit(1)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
+REPORT = Reporter("python-socketio")
+fail, expect = REPORT.fail, REPORT.expect
 
 
 def main():
@@ -36,9 +29,7 @@ def main():
     parser.add_argument("--reference", default=None)
     args = parser.parse_args()
 
-    timer = threading.Timer(OVERALL_TIMEOUT_S, fail, [f"overall timeout after {OVERALL_TIMEOUT_S} s"])
-    timer.daemon = True
-    timer.start()
+    timer = REPORT.watchdog(OVERALL_TIMEOUT_S)
     started = time.monotonic()
 
     transports = {"polling": ["polling"], "websocket": ["websocket"], "upgrade": ["polling", "websocket"]}[args.transport]
@@ -124,12 +115,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        code = main()
-    except Exception as e:  # any exception is a failure with its message
-        import traceback
-
-        traceback.print_exc()
-        fail(f"{type(e).__name__}: {e}")
-    sys.stdout.flush()
-    os._exit(code)
+    REPORT.run(main)

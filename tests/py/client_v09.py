@@ -28,17 +28,12 @@ import time
 
 from socketIO_client import BaseNamespace, SocketIO
 
+from e2e_support import Reporter
+
 OVERALL_TIMEOUT_S = 75
 
-
-def fail(msg):
-    print(f"FAIL socketIO-client 0.9: {msg}", file=sys.stderr, flush=True)
-    os._exit(1)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
+REPORT = Reporter("socketIO-client 0.9")
+fail, expect = REPORT.fail, REPORT.expect
 
 
 def step(msg):
@@ -176,9 +171,7 @@ def main():
     level = getattr(logging, os.environ.get("V09_LOG", "WARNING"))
     logging.basicConfig(level=level, stream=sys.stderr, format="%(relativeCreated)7d %(message)s")
 
-    timer = threading.Timer(OVERALL_TIMEOUT_S, fail, [f"overall timeout after {OVERALL_TIMEOUT_S} s"])
-    timer.daemon = True
-    timer.start()
+    timer = REPORT.watchdog(OVERALL_TIMEOUT_S)
     started = time.monotonic()
     t = args.transport
     tag = f"socketIO-client {t}"
@@ -257,12 +250,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        code = main()
-    except Exception as e:  # any exception is a failure with its message
-        import traceback
-
-        traceback.print_exc()
-        fail(f"{type(e).__name__}: {e}")
-    sys.stdout.flush()
-    os._exit(code)
+    REPORT.run(main)
