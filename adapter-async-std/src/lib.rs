@@ -33,6 +33,9 @@ pub const ASYNC_STD: AsyncStdRuntime = AsyncIoRuntime(AsyncStdSpawn);
 ///
 /// # Errors
 /// Binding failed.
-pub async fn serve(addr: SocketAddr, app: App) -> io::Result<(Running, ServerHandle)> {
+pub async fn serve<S: Send + Sync + 'static>(
+    addr: SocketAddr,
+    app: App<S>,
+) -> io::Result<(Running, ServerHandle)> {
     adapter_core::serve(ASYNC_STD, addr, app).await
 }

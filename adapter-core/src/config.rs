@@ -27,6 +27,12 @@ pub struct DriverConfig {
     /// [`Self::DEFAULT_MAX_HANDLER_TASKS`]. At the limit the hub stops taking network input
     /// (application commands still flow, so running handlers can finish).
     pub max_handler_tasks: usize,
+    /// Events queued for one socket's namespace object
+    /// ([`SocketNamespace`](crate::app::SocketNamespace)), which handles them one at a
+    /// time. Default [`Self::DEFAULT_MAX_QUEUED_EVENTS`]. A client whose events arrive faster
+    /// than its object handles them is disconnected when this many wait, so a flood cannot
+    /// grow memory; others are not held up.
+    pub max_queued_events: usize,
     /// Inputs applied per hub turn before timers are checked and actions drained.
     /// Default [`Self::DEFAULT_WORK_BATCH`]: amortizes draining over bursts without letting
     /// one burst delay timers much.
@@ -51,6 +57,9 @@ impl DriverConfig {
     pub const DEFAULT_NET_QUEUE: usize = 1024;
     /// Default of [`max_handler_tasks`](Self::max_handler_tasks).
     pub const DEFAULT_MAX_HANDLER_TASKS: usize = 10_000;
+    /// Default of [`max_queued_events`](Self::max_queued_events): 1024, far more than a
+    /// client that waits for its acks ever has in flight.
+    pub const DEFAULT_MAX_QUEUED_EVENTS: usize = 1024;
     /// Default of [`work_batch`](Self::work_batch).
     pub const DEFAULT_WORK_BATCH: usize = 64;
     /// Default of [`shutdown_grace`](Self::shutdown_grace): 3 s, longer than a polling
@@ -66,6 +75,7 @@ impl Default for DriverConfig {
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             net_queue: Self::DEFAULT_NET_QUEUE,
             max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
+            max_queued_events: Self::DEFAULT_MAX_QUEUED_EVENTS,
             work_batch: Self::DEFAULT_WORK_BATCH,
             shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
         }
@@ -84,6 +94,7 @@ mod tests {
         assert_eq!(c.header_read_timeout, Duration::from_secs(30));
         assert_eq!(c.net_queue, 1024);
         assert_eq!(c.max_handler_tasks, 10_000);
+        assert_eq!(c.max_queued_events, 1024);
         assert_eq!(c.work_batch, 64);
         assert_eq!(c.shutdown_grace, Duration::from_secs(3));
     }

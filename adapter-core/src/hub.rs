@@ -67,6 +67,14 @@ impl<M, C: Send + 'static> HubCx<'_, M, C> {
         }));
     }
 
+    /// Runs a long-lived task that is not one handler call (a socket's namespace object,
+    /// alive as long as the socket): not counted against `max_handler_tasks`, which would
+    /// otherwise stop network input once that many sockets are connected. Its work is bounded
+    /// by `max_queued_events` instead.
+    pub(crate) fn spawn_socket_task(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
+        (self.spawn)(Box::pin(fut));
+    }
+
     /// The channel application handles send commands on.
     pub(crate) fn ctl(&self) -> &async_channel::Sender<Ctl<C>> {
         self.ctl

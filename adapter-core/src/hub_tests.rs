@@ -23,7 +23,7 @@ struct Shared {
 }
 
 #[derive(Clone)]
-struct FakeRt(Arc<Mutex<Shared>>);
+pub(crate) struct FakeRt(Arc<Mutex<Shared>>);
 
 impl FakeRt {
     #[allow(clippy::disallowed_methods)]
@@ -34,14 +34,31 @@ impl FakeRt {
         })))
     }
 
-    fn advance(&self, d: Duration) {
+    pub(crate) fn advance(&self, d: Duration) {
         let mut s = self.0.lock().unwrap();
         s.now += d;
     }
 
+    /// As [`run`](Self::run), but each round polls the newest task first: a scheduler may
+    /// start tasks in any order, and ordering guarantees must not depend on spawn order.
+    pub(crate) fn run_newest_first(&self) {
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..20 {
+            let tasks = std::mem::take(&mut self.0.lock().unwrap().tasks);
+            let mut pending = Vec::new();
+            for mut t in tasks.into_iter().rev() {
+                if t.as_mut().poll(&mut cx).is_pending() {
+                    pending.push(t);
+                }
+            }
+            pending.reverse();
+            self.0.lock().unwrap().tasks.extend(pending);
+        }
+    }
+
     /// Polls every task until a few rounds pass without new tasks (all input is channels
     /// and the fake clock, so this settles).
-    fn run(&self) {
+    pub(crate) fn run(&self) {
         let mut cx = Context::from_waker(Waker::noop());
         for _ in 0..20 {
             let tasks = std::mem::take(&mut self.0.lock().unwrap().tasks);
@@ -56,7 +73,7 @@ impl FakeRt {
     }
 }
 
-struct FakeTimer {
+pub(crate) struct FakeTimer {
     rt: FakeRt,
     at: Instant,
 }
@@ -78,7 +95,7 @@ impl Timer for FakeTimer {
     }
 }
 
-struct NoListener;
+pub(crate) struct NoListener;
 
 impl Listener for NoListener {
     type Io = futures_util::io::Cursor<Vec<u8>>;
@@ -110,16 +127,16 @@ impl Runtime for FakeRt {
     }
 }
 
-struct Harness {
-    rt: FakeRt,
-    net: async_channel::Sender<NetMsg>,
+pub(crate) struct Harness {
+    pub(crate) rt: FakeRt,
+    pub(crate) net: async_channel::Sender<NetMsg>,
     life: async_channel::Sender<Life>,
-    ctl: async_channel::Sender<Ctl<crate::app::Command>>,
+    pub(crate) ctl: async_channel::Sender<Ctl<crate::app::Command>>,
     keys: AtomicU64,
 }
 
 impl Harness {
-    fn new(app: App) -> Self {
+    pub(crate) fn new<S: Send + Sync + 'static>(app: App<S>) -> Self {
         let rt = FakeRt::new();
         let (engine, dispatcher, driver) = app.into_parts();
         let (net, net_rx) = async_channel::bounded(64);
@@ -143,7 +160,7 @@ impl Harness {
     }
 
     /// Sends a request; returns its key and the reply receiver.
-    fn request(&self, uri: &str, upgrade: bool) -> (u64, oneshot::Receiver<HttpReply>) {
+    pub(crate) fn request(&self, uri: &str, upgrade: bool) -> (u64, oneshot::Receiver<HttpReply>) {
         let mut meta = RequestMeta::new(http::Method::GET, uri.parse().unwrap());
         if upgrade {
             meta.headers
@@ -240,11 +257,11 @@ fn a_full_writer_queue_disconnects_only_that_client() {
         .namespace(
             Namespace::new("/")
                 .on("one", |socket, _| async move {
-                    let _ = socket.emit("one", &());
+                    socket.emit("one", &());
                 })
                 .on("burst", |socket, _| async move {
                     for i in 0..10 {
-                        let _ = socket.emit("burst", &(i,));
+                        socket.emit("burst", &(i,));
                     }
                 })
                 .on_disconnect(move |socket, reason| {
@@ -282,7 +299,7 @@ fn a_full_writer_queue_disconnects_only_that_client() {
     assert!(!good_rx.is_closed());
 }
 
-fn ws_open(h: &Harness) -> (ConnId, async_channel::Receiver<WsCmd>) {
+pub(crate) fn ws_open(h: &Harness) -> (ConnId, async_channel::Receiver<WsCmd>) {
     let (_, mut rx) = h.request("/socket.io/?EIO=4&transport=websocket", true);
     match rx.try_recv().unwrap() {
         Some(HttpReply::Upgrade { conn, writer }) => (conn, writer),
@@ -290,7 +307,7 @@ fn ws_open(h: &Harness) -> (ConnId, async_channel::Receiver<WsCmd>) {
     }
 }
 
-fn ws_send(h: &Harness, conn: ConnId, text: &'static str) {
+pub(crate) fn ws_send(h: &Harness, conn: ConnId, text: &'static str) {
     h.net
         .try_send(NetMsg::WsMessage {
             conn,
@@ -300,7 +317,7 @@ fn ws_send(h: &Harness, conn: ConnId, text: &'static str) {
     h.rt.run();
 }
 
-fn drain(rx: &async_channel::Receiver<WsCmd>) -> Vec<String> {
+pub(crate) fn drain(rx: &async_channel::Receiver<WsCmd>) -> Vec<String> {
     std::iter::from_fn(|| rx.try_recv().ok())
         .map(|c| match c {
             WsCmd::Frame(socketio_engine::eio::Frame::Text(t)) => t.as_str().to_owned(),
@@ -332,7 +349,7 @@ fn network_input_pauses_while_max_handler_tasks_run() {
                     }
                 })
                 .on("ping", |socket, _| async move {
-                    let _ = socket.emit("pong", &());
+                    socket.emit("pong", &());
                 }),
         );
     let h = Harness::new(app);

@@ -12,6 +12,8 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+#[cfg(test)]
+mod app_tests;
 #[cfg(feature = "async-io")]
 pub mod async_io;
 mod body;
@@ -51,10 +53,10 @@ pub use ws::{IoStream, WS_CLOSE_GRACE};
 ///
 /// # Errors
 /// Binding failed.
-pub async fn serve<R: Runtime>(
+pub async fn serve<R: Runtime, S: Send + Sync + 'static>(
     rt: R,
     addr: SocketAddr,
-    app: App,
+    app: App<S>,
 ) -> stdio::Result<(Running, ServerHandle)> {
     let mut server = Server::new(rt);
     let handle = server.socketio(app);

@@ -72,10 +72,11 @@ impl<R: Runtime> Server<R> {
     }
 
     /// Mounts a Socket.IO application on its configured path (default `/socket.io/`).
-    pub fn socketio(&mut self, app: App) -> ServerHandle {
+    pub fn socketio<S: Send + Sync + 'static>(&mut self, app: App<S>) -> ServerHandle {
         let (engine, dispatcher, driver) = app.into_parts();
+        let state = dispatcher.state().clone();
         let ctl = self.mount(engine, dispatcher, driver);
-        ServerHandle::new(ctl)
+        ServerHandle::new(ctl, state)
     }
 
     /// Mounts a bare Engine.IO server on `config.path`; `on_event` runs inside its hub with

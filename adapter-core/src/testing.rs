@@ -34,14 +34,13 @@ pub fn echo_app(driver: DriverConfig) -> App {
     App::new().driver(driver).namespace(
         Namespace::new("/")
             .on("echo", |socket, data| async move {
-                let args = data.args.to_value().unwrap();
-                socket.emit_binary("echo", &args, data.binary).unwrap();
+                socket.emit_binary("echo", &data.args, data.binary);
             })
             .on("flood", |socket, data| async move {
                 let (n, size): (usize, usize) = data.args().unwrap();
                 let blob = "x".repeat(size);
                 for _ in 0..n {
-                    if socket.emit("flood", &(blob.as_str(),)).is_err() {
+                    if socket.try_emit("flood", &(blob.as_str(),)).is_err() {
                         break;
                     }
                 }

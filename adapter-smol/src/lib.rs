@@ -30,6 +30,9 @@ pub const SMOL: SmolRuntime = AsyncIoRuntime(SmolSpawn);
 ///
 /// # Errors
 /// Binding failed.
-pub async fn serve(addr: SocketAddr, app: App) -> io::Result<(Running, ServerHandle)> {
+pub async fn serve<S: Send + Sync + 'static>(
+    addr: SocketAddr,
+    app: App<S>,
+) -> io::Result<(Running, ServerHandle)> {
     adapter_core::serve(SMOL, addr, app).await
 }

@@ -42,7 +42,7 @@ async fn emit_auth(socket: Socket, auth: Option<Payload>) {
     let auth = auth
         .and_then(|a| a.to_value().ok())
         .unwrap_or_else(|| json!({}));
-    let _ = socket.emit("auth", &(auth,));
+    socket.emit("auth", &(auth,));
 }
 
 fn socketio_app() -> App {
@@ -58,12 +58,12 @@ fn socketio_app() -> App {
                 .on_connection(emit_auth)
                 .on("message", |socket, data| async move {
                     let args = data.args.to_value().unwrap_or_else(|_| json!([]));
-                    let _ = socket.emit_binary("message-back", &args, data.binary);
+                    socket.emit_binary("message-back", &args, data.binary);
                 })
                 .on("message-with-ack", |_socket, data| async move {
                     if let Some(ack) = data.ack {
                         let args = data.args.to_value().unwrap_or_else(|_| json!([]));
-                        let _ = ack.send_binary(&args, data.binary);
+                        ack.send_binary(&args, data.binary);
                     }
                 }),
         )

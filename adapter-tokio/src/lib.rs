@@ -116,7 +116,10 @@ impl adapter_core::Runtime for TokioRuntime {
 ///
 /// # Panics
 /// Outside a tokio runtime.
-pub async fn serve(addr: SocketAddr, app: App) -> io::Result<(Running, ServerHandle)> {
+pub async fn serve<S: Send + Sync + 'static>(
+    addr: SocketAddr,
+    app: App<S>,
+) -> io::Result<(Running, ServerHandle)> {
     adapter_core::serve(TokioRuntime::current(), addr, app).await
 }
 
@@ -126,7 +129,9 @@ pub async fn serve(addr: SocketAddr, app: App) -> io::Result<(Running, ServerHan
 /// # Panics
 /// Outside a tokio runtime.
 #[must_use]
-pub fn service(app: App) -> (SocketIoService<TokioRuntime>, ServerHandle) {
+pub fn service<S: Send + Sync + 'static>(
+    app: App<S>,
+) -> (SocketIoService<TokioRuntime>, ServerHandle) {
     let mut server = adapter_core::Server::new(TokioRuntime::current());
     let handle = server.socketio(app);
     (server.into_service(), handle)

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::time::Instant;
 
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::{
     Action, BroadcastTarget, Engine, EngineConfig, Event, HttpBody, RequestMeta, WsMessage,
 };
@@ -93,7 +93,7 @@ fn event_in_ack_out(b: divan::Bencher<'_, '_>) {
     let (c, _) = h.client("/");
     let now = h.now;
     let msg = WsMessage::Text(Str::from(r#"4212["chat",{"text":"hello"},3]"#));
-    let reply = json(r#"["got it"]"#);
+    let reply = args(r#"["got it"]"#);
     b.bench_local(|| {
         h.engine.handle_ws_message(now, c.conn, msg.clone());
         let Some(Action::Dispatch(Event::Message {
@@ -126,7 +126,7 @@ fn room() -> (SioHarness, BroadcastTarget) {
 fn assert_encoded_once(
     h: &mut SioHarness,
     target: &BroadcastTarget,
-    args: &socketio_proto::sio::Payload,
+    args: &socketio_proto::sio::Args,
 ) {
     let sent = h
         .engine
@@ -151,7 +151,7 @@ fn assert_encoded_once(
 #[divan::bench(sample_count = 40, sample_size = 1)]
 fn broadcast_10k_queue(b: divan::Bencher<'_, '_>) {
     let (mut h, target) = room();
-    let args = json(r#"[{"msg":"hello everyone","n":12345}]"#);
+    let args = args(r#"[{"msg":"hello everyone","n":12345}]"#);
     assert_encoded_once(&mut h, &target, &args);
     let now = h.now;
     let h = RefCell::new(h);
@@ -171,7 +171,7 @@ fn broadcast_10k_queue(b: divan::Bencher<'_, '_>) {
 #[divan::bench(sample_count = 40, sample_size = 1)]
 fn broadcast_10k_with_drain(b: divan::Bencher<'_, '_>) {
     let (mut h, target) = room();
-    let args = json(r#"[{"msg":"hello everyone","n":12345}]"#);
+    let args = args(r#"[{"msg":"hello everyone","n":12345}]"#);
     assert_encoded_once(&mut h, &target, &args);
     let now = h.now;
     b.counter(divan::counter::ItemsCount::new(ROOM))

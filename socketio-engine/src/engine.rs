@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::eio::Message;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::Args;
 
 use crate::action::{Action, WsMessage};
 use crate::eio::{CloseReason, EioConfig, EioEvent, EioServer, Generation, HandshakeInfo};
@@ -293,9 +293,9 @@ impl Engine {
         r
     }
 
-    /// Sends `event` with `args` (a JSON array of the arguments) and `binary` attachments
-    /// (referenced from `args` by [`Placeholder`](socketio_proto::sio::Placeholder)s) to one
-    /// socket.
+    /// Sends `event` with `args` and `binary` attachments (referenced from `args` by
+    /// [`Placeholder`](socketio_proto::sio::Placeholder)s) to one socket. [`Args`] is always
+    /// a JSON array, so the packet is one every client parser accepts.
     ///
     /// # Errors
     /// Unknown socket, reserved event name.
@@ -304,7 +304,7 @@ impl Engine {
         now: Instant,
         socket: SocketId,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
@@ -325,7 +325,7 @@ impl Engine {
         now: Instant,
         socket: SocketId,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
@@ -345,7 +345,7 @@ impl Engine {
         &mut self,
         now: Instant,
         token: AckToken,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
@@ -363,7 +363,7 @@ impl Engine {
         now: Instant,
         target: &BroadcastTarget,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
@@ -384,7 +384,7 @@ impl Engine {
         now: Instant,
         target: &BroadcastTarget,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckId, UsageError> {

@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 use socketio_proto::Str;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, EventPayload, Payload, ToArgs};
 
 use crate::sio::ids::{AckId, SocketId};
 use crate::sio::namespace::NsId;
@@ -40,8 +40,8 @@ pub enum Event {
         ack: AckId,
         /// The answering socket.
         socket: SocketId,
-        /// The acknowledgement's arguments, a JSON array.
-        args: Payload,
+        /// The acknowledgement's arguments.
+        args: Args,
         /// Binary attachments of the acknowledgement.
         binary: Vec<Bytes>,
     },
@@ -69,6 +69,9 @@ pub enum Event {
         nsp: Str,
         /// Why.
         reason: DisconnectReason,
+        /// The rooms it was in when it left, its own id first (what node's `disconnecting`
+        /// listeners read from `socket.rooms`); it is in none of them any more.
+        rooms: Vec<Str>,
     },
 }
 
@@ -77,24 +80,26 @@ pub enum Event {
 pub struct AckResponse {
     /// The answering socket.
     pub socket: SocketId,
-    /// The acknowledgement's arguments, a JSON array.
-    pub args: Payload,
+    /// The acknowledgement's arguments.
+    pub args: Args,
     /// Binary attachments.
     pub binary: Vec<Bytes>,
 }
 
 /// The arguments of a received event: the event's JSON array, read without its name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EventArgs(pub(crate) Payload);
+pub struct EventArgs(pub(crate) EventPayload);
 
 impl EventArgs {
-    /// Deserializes the arguments as a sequence: a tuple `(A, B)`, a `Vec<T>`, or a struct
-    /// deserialized from a sequence. Extra arguments are ignored, as JavaScript does.
+    /// Reads the arguments by the argument rule: a tuple reads the argument list
+    /// (`(String, u32)` from `socket.emit("ev", "a", 1)`), anything else the first
+    /// argument (`String`, a struct, or a `Vec` the client sent as one array). Extra
+    /// arguments are ignored, as JavaScript does; a missing one reads as `null`.
     ///
     /// # Errors
     /// When the arguments do not fit `T`.
     pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        self.0.event_args()
+        self.0.parse_args()
     }
 
     /// The arguments as a JSON array.
@@ -105,10 +110,24 @@ impl EventArgs {
         self.0.event_args_value()
     }
 
-    /// The whole received event array, name first, as text (e.g. to forward it unchanged).
+    /// The whole received event array, name first, as text.
     #[must_use]
-    pub fn as_event_payload(&self) -> &Payload {
+    pub fn as_event_payload(&self) -> &EventPayload {
         &self.0
+    }
+
+    /// The arguments as an argument list of their own, e.g. to send them on unchanged
+    /// (`socket.emit("echo", &data.args)` does this through [`ToArgs`]).
+    #[must_use]
+    pub fn to_args(&self) -> Args {
+        self.0.to_args()
+    }
+}
+
+/// A received event's arguments, sent on as they are (an echo).
+impl ToArgs for EventArgs {
+    fn to_args(&self) -> Result<Args, serde_json::Error> {
+        Ok(self.0.to_args())
     }
 }
 

@@ -2,7 +2,7 @@
 //! malformed packets close only their session; shutdown.
 #![cfg(feature = "testing")]
 
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::{DisconnectReason, Event};
 use socketio_proto::Str;
 
@@ -25,22 +25,27 @@ fn client_namespace_disconnect_keeps_session() {
     let root = h.join_ns(c, "/", "");
     let a = h.join_ns(c, "/a", "");
     h.engine.join(a, "room").unwrap();
+    let name = h.engine.socket_name(a).unwrap();
     h.send(c, "1/a,");
     let Some(Event::Disconnect {
         socket,
         nsp,
         reason,
+        rooms,
     }) = h.event()
     else {
         panic!()
     };
     assert_eq!((socket, nsp.as_str()), (a, "/a"));
+    // The rooms it was in, own id first, for the application's last look.
+    assert_eq!(rooms, [Str::from(name.as_str()), Str::from("room")]);
+    assert!(h.engine.rooms(a).is_err(), "no longer in any room");
     assert_eq!(reason, DisconnectReason::ClientNamespaceDisconnect);
     assert_eq!(reason.as_str(), "client namespace disconnect");
     assert!(!h.is_closed(c));
     assert!(
         h.engine
-            .emit(h.now, root, "still", &json("[]"), vec![])
+            .emit(h.now, root, "still", &args("[]"), vec![])
             .is_ok()
     );
 }

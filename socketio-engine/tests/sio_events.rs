@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::{Event, UsageError};
 
 #[test]
@@ -16,7 +16,7 @@ fn client_event_with_args_and_ack() {
     let Some(Event::Message {
         socket,
         event,
-        args,
+        args: received,
         binary,
         ack,
     }) = h.event()
@@ -27,13 +27,13 @@ fn client_event_with_args_and_ack() {
     assert_eq!(event, "chat");
     assert!(binary.is_empty());
     assert_eq!(
-        args.to_value().unwrap(),
+        received.to_value().unwrap(),
         serde_json::json!([{"text":"hi"},3,[true]])
     );
     let token = ack.unwrap();
     assert_eq!(token.socket(), s);
     h.engine
-        .ack(h.now, token, &json(r#"["got it",1]"#), vec![])
+        .ack(h.now, token, &args(r#"["got it",1]"#), vec![])
         .unwrap();
     h.drive();
     assert_eq!(h.take(c), [r#"312["got it",1]"#]);
@@ -76,7 +76,7 @@ fn binary_event_in_namespace_and_binary_emit_out() {
             h.now,
             s,
             "file",
-            &json(r#"[{"_placeholder":true,"num":0}]"#),
+            &args(r#"[{"_placeholder":true,"num":0}]"#),
             vec![Bytes::from_static(b"12345")],
         )
         .unwrap();
@@ -100,7 +100,7 @@ fn server_emit_with_ack_gets_reply_once() {
             h.now,
             s,
             "question",
-            &json("[42]"),
+            &args("[42]"),
             vec![],
             Duration::from_secs(5),
         )
@@ -136,7 +136,7 @@ fn binary_ack_reply() {
     let (c, s) = h.client("/");
     let ack = h
         .engine
-        .emit_with_ack(h.now, s, "q", &json("[]"), vec![], Duration::from_secs(5))
+        .emit_with_ack(h.now, s, "q", &args("[]"), vec![], Duration::from_secs(5))
         .unwrap();
     h.drive();
     h.take(c);
@@ -163,7 +163,7 @@ fn ack_timeout_on_virtual_clock() {
             h.now,
             s,
             "q",
-            &json("[]"),
+            &args("[]"),
             vec![],
             Duration::from_millis(1500),
         )
@@ -187,17 +187,17 @@ fn max_pending_acks_per_socket() {
     let t = Duration::from_secs(5);
     for _ in 0..3 {
         h.engine
-            .emit_with_ack(h.now, s, "q", &json("[]"), vec![], t)
+            .emit_with_ack(h.now, s, "q", &args("[]"), vec![], t)
             .unwrap();
     }
     assert_eq!(
         h.engine
-            .emit_with_ack(h.now, s, "q", &json("[]"), vec![], t),
+            .emit_with_ack(h.now, s, "q", &args("[]"), vec![], t),
         Err(UsageError::TooManyPendingAcks)
     );
     assert!(
         h.engine
-            .emit_with_ack(h.now, s2, "q", &json("[]"), vec![], t)
+            .emit_with_ack(h.now, s2, "q", &args("[]"), vec![], t)
             .is_ok(),
         "the limit is per socket"
     );
@@ -217,11 +217,11 @@ fn commands_on_a_gone_socket_are_usage_errors() {
     h.send(c, "1");
     assert!(matches!(h.event(), Some(Event::Disconnect { .. })));
     assert_eq!(
-        h.engine.ack(h.now, token, &json("[]"), vec![]),
+        h.engine.ack(h.now, token, &args("[]"), vec![]),
         Err(UsageError::UnknownSocket)
     );
     assert_eq!(
-        h.engine.emit(h.now, s, "x", &json("[]"), vec![]),
+        h.engine.emit(h.now, s, "x", &args("[]"), vec![]),
         Err(UsageError::UnknownSocket)
     );
     assert_eq!(h.engine.join(s, "r"), Err(UsageError::UnknownSocket));
@@ -238,7 +238,7 @@ fn acks_owed_by_a_disconnected_socket_end_at_their_deadline_as_in_node() {
     let (c, s) = h.client("/");
     let ack = h
         .engine
-        .emit_with_ack(h.now, s, "q", &json("[]"), vec![], Duration::from_secs(5))
+        .emit_with_ack(h.now, s, "q", &args("[]"), vec![], Duration::from_secs(5))
         .unwrap();
     h.drive();
     assert_eq!(h.take(c), [format!(r#"2{}["q"]"#, ack.get())]);

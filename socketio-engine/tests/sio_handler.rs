@@ -9,7 +9,7 @@ use std::time::Duration;
 use socketio_engine::handler::{
     AckResult, ConnectCtx, ConnectDecision, EventRouter, Handlers, NamespaceHandler, SocketCtx,
 };
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::{AckId, DisconnectReason, Event};
 
 /// Drains the harness's events through `handlers`, keeping the ones handed back.
@@ -42,21 +42,21 @@ fn router_connect_events_rooms_data_and_disconnect() {
         .on_connected(|ctx: &mut SocketCtx<'_>| {
             ctx.join("lobby").unwrap();
             ctx.data().insert(Nick("anon".into()));
-            ctx.emit("welcome", &json("[]"), vec![]).unwrap();
+            ctx.emit("welcome", &(), vec![]).unwrap();
         })
         .on("nick", |ctx, args, _bin, ack| {
             let (nick,): (String,) = args.deserialize().unwrap();
             ctx.data().insert(Nick(nick));
             if let Some(token) = ack {
-                ctx.ack(token, &json(r#"["ok"]"#), vec![]).unwrap();
+                ctx.ack(token, "ok", vec![]).unwrap();
             }
         })
         .on("say", |ctx, args, _bin, _ack| {
             let (text,): (String,) = args.deserialize().unwrap();
             let nick = ctx.data().get::<Nick>().map(|n| n.0.clone()).unwrap();
             let target = ctx.broadcast_target().to("lobby");
-            let payload = json(&serde_json::json!([nick, text]).to_string());
-            ctx.broadcast(&target, "said", &payload, vec![]).unwrap();
+            ctx.broadcast(&target, "said", &(nick, text), vec![])
+                .unwrap();
         })
         .on_disconnect(move |_socket, reason, data| {
             let nick = data.get::<Nick>().map(|n| n.0.clone());
@@ -126,9 +126,9 @@ impl NamespaceHandler for Quiz {
         _ack: Option<socketio_engine::AckToken>,
     ) {
         if event == "ready" {
-            ctx.emit_with_ack("question", &json("[1]"), vec![], Duration::from_secs(2))
+            ctx.emit_with_ack("question", &args("[1]"), vec![], Duration::from_secs(2))
                 .unwrap();
-            ctx.emit_with_ack("question", &json("[2]"), vec![], Duration::from_secs(2))
+            ctx.emit_with_ack("question", &args("[2]"), vec![], Duration::from_secs(2))
                 .unwrap();
         }
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use socketio_engine::testing::sio_client::{SioClient, SioHarness, json};
+use socketio_engine::testing::sio_client::{SioClient, SioHarness, args};
 use socketio_engine::{BroadcastTarget, Event, SocketId, UsageError};
 
 fn clients(h: &mut SioHarness, n: usize) -> Vec<(SioClient, SocketId)> {
@@ -28,7 +28,7 @@ fn got(h: &mut SioHarness, cs: &[(SioClient, SocketId)]) -> Vec<usize> {
 fn broadcast_to_rooms_except_and_own_id() {
     let mut h = SioHarness::new(SioHarness::config());
     let cs = clients(&mut h, 5);
-    let e = json("[1]");
+    let e = args("[1]");
     assert!(h.engine.join(cs[0].1, "red").unwrap());
     assert!(!h.engine.join(cs[0].1, "red").unwrap());
     h.engine.join(cs[1].1, "red").unwrap();
@@ -101,7 +101,7 @@ fn broadcast_stays_in_its_namespace() {
             h.now,
             &BroadcastTarget::namespace("/other").to("r"),
             "e",
-            &json("[1]"),
+            &args("[1]"),
             vec![],
         )
         .unwrap();
@@ -113,7 +113,7 @@ fn broadcast_stays_in_its_namespace() {
             h.now,
             &BroadcastTarget::namespace("/x"),
             "e",
-            &json("[]"),
+            &args("[]"),
             vec![]
         ),
         Err(UsageError::UnknownNamespace)
@@ -128,7 +128,7 @@ fn volatile_reaches_writable_websocket_sessions() {
     let t = BroadcastTarget::namespace("/").volatile();
     assert_eq!(
         h.engine
-            .broadcast(h.now, &t, "e", &json("[1]"), vec![])
+            .broadcast(h.now, &t, "e", &args("[1]"), vec![])
             .unwrap(),
         2
     );
@@ -149,7 +149,7 @@ fn broadcast_with_ack_collects_replies_and_timeouts() {
             h.now,
             &BroadcastTarget::namespace("/"),
             "vote",
-            &json("[]"),
+            &args("[]"),
             vec![],
             Duration::from_secs(3),
         )
@@ -189,11 +189,11 @@ fn broadcast_with_ack_limit() {
     let t = Duration::from_secs(3);
     let ack = h
         .engine
-        .broadcast_with_ack(h.now, &all, "v", &json("[]"), vec![], t)
+        .broadcast_with_ack(h.now, &all, "v", &args("[]"), vec![], t)
         .unwrap();
     assert_eq!(
         h.engine
-            .broadcast_with_ack(h.now, &all, "v", &json("[]"), vec![], t),
+            .broadcast_with_ack(h.now, &all, "v", &args("[]"), vec![], t),
         Err(UsageError::TooManyBroadcastAcks)
     );
     h.drive();
@@ -203,7 +203,7 @@ fn broadcast_with_ack_limit() {
     );
     assert!(
         h.engine
-            .broadcast_with_ack(h.now, &all, "v", &json("[]"), vec![], t)
+            .broadcast_with_ack(h.now, &all, "v", &args("[]"), vec![], t)
             .is_ok()
     );
 }
@@ -249,7 +249,7 @@ fn broadcast_encodes_once_and_every_recipient_shares_the_buffer() {
     let target = BroadcastTarget::namespace("/").to("big");
     let sent = h
         .engine
-        .broadcast(h.now, &target, "news", &json(r#"[{"n":1}]"#), vec![])
+        .broadcast(h.now, &target, "news", &args(r#"[{"n":1}]"#), vec![])
         .unwrap();
     let mut bufs = Vec::new();
     while let Some(a) = h.engine.poll_action() {
@@ -280,7 +280,7 @@ fn volatile_skips_a_polling_client_without_a_parked_get() {
     // No GET parked: the polling client is not writable, the volatile packet is dropped.
     let n = h
         .engine
-        .broadcast(h.now, &volatile, "e", &json("[1]"), vec![])
+        .broadcast(h.now, &volatile, "e", &args("[1]"), vec![])
         .unwrap();
     assert_eq!(n, 1, "only the WebSocket client");
     h.drive();
@@ -294,7 +294,7 @@ fn volatile_skips_a_polling_client_without_a_parked_get() {
     // Now a GET is parked: the volatile packet is delivered at once.
     let n = h
         .engine
-        .broadcast(h.now, &volatile, "e", &json("[2]"), vec![])
+        .broadcast(h.now, &volatile, "e", &args("[2]"), vec![])
         .unwrap();
     assert_eq!(n, 2);
     h.drive();
@@ -303,7 +303,7 @@ fn volatile_skips_a_polling_client_without_a_parked_get() {
     // A plain broadcast still queues for the (again unparked) polling client.
     let all = BroadcastTarget::namespace("/");
     h.engine
-        .broadcast(h.now, &all, "e", &json("[3]"), vec![])
+        .broadcast(h.now, &all, "e", &args("[3]"), vec![])
         .unwrap();
     h.drive();
     let req = h.get(p);

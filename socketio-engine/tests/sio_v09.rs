@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http::Method;
 use serde_json::json;
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::testing::v09_client::V09Client;
 use socketio_engine::{BroadcastTarget, EngineConfig, Event, SocketId};
 use socketio_proto::Str;
@@ -102,7 +102,7 @@ fn events_and_acks_both_ways_over_xhr_polling() {
     let Some(Event::Message {
         socket,
         event,
-        args,
+        args: received,
         ack,
         ..
     }) = h.event()
@@ -110,12 +110,13 @@ fn events_and_acks_both_ways_over_xhr_polling() {
         panic!()
     };
     assert_eq!((socket, event.as_str()), (s, "echo"));
-    assert_eq!(args.as_event_payload().as_str(), r#"["echo","x",2]"#);
+    assert_eq!(received.as_event_payload().as_str(), r#"["echo","x",2]"#);
+    assert_eq!(received.to_args().as_str(), r#"["x",2]"#);
     h.engine
         .ack(
             h.now,
             ack.expect("ack wanted"),
-            &json(r#"["x",2]"#),
+            &args(r#"["x",2]"#),
             Vec::new(),
         )
         .unwrap();
@@ -126,7 +127,7 @@ fn events_and_acks_both_ways_over_xhr_polling() {
             h.now,
             s,
             "question",
-            &json(r#"["why?"]"#),
+            &args(r#"["why?"]"#),
             Vec::new(),
             Duration::from_secs(5),
         )
@@ -253,10 +254,10 @@ fn websocket_transport_takes_over_with_what_was_queued() {
         panic!()
     };
     h.engine
-        .ack(h.now, ack.unwrap(), &json(r#"["hi"]"#), Vec::new())
+        .ack(h.now, ack.unwrap(), &args(r#"["hi"]"#), Vec::new())
         .unwrap();
     h.engine
-        .emit(h.now, s, "news", &json(r#"[{"n":1}]"#), Vec::new())
+        .emit(h.now, s, "news", &args(r#"[{"n":1}]"#), Vec::new())
         .unwrap();
     h.drive();
     assert_eq!(
@@ -403,7 +404,7 @@ fn one_room_three_generations_each_encoded_once() {
         .to(Str::from("room"))
         .except_socket(sa);
     h.engine
-        .broadcast(h.now, &target, "hello", &json(r#"["all"]"#), Vec::new())
+        .broadcast(h.now, &target, "hello", &args(r#"["all"]"#), Vec::new())
         .unwrap();
     h.drive();
     let expected09 = r#"5:::{"name":"hello","args":["all"]}"#;
@@ -418,7 +419,7 @@ fn one_room_three_generations_each_encoded_once() {
             h.now,
             &BroadcastTarget::namespace("/").to(Str::from("room")),
             "x",
-            &json("[]"),
+            &args("[]"),
             Vec::new(),
         )
         .unwrap();
@@ -470,7 +471,7 @@ fn htmlfile_streams_script_tags_and_takes_posts() {
     // What was queued (the CONNECT), then each frame, as script tags; `/` escaped.
     assert_eq!(chunks(&mut h), [r#"<script>_("1::");</script>"#]);
     h.engine
-        .emit(h.now, s, "news", &json(r#"["a</script>b"]"#), Vec::new())
+        .emit(h.now, s, "news", &args(r#"["a</script>b"]"#), Vec::new())
         .unwrap();
     h.drive();
     assert_eq!(

@@ -38,7 +38,7 @@
 //! - Encoding:
 //!   - `encode_app` (level a): application data (event name and a `Serialize` value) to the
 //!     wire. Theirs: `encode_value(&args, Some(event))` + `Packet::event` (+ `set_ack_id`) +
-//!     `encode`. Ours: `Payload::from_serialize` + `Packet::event` +
+//!     `encode`. Ours: `Args::new` + `Packet::event` +
 //!     `encode_message_frame`, the Engine.IO message frame (`4` and the header, one exactly
 //!     sized buffer) that the engine sends. Ours therefore
 //!     produces the complete Engine.IO frame, theirs the Socket.IO text only (engineioxide adds
@@ -74,7 +74,7 @@ use socketio_proto::Str;
 use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
 use socketio_proto::eio::{self, Frame, Message};
 use socketio_proto::sio::{
-    Packet, PacketBody, Payload, Placeholder, ProtocolVersion, Reassembler, ReassemblerLimits,
+    Args, Packet, PacketBody, Payload, Placeholder, ProtocolVersion, Reassembler, ReassemblerLimits,
 };
 use socketioxide_core::packet::{Packet as XPacket, PacketData};
 use socketioxide_core::parser::{Parse, ParseConfig, ParseError, ParserState};
@@ -128,7 +128,7 @@ trait Scenario {
     type TheirsTyped;
     fn args() -> Self::Args;
     /// Ours: the arguments array (binaries as placeholders).
-    fn ours_payload(args: &Self::Args) -> Payload;
+    fn ours_payload(args: &Self::Args) -> Args;
     /// Ours: the attachments, shared.
     fn attachments(args: &Self::Args) -> Vec<Bytes>;
     fn theirs_args(v: &mut XValue) -> Self::TheirsArgs;
@@ -154,8 +154,8 @@ impl Scenario for Small {
             text: "hello, world".into(),
         }
     }
-    fn ours_payload(args: &Chat) -> Payload {
-        Payload::from_serialize(&(args,)).unwrap()
+    fn ours_payload(args: &Chat) -> Args {
+        Args::new(&(args,)).unwrap()
     }
     fn attachments(_: &Chat) -> Vec<Bytes> {
         Vec::new()
@@ -188,8 +188,8 @@ impl Scenario for Kib {
             })
             .collect()
     }
-    fn ours_payload(args: &Vec<Item>) -> Payload {
-        Payload::from_serialize(&(args,)).unwrap()
+    fn ours_payload(args: &Vec<Item>) -> Args {
+        Args::new(&(args,)).unwrap()
     }
     fn attachments(_: &Vec<Item>) -> Vec<Bytes> {
         Vec::new()
@@ -216,8 +216,8 @@ impl Scenario for Binary64K {
     fn args() -> Self::Args {
         ("upload", Bytes::from(vec![7u8; 64 * 1024]))
     }
-    fn ours_payload(args: &Self::Args) -> Payload {
-        Payload::from_serialize(&(args.0, Placeholder(0))).unwrap()
+    fn ours_payload(args: &Self::Args) -> Args {
+        Args::new(&(args.0, Placeholder(0))).unwrap()
     }
     fn attachments(args: &Self::Args) -> Vec<Bytes> {
         vec![args.1.clone()]
@@ -264,7 +264,8 @@ fn ours_encode_app<S: Scenario>(args: &S::Args) -> (Frame, Packet) {
         &payload,
         S::attachments(args),
         S::ID,
-    );
+    )
+    .unwrap();
     let frame = ours_frame(&p);
     (frame, p)
 }
@@ -525,10 +526,11 @@ fn polling() -> Polling {
         let p = Packet::event(
             Str::from_static("/"),
             "chat",
-            &Payload::from_serialize(&(&msg,)).unwrap(),
+            &Args::new(&(&msg,)).unwrap(),
             Vec::new(),
             None,
-        );
+        )
+        .unwrap();
         let frame = ours_frame(&p);
         assert!((40..=60).contains(&frame.len()), "{}", frame.len());
         frames.push(frame);

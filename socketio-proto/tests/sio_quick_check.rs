@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use socketio_proto::Str;
 use socketio_proto::sio::{
-    Decoded, Packet, PacketBody, Payload, ProtocolVersion, fuzz_quick_check, quick_scan_accepts,
+    Args, Decoded, Packet, PacketBody, ProtocolVersion, fuzz_quick_check, quick_scan_accepts,
 };
 
 /// Token soup close enough to JSON that the scan's every branch is reached.
@@ -107,8 +107,8 @@ proptest! {
         args in prop::collection::vec(json_value(), 0..4),
     ) {
         prop_assume!(!socketio_proto::sio::RESERVED_EVENTS.contains(&name.as_str()));
-        let args = Payload::from_value(&serde_json::Value::from(args));
-        let packet = Packet::event(Str::from("/"), &name, &args, Vec::new(), Some(1));
+        let args = Args::from_values(args);
+        let packet = Packet::event(Str::from("/"), &name, &args, Vec::new(), Some(1)).unwrap();
         let PacketBody::Event { data, .. } = &packet.body else {
             unreachable!("an event")
         };

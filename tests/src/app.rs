@@ -13,7 +13,7 @@ use adapter_core::{App, Namespace, Socket};
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use socketio_proto::sio::Placeholder;
+use socketio_proto::sio::{Args, Placeholder};
 
 /// How long the server waits for the client's answer to "question".
 pub const ASK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -52,30 +52,28 @@ fn handlers(ns: Namespace) -> Namespace {
     ns.on_connection(|socket, auth| async move {
         let auth = auth.and_then(|a| a.to_value().ok()).unwrap_or(Value::Null);
         socket.insert_data(Auth(auth.clone()));
-        let _ = socket.emit(
+        socket.emit(
             "welcome",
             &json!({"id": socket.id(), "nsp": socket.nsp().as_str(), "auth": auth}),
         );
     })
     .on("echo", |socket, data| async move {
-        let args = data.args.to_value().unwrap_or_else(|_| json!([]));
-        let _ = socket.emit_binary("echo", &args, data.binary);
+        socket.emit_binary("echo", &data.args, data.binary);
     })
     .on("echo-ack", |_socket, data| async move {
         if let Some(ack) = data.ack {
-            let args = data.args.to_value().unwrap_or_else(|_| json!([]));
-            let _ = ack.send_binary(&args, data.binary);
+            ack.send_binary(&data.args, data.binary);
         }
     })
     .on("join", |socket, data| async move {
         if let Ok(room) = data.arg::<String>() {
-            let _ = socket.join(room);
+            socket.join(room);
         }
         ack_rooms(&socket, data).await;
     })
     .on("leave", |socket, data| async move {
         if let Ok(room) = data.arg::<String>() {
-            let _ = socket.leave(room);
+            socket.leave(room);
         }
         ack_rooms(&socket, data).await;
     })
@@ -92,17 +90,17 @@ fn handlers(ns: Namespace) -> Namespace {
             Err(_) => json!({"error": "timeout"}),
         };
         if let Some(ack) = data.ack {
-            let _ = ack.send(&(answer,));
+            ack.send(&(answer,));
         }
     })
     .on("binary", |_socket, data| async move {
         if let Some(ack) = data.ack {
             let bytes: Vec<u8> = (0..=255u8).collect();
-            let _ = ack.send_binary(&(Placeholder(0),), vec![Bytes::from(bytes)]);
+            ack.send_binary(&(Placeholder(0),), vec![Bytes::from(bytes)]);
         }
     })
     .on("disconnect-me", |socket, _data| async move {
-        let _ = socket.disconnect();
+        socket.disconnect();
     })
     .on("count", |socket, data| async move {
         let n = socket
@@ -112,11 +110,11 @@ fn handlers(ns: Namespace) -> Namespace {
             .await
             .map_or(0, |s| s.len());
         if let Some(ack) = data.ack {
-            let _ = ack.send(&(json!({"sockets": n}),));
+            ack.send(&(json!({"sockets": n}),));
         }
     })
     .on_disconnect(|socket, reason| async move {
-        let _ = socket.server().of(socket.nsp().clone()).emit(
+        socket.server().of(socket.nsp().clone()).emit(
             "left",
             &(json!({"id": socket.id(), "reason": reason.as_str()}),),
         );
@@ -133,7 +131,7 @@ async fn ack_rooms(socket: &Socket, data: EventData) {
         .unwrap_or_default();
     rooms.sort();
     if let Some(ack) = data.ack {
-        let _ = ack.send(&(json!({"rooms": rooms}),));
+        ack.send(&(json!({"rooms": rooms}),));
     }
 }
 
@@ -160,11 +158,12 @@ fn broadcast(socket: &Socket, mut data: EventData) {
             }
             // Attachments referenced from `args` travel on.
             let binary = std::mem::take(&mut data.binary);
-            op.emit_binary(&req.event, &req.args, binary).is_ok()
+            op.emit_binary(&req.event, &Args::from_values(req.args), binary);
+            true
         }
         Err(_) => false,
     };
     if let Some(ack) = data.ack {
-        let _ = ack.send(&(json!({"ok": ok}),));
+        ack.send(&(json!({"ok": ok}),));
     }
 }

@@ -4,11 +4,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_channel::oneshot;
-use serde::Serialize;
 use socketio_engine::handler::ConnectDecision;
 use socketio_engine::{AckToken, BroadcastTarget, SocketId};
 use socketio_proto::Str;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, ToArgs};
 
 use super::error::Error;
 use super::socket::{AckReply, BroadcastReplies, Socket};
@@ -19,30 +18,32 @@ pub(crate) type Reply<T> = oneshot::Sender<Result<T, Error>>;
 /// One application command, applied by the hub in the order sent.
 #[derive(Debug)]
 pub(crate) enum Command {
-    /// The connect handler decided on the pending request `key`.
+    /// The connect handler decided on the pending request `key`; an accepted namespace
+    /// object travels with the decision.
     Connect {
         key: u64,
         decision: ConnectDecision,
+        object: Option<Box<dyn std::any::Any + Send>>,
     },
     /// Emit to one socket, optionally waiting for its ack.
     Emit {
         socket: SocketId,
         event: String,
-        args: Payload,
+        args: Args,
         binary: Vec<Bytes>,
         ack: Option<(Duration, Reply<AckReply>)>,
     },
     /// Answer a client's ack request.
     Ack {
         token: AckToken,
-        args: Payload,
+        args: Args,
         binary: Vec<Bytes>,
     },
     /// Emit to every socket a target selects, optionally gathering acks.
     Broadcast {
         target: BroadcastTarget,
         event: String,
-        args: Payload,
+        args: Args,
         binary: Vec<Bytes>,
         ack: Option<(Duration, Reply<BroadcastReplies>)>,
     },
@@ -76,17 +77,18 @@ pub(crate) enum Command {
     DisconnectSockets {
         target: BroadcastTarget,
     },
+    /// Tests: how many sockets the dispatcher holds anything for.
+    #[cfg(test)]
+    Held {
+        reply: Reply<usize>,
+    },
 }
 
-/// Arguments as the engine wants them: a JSON array of the arguments. A value that
-/// serializes to an array is the argument list (use a tuple: `("a", 1)`); `()` means no
-/// arguments; any other value is the single argument.
-pub(crate) fn to_args<T: Serialize + ?Sized>(args: &T) -> Result<Payload, Error> {
-    let p = Payload::from_serialize(args).map_err(Error::Serialize)?;
-    if p.as_str() == "null" {
-        return Ok(Payload::from_value(&serde_json::Value::Array(Vec::new())));
-    }
-    Ok(p)
+/// The arguments `args` stands for, by the rule of [`Args::new`]: a tuple is the argument
+/// list, anything else one argument; prepared [`Args`] (and a received event's arguments)
+/// go as they are.
+pub(crate) fn to_args<A: ToArgs + ?Sized>(args: &A) -> Result<Args, Error> {
+    args.to_args().map_err(Error::Serialize)
 }
 
 #[cfg(test)]
@@ -97,7 +99,9 @@ mod tests {
     fn args_shapes() {
         assert_eq!(to_args(&()).unwrap().as_str(), "[]");
         assert_eq!(to_args(&("a", 1)).unwrap().as_str(), "[\"a\",1]");
-        assert_eq!(to_args(&5).unwrap().as_str(), "5");
+        assert_eq!(to_args(&5).unwrap().as_str(), "[5]");
+        assert_eq!(to_args("ok").unwrap().as_str(), "[\"ok\"]");
+        assert_eq!(to_args(&vec![1, 2]).unwrap().as_str(), "[[1,2]]");
         assert_eq!(to_args(&(None::<u8>,)).unwrap().as_str(), "[null]");
     }
 }

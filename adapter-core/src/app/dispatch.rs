@@ -2,18 +2,27 @@
 //! handle commands into engine calls.
 //!
 //! # Theory of operation
-//! - `Event::Connect`: with an `on_connect` handler, the `PendingConnect` waits here (keyed)
-//!   while the handler runs as a task; its decision comes back as `Command::Connect`. A guard
-//!   rejects the request if the handler task dies without deciding, so nothing leaks.
-//!   Without a handler the request is accepted at once. On accept a [`Socket`] handle is made
-//!   and `on_connection` runs.
-//! - `Event::Message`: the event's handler (or `on_any`) runs as a task.
+//! - `Event::Connect`: with a connect step (an `on_connect` closure, or a namespace
+//!   object's `connect`), the `PendingConnect` waits here (keyed) while the step runs as a
+//!   task; its decision comes back as `Command::Connect`, with the built object for an
+//!   object namespace. A guard rejects the request if the task dies without deciding, so
+//!   nothing leaks. Without a step the request is accepted at once. On accept a [`Socket`]
+//!   handle is made; a closure namespace runs `on_connection`, an object namespace gets its
+//!   socket task (`actor`), fed through the socket's mailbox.
+//! - `Event::Message`: the closure handler (or `on_any`) runs as a task; for an object
+//!   namespace the event goes to the socket's mailbox (a socket `max_queued_events` behind is
+//!   disconnected).
 //! - Acks the application waits for are oneshots keyed by `AckId`, resolved by `AckReply`,
 //!   `AckTimeout` and `BroadcastAck`.
-//! - `Event::Disconnect`: the socket's handle is forgotten and `on_disconnect` runs.
-//! - A socket's handler tasks start in event order (`order`): each runs once its predecessor
-//!   reached its first await, so emits made before awaiting keep the order of the events.
+//! - `Event::Disconnect`: the socket's handle, gate and mailbox are forgotten here at once
+//!   (every map is keyed by live sockets only); the disconnect handlers run after the
+//!   socket's earlier handlers started (closures: ordered by the gate; objects: the last
+//!   mail), `disconnecting` (with the rooms it was in) first, then `disconnect`.
+//! - A closure namespace's handler tasks start in event order (`order`): each runs once its
+//!   predecessor reached its first await, so emits made before awaiting keep the order of the
+//!   events.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,12 +32,15 @@ use socketio_engine::{AckId, Engine, Event, PendingConnect, SocketId};
 use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
+use super::actor::{Mailbox, ObjectRunner, mailbox};
 use super::command::{Command, Reply};
 use super::error::Error;
 use super::handle::ServerHandle;
+use super::object::AnyState;
 use super::order::{Gate, ordered};
 use super::socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 use super::{BoxFut, Namespace};
+use crate::config::DriverConfig;
 use crate::hub::{Dispatcher, HubCx};
 use crate::msg::Ctl;
 
@@ -43,13 +55,18 @@ struct Pending {
 /// The application side of a Socket.IO hub.
 pub(crate) struct SioDispatcher {
     namespaces: HashMap<Str, Arc<Namespace>>,
+    objects: HashMap<Str, Arc<dyn ObjectRunner>>,
+    state: AnyState,
+    max_queued_events: usize,
     pending: HashMap<u64, Pending>,
     next_key: u64,
     sockets: HashMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     broadcast_acks: HashMap<AckId, Reply<BroadcastReplies>>,
-    /// The gate of each socket's latest handler task (see `order`).
+    /// The gate of each closure socket's latest handler task (see `order`).
     gates: HashMap<SocketId, Gate>,
+    /// The mailbox of each object socket's task.
+    mailboxes: HashMap<SocketId, Mailbox>,
 }
 
 /// Rejects a pending connect if its handler task ends without deciding.
@@ -59,11 +76,12 @@ struct DecisionGuard {
 }
 
 impl DecisionGuard {
-    fn decide(mut self, decision: ConnectDecision) {
+    fn decide(mut self, decision: ConnectDecision, object: Option<Box<dyn Any + Send>>) {
         if let Some(ctl) = self.ctl.take() {
             let _ = ctl.try_send(Ctl::Command(Command::Connect {
                 key: self.key,
                 decision,
+                object,
             }));
         }
     }
@@ -74,29 +92,47 @@ impl Drop for DecisionGuard {
         if let Some(ctl) = self.ctl.take() {
             let _ = ctl.try_send(Ctl::Command(Command::Connect {
                 key: self.key,
-                decision: ConnectDecision::Reject {
-                    message: "internal error".to_owned(),
-                    data: None,
-                },
+                decision: ConnectDecision::reject("internal error"),
+                object: None,
             }));
         }
     }
 }
 
 impl SioDispatcher {
-    pub(crate) fn new(namespaces: Vec<Namespace>) -> Self {
+    pub(crate) fn new(
+        namespaces: Vec<Namespace>,
+        objects: Vec<(Str, Arc<dyn ObjectRunner>)>,
+        state: AnyState,
+        driver: &DriverConfig,
+    ) -> Self {
         Self {
             namespaces: namespaces
                 .into_iter()
                 .map(|n| (n.name.clone(), Arc::new(n)))
                 .collect(),
+            objects: objects.into_iter().collect(),
+            state,
+            max_queued_events: driver.max_queued_events,
             pending: HashMap::new(),
             next_key: 0,
             sockets: HashMap::new(),
             acks: HashMap::new(),
             broadcast_acks: HashMap::new(),
             gates: HashMap::new(),
+            mailboxes: HashMap::new(),
         }
+    }
+
+    /// The application state handles carry.
+    pub(crate) fn state(&self) -> &AnyState {
+        &self.state
+    }
+
+    /// How many sockets the dispatcher holds anything for (tests check it returns to 0).
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.sockets.len() + self.gates.len() + self.mailboxes.len() + self.pending.len()
     }
 
     /// Spawns a handler of `socket` after the handlers before it (see `order`).
@@ -106,8 +142,8 @@ impl SioDispatcher {
         cx.spawn_handler(task);
     }
 
-    fn handle(cx: &Cx<'_>) -> ServerHandle {
-        ServerHandle::new(cx.ctl().clone())
+    fn handle(&self, cx: &Cx<'_>) -> ServerHandle {
+        ServerHandle::new(cx.ctl().clone(), self.state.clone())
     }
 
     fn on_connect(&mut self, cx: &mut Cx<'_>, p: PendingConnect) {
@@ -119,14 +155,16 @@ impl SioDispatcher {
             connect: p,
             handshake: Arc::new(info),
         };
+        let nsp = pending.connect.nsp().clone();
         let decide = self
             .namespaces
-            .get(pending.connect.nsp())
+            .get(&nsp)
             .and_then(|ns| ns.on_connect.clone());
-        let Some(decide) = decide else {
-            self.accept(cx, pending);
+        let object = self.objects.get(&nsp).cloned();
+        if decide.is_none() && object.is_none() {
+            self.accept(cx, pending, None);
             return;
-        };
+        }
         let key = self.next_key;
         self.next_key = self.next_key.wrapping_add(1);
         let req = ConnectRequest {
@@ -139,13 +177,26 @@ impl SioDispatcher {
             key,
             ctl: Some(cx.ctl().clone()),
         };
+        let state = self.state.clone();
         cx.spawn_handler(async move {
-            let decision = decide(req).await;
-            guard.decide(decision);
+            if let Some(runner) = object {
+                match runner.connect(req, &state).await {
+                    Ok(object) => guard.decide(ConnectDecision::Accept, Some(object)),
+                    Err(r) => guard.decide(
+                        ConnectDecision::Reject {
+                            message: r.message,
+                            data: r.data,
+                        },
+                        None,
+                    ),
+                }
+            } else if let Some(decide) = decide {
+                guard.decide(decide(req).await, None);
+            }
         });
     }
 
-    fn accept(&mut self, cx: &mut Cx<'_>, p: Pending) {
+    fn accept(&mut self, cx: &mut Cx<'_>, p: Pending, object: Option<Box<dyn Any + Send>>) {
         let nsp = p.connect.nsp().clone();
         let Ok(id) = cx.machine.accept_connect(cx.now, p.connect) else {
             return; // the client left meanwhile
@@ -153,8 +204,14 @@ impl SioDispatcher {
         let Some(name) = cx.machine.socket_name(id) else {
             return;
         };
-        let socket = Socket::new(id, name, nsp.clone(), p.handshake, Self::handle(cx));
+        let socket = Socket::new(id, name, nsp.clone(), p.handshake, self.handle(cx));
         self.sockets.insert(id, socket.clone());
+        if let (Some(object), Some(runner)) = (object, self.objects.get(&nsp)) {
+            let (mailbox, inbox) = mailbox();
+            self.mailboxes.insert(id, mailbox);
+            cx.spawn_socket_task(runner.run(object, socket, &self.state, inbox));
+            return;
+        }
         if let Some(f) = self
             .namespaces
             .get(&nsp)
@@ -165,6 +222,17 @@ impl SioDispatcher {
     }
 
     fn on_message(&mut self, cx: &mut Cx<'_>, socket: SocketId, event: Str, data: EventData) {
+        if let Some(mailbox) = self.mailboxes.get(&socket) {
+            if !mailbox.push_event(event, data, self.max_queued_events) {
+                tracing::warn!(
+                    ?socket,
+                    limit = self.max_queued_events,
+                    "events arrive faster than the socket's namespace object handles them: disconnecting it"
+                );
+                log_err("disconnect", cx.machine.disconnect(cx.now, socket));
+            }
+            return;
+        }
         let Some(s) = self.sockets.get(&socket) else {
             return;
         };
@@ -179,6 +247,43 @@ impl SioDispatcher {
             return;
         };
         self.spawn_ordered(cx, socket, fut);
+    }
+
+    /// Forgets everything held for `socket` and runs its disconnect handlers after its
+    /// earlier ones (see the theory of operation).
+    fn on_disconnect(
+        &mut self,
+        cx: &mut Cx<'_>,
+        socket: SocketId,
+        nsp: &Str,
+        reason: socketio_engine::DisconnectReason,
+        rooms: Vec<Str>,
+    ) {
+        let gate = self.gates.remove(&socket);
+        let Some(s) = self.sockets.remove(&socket) else {
+            return;
+        };
+        if let Some(mailbox) = self.mailboxes.remove(&socket) {
+            mailbox.close(reason, rooms);
+            return;
+        }
+        let Some(ns) = self.namespaces.get(nsp) else {
+            return;
+        };
+        let (disconnecting, disconnect) = (ns.on_disconnecting.clone(), ns.on_disconnect.clone());
+        if disconnecting.is_none() && disconnect.is_none() {
+            return;
+        }
+        let fut: BoxFut<()> = Box::pin(async move {
+            if let Some(f) = disconnecting {
+                f(s.clone(), reason, rooms).await;
+            }
+            if let Some(f) = disconnect {
+                f(s, reason).await;
+            }
+        });
+        let (task, _last) = ordered(gate, fut);
+        cx.spawn_handler(task);
     }
 
     fn sockets_of(&self, ids: Vec<SocketId>) -> Vec<Socket> {
@@ -207,7 +312,7 @@ impl Dispatcher<Engine> for SioDispatcher {
                 binary,
                 ack,
             } => {
-                let handle = Self::handle(cx);
+                let handle = self.handle(cx);
                 let data = EventData {
                     args,
                     binary,
@@ -240,18 +345,8 @@ impl Dispatcher<Engine> for SioDispatcher {
                 socket,
                 nsp,
                 reason,
-            } => {
-                let Some(s) = self.sockets.remove(&socket) else {
-                    return;
-                };
-                if let Some(f) = self
-                    .namespaces
-                    .get(&nsp)
-                    .and_then(|n| n.on_disconnect.clone())
-                {
-                    cx.spawn_handler(f(s, reason));
-                }
-            }
+                rooms,
+            } => self.on_disconnect(cx, socket, &nsp, reason, rooms),
             _ => {}
         }
     }
@@ -259,12 +354,16 @@ impl Dispatcher<Engine> for SioDispatcher {
     fn on_command(&mut self, cx: &mut Cx<'_>, cmd: Command) {
         let now = cx.now;
         match cmd {
-            Command::Connect { key, decision } => {
+            Command::Connect {
+                key,
+                decision,
+                object,
+            } => {
                 let Some(p) = self.pending.remove(&key) else {
                     return;
                 };
                 match decision {
-                    ConnectDecision::Accept => self.accept(cx, p),
+                    ConnectDecision::Accept => self.accept(cx, p, object),
                     ConnectDecision::Reject { message, data } => log_err(
                         "reject",
                         cx.machine.reject_connect(now, p.connect, &message, data),
@@ -344,6 +443,10 @@ impl Dispatcher<Engine> for SioDispatcher {
             }
             Command::SocketsLeave { target, room } => {
                 log_err("leave", cx.machine.sockets_leave(&target, &room));
+            }
+            #[cfg(test)]
+            Command::Held { reply } => {
+                let _ = reply.send(Ok(self.held()));
             }
             Command::DisconnectSockets { target } => {
                 log_err("disconnect", cx.machine.disconnect_sockets(now, &target));

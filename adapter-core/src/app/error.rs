@@ -19,3 +19,13 @@ pub enum Error {
     #[error("acknowledgement timed out")]
     AckTimeout,
 }
+
+/// Logs the failure of a fire-and-forget call, which its caller could not act on. A stopped
+/// server is expected during shutdown (debug); anything else is a bug or a race (warn).
+pub(crate) fn log_failure(what: &str, r: Result<(), Error>) {
+    match r {
+        Ok(()) => {}
+        Err(Error::Stopped) => tracing::debug!("{what}: the server has stopped"),
+        Err(e) => tracing::warn!("{what}: {e}"),
+    }
+}

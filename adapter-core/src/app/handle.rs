@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_channel::oneshot;
-use serde::Serialize;
 use socketio_engine::{BroadcastTarget, SocketId};
 use socketio_proto::Str;
 
+use socketio_proto::sio::ToArgs;
+
 use super::command::{Command, Reply, to_args};
 use super::error::Error;
+use super::error::log_failure;
+use super::object::AnyState;
 use super::socket::{BroadcastReplies, Socket};
 use crate::msg::Ctl;
 
@@ -18,6 +21,7 @@ use crate::msg::Ctl;
 #[derive(Clone)]
 pub struct ServerHandle {
     ctl: async_channel::Sender<Ctl<Command>>,
+    state: AnyState,
 }
 
 impl std::fmt::Debug for ServerHandle {
@@ -29,8 +33,15 @@ impl std::fmt::Debug for ServerHandle {
 }
 
 impl ServerHandle {
-    pub(crate) fn new(ctl: async_channel::Sender<Ctl<Command>>) -> Self {
-        Self { ctl }
+    pub(crate) fn new(ctl: async_channel::Sender<Ctl<Command>>, state: AnyState) -> Self {
+        Self { ctl, state }
+    }
+
+    /// The application state set with [`App::with_state`](super::App::with_state), if it
+    /// is a `T`.
+    #[must_use]
+    pub fn state<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.state.downcast_ref::<T>()
     }
 
     pub(crate) fn send(&self, cmd: Command) -> Result<(), Error> {
@@ -97,26 +108,26 @@ impl BroadcastOperator {
         self
     }
 
-    /// Emits `event` with `args` (see [`Socket::emit`]) to every selected socket; the
-    /// packet is encoded once.
+    /// Emits `event` with `args` (the argument rule of [`Socket::emit`]) to every selected
+    /// socket; the packet is encoded once. Fire and forget: failures are logged.
+    pub fn emit<A: ToArgs + ?Sized>(&self, event: &str, args: &A) {
+        log_failure(
+            "broadcast",
+            self.send_broadcast(event, args, Vec::new(), None),
+        );
+    }
+
+    /// As [`emit`](Self::emit), returning what went wrong.
     ///
     /// # Errors
     /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn emit<T: Serialize + ?Sized>(&self, event: &str, args: &T) -> Result<(), Error> {
-        self.emit_binary(event, args, Vec::new())
+    pub fn try_emit<A: ToArgs + ?Sized>(&self, event: &str, args: &A) -> Result<(), Error> {
+        self.send_broadcast(event, args, Vec::new(), None)
     }
 
     /// [`emit`](Self::emit) with binary attachments.
-    ///
-    /// # Errors
-    /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn emit_binary<T: Serialize + ?Sized>(
-        &self,
-        event: &str,
-        args: &T,
-        binary: Vec<Bytes>,
-    ) -> Result<(), Error> {
-        self.send_broadcast(event, args, binary, None)
+    pub fn emit_binary<A: ToArgs + ?Sized>(&self, event: &str, args: &A, binary: Vec<Bytes>) {
+        log_failure("broadcast", self.send_broadcast(event, args, binary, None));
     }
 
     /// Emits and gathers every recipient's acknowledgement, for at most `timeout`.
@@ -124,10 +135,10 @@ impl BroadcastOperator {
     /// # Errors
     /// [`Error::Usage`] (e.g. too many broadcast acks pending), [`Error::Serialize`],
     /// [`Error::Stopped`].
-    pub async fn emit_with_ack<T: Serialize + ?Sized>(
+    pub async fn emit_with_ack<A: ToArgs + ?Sized>(
         &self,
         event: &str,
-        args: &T,
+        args: &A,
         timeout: Duration,
     ) -> Result<BroadcastReplies, Error> {
         let (tx, rx) = oneshot::channel();
@@ -149,42 +160,42 @@ impl BroadcastOperator {
     }
 
     /// Makes the selected sockets join `room`.
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn join(&self, room: impl Into<Str>) -> Result<(), Error> {
-        self.handle.send(Command::SocketsJoin {
-            target: self.target.clone(),
-            room: room.into(),
-        })
+    pub fn join(&self, room: impl Into<Str>) {
+        log_failure(
+            "join",
+            self.handle.send(Command::SocketsJoin {
+                target: self.target.clone(),
+                room: room.into(),
+            }),
+        );
     }
 
     /// Makes the selected sockets leave `room`.
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn leave(&self, room: impl Into<Str>) -> Result<(), Error> {
-        self.handle.send(Command::SocketsLeave {
-            target: self.target.clone(),
-            room: room.into(),
-        })
+    pub fn leave(&self, room: impl Into<Str>) {
+        log_failure(
+            "leave",
+            self.handle.send(Command::SocketsLeave {
+                target: self.target.clone(),
+                room: room.into(),
+            }),
+        );
     }
 
     /// Disconnects the selected sockets.
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn disconnect(&self) -> Result<(), Error> {
-        self.handle.send(Command::DisconnectSockets {
-            target: self.target.clone(),
-        })
+    pub fn disconnect(&self) {
+        log_failure(
+            "disconnect",
+            self.handle.send(Command::DisconnectSockets {
+                target: self.target.clone(),
+            }),
+        );
     }
 
     /// Sends this operator's broadcast to the hub, with or without gathering acks.
-    fn send_broadcast<T: Serialize + ?Sized>(
+    fn send_broadcast<A: ToArgs + ?Sized>(
         &self,
         event: &str,
-        args: &T,
+        args: &A,
         binary: Vec<Bytes>,
         ack: Option<(Duration, Reply<BroadcastReplies>)>,
     ) -> Result<(), Error> {

@@ -1,40 +1,77 @@
 //! The application's async API, in the gevent-socketio tradition with socket.io-node's
-//! feel: an [`App`] of [`Namespace`]s, each with async handlers for connect (auth lives
-//! here), events and disconnect; handlers get [`Socket`] handles usable from any task.
+//! feel. An [`App`] holds namespaces of two kinds, side by side:
 //!
-//! Every handler invocation runs as its own task, so a handler may await (an ack from the
-//! client, a database) without holding up the hub; whatever it does goes back to the hub as
-//! a command over a channel. A socket's handlers still start in the order of its events, each
-//! once the previous one reached its first await (Node runs listeners in order the same way).
+//! - **Namespace objects** ([`SocketNamespace`], [`App::socket_namespace`]): one value per
+//!   connected socket, built by its `connect` step (authentication lives there), whose
+//!   methods receive the client's events one at a time, in order, with `&mut self`; per-socket
+//!   state is plain fields. Event names map to methods in a table built once. See
+//!   [`object`](SocketNamespace) for the model, ordering and where data lives.
+//! - **Closures** ([`Namespace`]): async handlers for connect, events and disconnect, each
+//!   invocation its own task; a socket's handlers start in the order of its events, each once
+//!   the previous one reached its first await (as node runs listeners), and its disconnect
+//!   handlers run after all of them started.
+//!
+//! Handlers reach the server through [`Socket`] handles usable from any task; the
+//! application's shared state ([`App::with_state`]) is [`Ctx::state`] in namespace objects
+//! and [`Socket::state`] in closures.
+//!
+//! Arguments follow one rule everywhere (emit, broadcast, ack, and reading them): **a tuple
+//! is the argument list, anything else is one argument**. `emit("stats", &stats)` sends one
+//! argument, `emit("move", &(x, y))` two, `emit("list", &vec![1, 2])` one array.
 //!
 //! ```no_run
-//! use adapter_core::app::{App, ConnectDecision, Namespace};
+//! use std::sync::Arc;
+//! use adapter_core::app::{App, ConnectDecision, ConnectRequest, Ctx, Events, Namespace};
+//! use adapter_core::app::{Refusal, SocketNamespace};
+//!
+//! /// One per connected socket of `/count`.
+//! struct Count { n: u64 }
+//!
+//! impl SocketNamespace for Count {
+//!     type State = ();
+//!     async fn connect(req: ConnectRequest, _: Arc<()>) -> Result<Self, Refusal> {
+//!         match req.auth_field::<String>("token").as_deref() {
+//!             Some("secret") => Ok(Self { n: 0 }),
+//!             _ => Err(Refusal::new("unauthorized")),
+//!         }
+//!     }
+//!     fn events(events: &mut Events<Self>) {
+//!         events.on("add", Self::add);
+//!     }
+//! }
+//!
+//! impl Count {
+//!     async fn add(&mut self, _cx: Ctx<()>, by: u64) -> u64 {
+//!         self.n += by;
+//!         self.n // the acknowledgement
+//!     }
+//! }
 //!
 //! let app = App::new()
 //!     .namespace(
 //!         Namespace::new("/")
-//!             .on_connection(|socket, _auth| async move {
-//!                 let _ = socket.emit("hello", &("world",));
-//!             })
+//!             .on_connection(|socket, _auth| async move { socket.emit("hello", "world") })
 //!             .on("echo", |socket, data| async move {
-//!                 if let Ok(args) = data.args.to_value() {
-//!                     let _ = socket.emit_binary("echo", &args, data.binary);
-//!                 }
+//!                 socket.emit_binary("echo", &data.args, data.binary);
 //!             }),
 //!     )
+//!     .socket_namespace::<Count>("/count")
 //!     .namespace(Namespace::new("/admin").on_connect(|req| async move {
-//!         match req.auth.as_ref().map(|a| a.as_str()) {
-//!             Some(r#"{"token":"secret"}"#) => ConnectDecision::Accept,
-//!             _ => ConnectDecision::Reject { message: "unauthorized".into(), data: None },
+//!         if req.auth_field::<String>("token").as_deref() == Some("secret") {
+//!             ConnectDecision::Accept
+//!         } else {
+//!             ConnectDecision::reject("unauthorized")
 //!         }
 //!     }));
 //! # let _ = app;
 //! ```
 
+mod actor;
 mod command;
 mod dispatch;
 mod error;
 mod handle;
+mod object;
 mod order;
 mod socket;
 
@@ -49,12 +86,16 @@ use socketio_proto::sio::Payload;
 
 pub use error::Error;
 pub use handle::{BroadcastOperator, ServerHandle};
+pub use object::{BadEvent, BoxFuture, Ctx, Events, FromEvent, Method, Refusal, SocketNamespace};
 pub use socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 pub use socketio_engine::handler::{ConnectDecision, Extensions};
 
 #[cfg(test)]
 pub(crate) use command::Command;
 pub(crate) use dispatch::SioDispatcher;
+
+use actor::{ObjectRunner, Runner};
+use object::AnyState;
 
 use crate::config::DriverConfig;
 
@@ -64,6 +105,8 @@ pub(crate) type ConnectionFn = Arc<dyn Fn(Socket, Option<Payload>) -> BoxFut<()>
 pub(crate) type EventFn = Arc<dyn Fn(Socket, EventData) -> BoxFut<()> + Send + Sync>;
 pub(crate) type AnyEventFn = Arc<dyn Fn(Socket, Str, EventData) -> BoxFut<()> + Send + Sync>;
 pub(crate) type DisconnectFn = Arc<dyn Fn(Socket, DisconnectReason) -> BoxFut<()> + Send + Sync>;
+pub(crate) type DisconnectingFn =
+    Arc<dyn Fn(Socket, DisconnectReason, Vec<Str>) -> BoxFut<()> + Send + Sync>;
 
 /// The handlers of one namespace.
 #[derive(Clone)]
@@ -73,6 +116,7 @@ pub struct Namespace {
     pub(crate) on_connection: Option<ConnectionFn>,
     pub(crate) events: HashMap<String, EventFn>,
     pub(crate) on_any: Option<AnyEventFn>,
+    pub(crate) on_disconnecting: Option<DisconnectingFn>,
     pub(crate) on_disconnect: Option<DisconnectFn>,
 }
 
@@ -95,6 +139,7 @@ impl Namespace {
             on_connection: None,
             events: HashMap::new(),
             on_any: None,
+            on_disconnecting: None,
             on_disconnect: None,
         }
     }
@@ -145,7 +190,23 @@ impl Namespace {
         self
     }
 
-    /// Runs when a socket left, with the reason (`reason.as_str()` is Node's name).
+    /// Runs when a socket leaves, before [`on_disconnect`](Self::on_disconnect), with the
+    /// reason and the rooms it was in (node's `disconnecting`, where `socket.rooms` is still
+    /// readable); the socket is already out of them. Runs after every handler of the
+    /// socket's earlier events has started.
+    #[must_use]
+    pub fn on_disconnecting<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Socket, DisconnectReason, Vec<Str>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_disconnecting = Some(Arc::new(move |s, r, rooms| Box::pin(f(s, r, rooms))));
+        self
+    }
+
+    /// Runs when a socket left, with the reason (`reason.as_str()` is Node's name), after
+    /// every handler of its earlier events has started and after
+    /// [`on_disconnecting`](Self::on_disconnecting).
     #[must_use]
     pub fn on_disconnect<F, Fut>(mut self, f: F) -> Self
     where
@@ -157,23 +218,80 @@ impl Namespace {
     }
 }
 
-/// A Socket.IO application: engine settings, driver limits and namespaces. Serve it with
-/// an adapter's `serve`, or mount it with [`Server::socketio`](crate::Server::socketio).
-#[derive(Debug, Clone, Default)]
-pub struct App {
+/// A Socket.IO application: engine settings, driver limits, namespaces, and the shared
+/// state `S` every handler reaches ([`with_state`](App::with_state)). Serve it with an
+/// adapter's `serve`, or mount it with [`Server::socketio`](crate::Server::socketio).
+pub struct App<S = ()> {
     config: EngineConfig,
     driver: DriverConfig,
     namespaces: Vec<Namespace>,
+    objects: Vec<(Str, Arc<dyn ObjectRunner>)>,
+    state: Arc<S>,
+}
+
+impl<S> Clone for App<S> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            driver: self.driver,
+            namespaces: self.namespaces.clone(),
+            objects: self.objects.clone(),
+            state: self.state.clone(),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for App<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .field("driver", &self.driver)
+            .field("namespaces", &self.namespaces)
+            .field(
+                "socket_namespaces",
+                &self.objects.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl App {
-    /// An application with default settings (path `/socket.io/`) and no handlers; the
-    /// namespace `/` exists and accepts everyone.
+    /// An application with default settings (path `/socket.io/`), no state and no
+    /// handlers; the namespace `/` exists and accepts everyone.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            config: EngineConfig::default(),
+            driver: DriverConfig::default(),
+            namespaces: Vec::new(),
+            objects: Vec::new(),
+            state: Arc::new(()),
+        }
     }
 
+    /// Gives the application its shared state: [`Ctx::state`] in every namespace object
+    /// (whose [`SocketNamespace::State`] must then be `S`), [`Socket::state`] in closures.
+    /// Put what several sockets share here (behind a lock where it changes), rather than
+    /// in `Arc`s cloned into each closure.
+    #[must_use]
+    pub fn with_state<S: Send + Sync + 'static>(self, state: S) -> App<S> {
+        App {
+            config: self.config,
+            driver: self.driver,
+            namespaces: self.namespaces,
+            objects: self.objects,
+            state: Arc::new(state),
+        }
+    }
+}
+
+impl<S: Send + Sync + 'static> App<S> {
     /// Replaces the engine settings (Engine.IO and Socket.IO).
     #[must_use]
     pub fn config(mut self, config: EngineConfig) -> Self {
@@ -195,19 +313,41 @@ impl App {
         self
     }
 
-    /// Adds (or replaces) a namespace.
+    /// Adds (or replaces) a namespace of closures.
     #[must_use]
     pub fn namespace(mut self, ns: Namespace) -> Self {
-        self.namespaces.retain(|n| n.name != ns.name);
+        self.forget(&ns.name);
         self.namespaces.push(ns);
         self
     }
 
+    /// Adds (or replaces) the namespace `name`, served by one `N` per socket. Its event
+    /// table is built here, once.
+    #[must_use]
+    pub fn socket_namespace<N: SocketNamespace<State = S>>(mut self, name: impl Into<Str>) -> Self {
+        let name = name.into();
+        self.forget(&name);
+        self.objects.push((name, Arc::new(Runner::<N>::new())));
+        self
+    }
+
+    fn forget(&mut self, name: &Str) {
+        self.namespaces.retain(|n| n.name != *name);
+        self.objects.retain(|(n, _)| n != name);
+    }
+
     pub(crate) fn into_parts(self) -> (Engine, SioDispatcher, DriverConfig) {
         let mut engine = Engine::new(self.config);
-        for ns in &self.namespaces {
-            engine.add_namespace(ns.name.clone());
+        for name in self
+            .namespaces
+            .iter()
+            .map(|n| &n.name)
+            .chain(self.objects.iter().map(|(n, _)| n))
+        {
+            engine.add_namespace(name.clone());
         }
-        (engine, SioDispatcher::new(self.namespaces), self.driver)
+        let state: AnyState = self.state;
+        let dispatcher = SioDispatcher::new(self.namespaces, self.objects, state, &self.driver);
+        (engine, dispatcher, self.driver)
     }
 }

@@ -6,16 +6,16 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_channel::oneshot;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use socketio_engine::eio::HandshakeInfo;
 use socketio_engine::handler::Extensions;
 use socketio_engine::{AckResponse, AckToken, BroadcastTarget, EventArgs, SocketId, SocketName};
 use socketio_proto::Str;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, Payload, ToArgs};
 
 use super::command::{Command, Reply, to_args};
 use super::error::Error;
+use super::error::log_failure;
 use super::handle::{BroadcastOperator, ServerHandle};
 
 /// A client's request to join a namespace, given to the `on_connect` handler.
@@ -27,6 +27,16 @@ pub struct ConnectRequest {
     pub auth: Option<Payload>,
     /// The Engine.IO handshake: query, headers, peer address.
     pub handshake: Arc<HandshakeInfo>,
+}
+
+impl ConnectRequest {
+    /// Field `key` of the client's auth object as a `T`; `None` when there is no auth,
+    /// no such field, or it is not a `T`.
+    #[must_use]
+    pub fn auth_field<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let auth = self.auth.as_ref()?.to_value().ok()?;
+        T::deserialize(auth.get(key)?).ok()
+    }
 }
 
 /// One connected socket. Cheap to clone; usable from any task. Once the socket has
@@ -105,27 +115,31 @@ impl Socket {
         &self.inner.handle
     }
 
-    /// Sends `event` with `args` (a tuple or array of arguments; `()` for none; any other
-    /// value is one argument).
+    /// Sends `event` with `args`, by the argument rule: a tuple is the argument list
+    /// (`&("a", 1)` two arguments, `&()` none), anything else one argument (`&stats`, `&5`,
+    /// `&vec![1, 2]` one array, as node sends it); prepared [`Args`] and a received event's
+    /// arguments go as they are.
+    ///
+    /// Fire and forget, like node's `socket.emit`: a failure (the socket or the server is
+    /// gone, a reserved event name, arguments serde cannot serialize) is logged, since the
+    /// caller could not act on it; [`try_emit`](Self::try_emit) returns it instead.
+    pub fn emit<A: ToArgs + ?Sized>(&self, event: &str, args: &A) {
+        log_failure("emit", self.try_emit(event, args));
+    }
+
+    /// As [`emit`](Self::emit), returning what went wrong.
     ///
     /// # Errors
-    /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn emit<T: Serialize + ?Sized>(&self, event: &str, args: &T) -> Result<(), Error> {
-        self.emit_binary(event, args, Vec::new())
+    /// [`Error::Serialize`], [`Error::Stopped`] (the engine's own refusals, such as a
+    /// reserved event name, are logged by the hub).
+    pub fn try_emit<A: ToArgs + ?Sized>(&self, event: &str, args: &A) -> Result<(), Error> {
+        self.send_emit(event, args, Vec::new(), None)
     }
 
     /// As [`emit`](Self::emit) with binary attachments, referenced from `args` by
     /// [`Placeholder`](socketio_proto::sio::Placeholder)s numbered in order.
-    ///
-    /// # Errors
-    /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn emit_binary<T: Serialize + ?Sized>(
-        &self,
-        event: &str,
-        args: &T,
-        binary: Vec<Bytes>,
-    ) -> Result<(), Error> {
-        self.send_emit(event, args, binary, None)
+    pub fn emit_binary<A: ToArgs + ?Sized>(&self, event: &str, args: &A, binary: Vec<Bytes>) {
+        log_failure("emit", self.send_emit(event, args, binary, None));
     }
 
     /// Sends `event` and waits for the client's acknowledgement, at most `timeout`.
@@ -133,10 +147,10 @@ impl Socket {
     /// # Errors
     /// [`Error::AckTimeout`] (also when the socket disconnects first), [`Error::Usage`],
     /// [`Error::Serialize`], [`Error::Stopped`].
-    pub async fn emit_with_ack<T: Serialize + ?Sized>(
+    pub async fn emit_with_ack<A: ToArgs + ?Sized>(
         &self,
         event: &str,
-        args: &T,
+        args: &A,
         timeout: Duration,
     ) -> Result<AckReply, Error> {
         self.emit_binary_with_ack(event, args, Vec::new(), timeout)
@@ -147,10 +161,10 @@ impl Socket {
     ///
     /// # Errors
     /// As [`emit_with_ack`](Self::emit_with_ack).
-    pub async fn emit_binary_with_ack<T: Serialize + ?Sized>(
+    pub async fn emit_binary_with_ack<A: ToArgs + ?Sized>(
         &self,
         event: &str,
-        args: &T,
+        args: &A,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckReply, Error> {
@@ -160,10 +174,10 @@ impl Socket {
     }
 
     /// Sends an emit to this socket through the hub, with or without awaiting its ack.
-    fn send_emit<T: Serialize + ?Sized>(
+    fn send_emit<A: ToArgs + ?Sized>(
         &self,
         event: &str,
-        args: &T,
+        args: &A,
         binary: Vec<Bytes>,
         ack: Option<(Duration, Reply<AckReply>)>,
     ) -> Result<(), Error> {
@@ -176,26 +190,26 @@ impl Socket {
         })
     }
 
-    /// Joins `room`.
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn join(&self, room: impl Into<Str>) -> Result<(), Error> {
-        self.inner.handle.send(Command::Join {
-            socket: self.inner.id,
-            room: room.into(),
-        })
+    /// Joins `room` (nothing happens if it is a member already, or gone).
+    pub fn join(&self, room: impl Into<Str>) {
+        log_failure(
+            "join",
+            self.inner.handle.send(Command::Join {
+                socket: self.inner.id,
+                room: room.into(),
+            }),
+        );
     }
 
-    /// Leaves `room`.
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn leave(&self, room: impl Into<Str>) -> Result<(), Error> {
-        self.inner.handle.send(Command::Leave {
-            socket: self.inner.id,
-            room: room.into(),
-        })
+    /// Leaves `room` (nothing happens if it is not a member, or gone).
+    pub fn leave(&self, room: impl Into<Str>) {
+        log_failure(
+            "leave",
+            self.inner.handle.send(Command::Leave {
+                socket: self.inner.id,
+                room: room.into(),
+            }),
+        );
     }
 
     /// The socket's rooms: its own id first, then the rooms it joined (commands sent before
@@ -212,14 +226,22 @@ impl Socket {
         rx.await.unwrap_or(Err(Error::Stopped))
     }
 
-    /// Disconnects the socket from its namespace (the client sees "io server disconnect").
-    ///
-    /// # Errors
-    /// [`Error::Stopped`].
-    pub fn disconnect(&self) -> Result<(), Error> {
-        self.inner.handle.send(Command::Disconnect {
-            socket: self.inner.id,
-        })
+    /// Disconnects the socket from its namespace (the client sees "io server disconnect");
+    /// nothing happens if it is gone already.
+    pub fn disconnect(&self) {
+        log_failure(
+            "disconnect",
+            self.inner.handle.send(Command::Disconnect {
+                socket: self.inner.id,
+            }),
+        );
+    }
+
+    /// The application state set with [`App::with_state`](super::App::with_state), if it
+    /// is a `T`. Namespace objects get it typed, as [`Ctx::state`](super::Ctx::state).
+    #[must_use]
+    pub fn state<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.inner.handle.state()
     }
 
     /// A broadcast to `room` in this namespace, leaving this socket out (Node's
@@ -272,7 +294,8 @@ pub struct EventData {
 }
 
 impl EventData {
-    /// The arguments as `T` (a tuple, a `Vec`, or a struct read from a sequence).
+    /// The arguments as `T`, by the argument rule: a tuple reads the argument list, any
+    /// other type the first argument (see [`EventArgs::deserialize`]).
     ///
     /// # Errors
     /// When the arguments do not fit `T`.
@@ -302,57 +325,49 @@ impl AckSender {
         Self { token, handle }
     }
 
-    /// Acknowledges with `args` (a tuple or array of arguments; `()` for none).
-    ///
-    /// # Errors
-    /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn send<T: Serialize + ?Sized>(self, args: &T) -> Result<(), Error> {
-        self.send_binary(args, Vec::new())
+    /// Acknowledges with `args`, by the argument rule of [`Socket::emit`]: `send(&5)`
+    /// answers `5`, `send(&"ok")` answers `"ok"`, `send(&(a, b))` two arguments, `send(&())`
+    /// none. Failures are logged (the client may have left meanwhile).
+    pub fn send<A: ToArgs + ?Sized>(self, args: &A) {
+        self.send_binary(args, Vec::new());
     }
 
     /// Acknowledges with `args` and binary attachments.
-    ///
-    /// # Errors
-    /// [`Error::Serialize`], [`Error::Stopped`].
-    pub fn send_binary<T: Serialize + ?Sized>(
-        self,
-        args: &T,
-        binary: Vec<Bytes>,
-    ) -> Result<(), Error> {
-        self.handle.send(Command::Ack {
-            token: self.token,
-            args: to_args(args)?,
-            binary,
-        })
+    pub fn send_binary<A: ToArgs + ?Sized>(self, args: &A, binary: Vec<Bytes>) {
+        let r = to_args(args).and_then(|args| {
+            self.handle.send(Command::Ack {
+                token: self.token,
+                args,
+                binary,
+            })
+        });
+        log_failure("ack", r);
     }
 }
 
 /// A client's acknowledgement of an `emit_with_ack`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AckReply {
-    /// The acknowledgement's arguments, a JSON array.
-    pub args: Payload,
+    /// The acknowledgement's arguments.
+    pub args: Args,
     /// Its binary attachments.
     pub binary: Vec<Bytes>,
 }
 
 impl AckReply {
-    /// The arguments as `T` (a tuple or `Vec` of the arguments).
+    /// The arguments as `T`, by the argument rule: a tuple reads the argument list, any
+    /// other type the first argument.
     ///
     /// # Errors
     /// When they do not fit `T`.
     pub fn args<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        self.args.deserialize()
+        self.args.parse()
     }
 
     /// The first argument as JSON (`null` when there is none).
     #[must_use]
     pub fn first(&self) -> serde_json::Value {
-        self.args
-            .deserialize::<Vec<serde_json::Value>>()
-            .ok()
-            .and_then(|v| v.into_iter().next())
-            .unwrap_or(serde_json::Value::Null)
+        self.args.parse().unwrap_or(serde_json::Value::Null)
     }
 }
 

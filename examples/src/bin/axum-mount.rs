@@ -82,7 +82,7 @@ async fn announce(state: Shared, io: ServerHandle, text: String) -> Response {
         if io
             .of("/chat")
             .to(room.as_str())
-            .emit("message", &(msg,))
+            .try_emit("message", &msg)
             .is_err()
         {
             return (StatusCode::SERVICE_UNAVAILABLE, "the chat has stopped\n").into_response();

@@ -86,7 +86,7 @@ fn reply<T: Serialize>(r: Result<T, ChatError>) -> Value {
 
 /// Sends the current stats to every `/presence` socket (call with the lock held).
 fn publish_stats(socket: &Socket, st: &ChatState) {
-    let _ = socket
+    socket
         .server()
         .of("/presence")
         .emit("stats", &(st.stats(),));
@@ -108,7 +108,7 @@ fn handle(
         f(&mut st, arg)
     };
     if let Some(ack) = data.ack {
-        let _ = ack.send(&(answer,));
+        ack.send(&(answer,));
     }
 }
 
@@ -139,13 +139,13 @@ fn chat_namespace(state: Shared) -> Namespace {
                     if let Ok(j) = &r {
                         let nick = st.nick(socket.id()).unwrap_or_default();
                         if let Some(left) = &j.left {
-                            let _ = socket.leave(left.as_str());
-                            let _ = socket
+                            socket.leave(left.as_str());
+                            socket
                                 .to(left.as_str())
                                 .emit("left", &(json!({ "room": left, "nick": nick }),));
                         }
-                        let _ = socket.join(j.room.as_str());
-                        let _ = socket
+                        socket.join(j.room.as_str());
+                        socket
                             .to(j.room.as_str())
                             .emit("joined", &(json!({ "room": j.room, "nick": nick }),));
                         publish_stats(&socket, st);
@@ -162,7 +162,7 @@ fn chat_namespace(state: Shared) -> Namespace {
                         .map_err(|()| ChatError::BadMessage)
                         .and_then(|t| st.say(socket.id(), &t, now_ms()));
                     if let Ok(m) = &r {
-                        let _ = socket.to(m.room.as_str()).emit("message", &(m,));
+                        socket.to(m.room.as_str()).emit("message", &(m,));
                     }
                     reply(r.map(|m| json!({ "id": m.id, "ts": m.ts })))
                 });
@@ -176,7 +176,7 @@ fn chat_namespace(state: Shared) -> Namespace {
                 let gone = st.remove(socket.id());
                 if let (Some(nick), Some(room)) = (&gone.nick, &gone.room) {
                     let notice = json!({ "room": room, "nick": nick });
-                    let _ = socket
+                    socket
                         .server()
                         .of("/chat")
                         .to(room.as_str())
@@ -195,7 +195,7 @@ fn presence_namespace(state: Shared) -> Namespace {
         async move {
             // Under the lock, so no newer stats broadcast can overtake this snapshot.
             let st = lock(&state);
-            let _ = socket.emit("stats", &(st.stats(),));
+            socket.emit("stats", &(st.stats(),));
         }
     })
 }

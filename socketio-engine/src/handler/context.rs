@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use socketio_proto::Str;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, Payload, ToArgs};
 
 use super::extensions::Extensions;
 use crate::eio::HandshakeInfo;
@@ -84,45 +84,52 @@ impl SocketCtx<'_> {
         self.ext.get_or_insert_with(Extensions::default)
     }
 
-    /// Sends `event` to this socket.
+    /// Sends `event` to this socket. `args` follows the argument rule of [`Args::new`]: a
+    /// tuple is the argument list (`&("a", 1)`, `&()` for none), anything else one argument
+    /// (`&5`, `&vec![1, 2]`), and prepared [`Args`] go as they are.
     ///
     /// # Errors
-    /// See [`Engine::emit`].
-    pub fn emit(
+    /// [`UsageError::Serialize`], and see [`Engine::emit`].
+    pub fn emit<A: ToArgs + ?Sized>(
         &mut self,
         event: &str,
-        args: &Payload,
+        args: &A,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
-        self.engine.emit(self.now, self.socket, event, args, binary)
+        let args = to_args(args)?;
+        self.engine
+            .emit(self.now, self.socket, event, &args, binary)
     }
 
     /// Sends `event` to this socket and waits for its ack (reported to `on_ack`).
     ///
     /// # Errors
-    /// See [`Engine::emit_with_ack`].
-    pub fn emit_with_ack(
+    /// [`UsageError::Serialize`], and see [`Engine::emit_with_ack`].
+    pub fn emit_with_ack<A: ToArgs + ?Sized>(
         &mut self,
         event: &str,
-        args: &Payload,
+        args: &A,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
+        let args = to_args(args)?;
         self.engine
-            .emit_with_ack(self.now, self.socket, event, args, binary, timeout)
+            .emit_with_ack(self.now, self.socket, event, &args, binary, timeout)
     }
 
-    /// Acknowledges the event being handled (the token is consumed).
+    /// Acknowledges the event being handled (the token is consumed), with `args` as
+    /// [`emit`](Self::emit) takes them: `ack(token, &5, ..)` answers `5`.
     ///
     /// # Errors
-    /// See [`Engine::ack`].
-    pub fn ack(
+    /// [`UsageError::Serialize`], and see [`Engine::ack`].
+    pub fn ack<A: ToArgs + ?Sized>(
         &mut self,
         token: AckToken,
-        args: &Payload,
+        args: &A,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
-        self.engine.ack(self.now, token, args, binary)
+        let args = to_args(args)?;
+        self.engine.ack(self.now, token, &args, binary)
     }
 
     /// Joins `room`.
@@ -148,18 +155,20 @@ impl SocketCtx<'_> {
         BroadcastTarget::namespace(self.nsp()).except_socket(self.socket)
     }
 
-    /// Broadcasts `event` to `target`.
+    /// Broadcasts `event` to `target`, with `args` as [`emit`](Self::emit) takes them.
     ///
     /// # Errors
-    /// See [`Engine::broadcast`].
-    pub fn broadcast(
+    /// [`UsageError::Serialize`], and see [`Engine::broadcast`].
+    pub fn broadcast<A: ToArgs + ?Sized>(
         &mut self,
         target: &BroadcastTarget,
         event: &str,
-        args: &Payload,
+        args: &A,
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
-        self.engine.broadcast(self.now, target, event, args, binary)
+        let args = to_args(args)?;
+        self.engine
+            .broadcast(self.now, target, event, &args, binary)
     }
 
     /// Disconnects this socket from its namespace.
@@ -169,4 +178,10 @@ impl SocketCtx<'_> {
     pub fn disconnect(&mut self) -> Result<(), UsageError> {
         self.engine.disconnect(self.now, self.socket)
     }
+}
+
+/// The arguments, or the serializer's complaint as a usage error.
+fn to_args<A: ToArgs + ?Sized>(args: &A) -> Result<Args, UsageError> {
+    args.to_args()
+        .map_err(|e| UsageError::Serialize(e.to_string()))
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use bytes::Bytes;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::Args;
 
 pub use context::{ConnectCtx, SocketCtx};
 pub use extensions::Extensions;
@@ -41,13 +41,33 @@ pub enum ConnectDecision {
     },
 }
 
+impl ConnectDecision {
+    /// Refuse with `message` (the client's `err.message`) and no data.
+    #[must_use]
+    pub fn reject(message: impl Into<String>) -> Self {
+        Self::Reject {
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// Refuse with `message` and `data` (the client's `err.data`).
+    #[must_use]
+    pub fn reject_with(message: impl Into<String>, data: serde_json::Value) -> Self {
+        Self::Reject {
+            message: message.into(),
+            data: Some(data),
+        }
+    }
+}
+
 /// How an `emit_with_ack` ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AckResult {
     /// The client answered.
     Reply {
-        /// The answer's arguments, a JSON array.
-        args: Payload,
+        /// The answer's arguments.
+        args: Args,
         /// Its attachments.
         binary: Vec<Bytes>,
     },
@@ -238,6 +258,7 @@ impl Handlers {
                 socket,
                 nsp,
                 reason,
+                rooms,
             } => {
                 let data = self.data.remove(&socket).unwrap_or_default();
                 match self.by_nsp.get_mut(nsp.as_str()) {
@@ -249,6 +270,7 @@ impl Handlers {
                         socket,
                         nsp,
                         reason,
+                        rooms,
                     }),
                 }
             }

@@ -2,7 +2,7 @@
 //! table's outcomes into events, cancels timers and keeps each socket's pending count.
 
 use bytes::Bytes;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::Args;
 
 use super::acks::{Expired, ReplyOutcome};
 use super::ids::{AckId, SocketId};
@@ -16,7 +16,7 @@ impl SioState {
         &mut self,
         socket: SocketId,
         id: u64,
-        data: Payload,
+        data: Args,
         binary: Vec<Bytes>,
     ) {
         match self.acks.reply(socket, id, (data, binary)) {

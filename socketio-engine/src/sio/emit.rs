@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use socketio_proto::sio::{Packet, Payload, RESERVED_EVENTS};
+use socketio_proto::sio::{Args, Packet, ReservedEventName};
 
 use super::broadcast::{BroadcastTarget, recipients};
 use super::error::UsageError;
@@ -20,11 +20,22 @@ use super::transport::{Encoded, Transport, encode};
 use crate::eio::Generation;
 use crate::event::AckToken;
 
-fn check_name(event: &str) -> Result<(), UsageError> {
-    match RESERVED_EVENTS.iter().find(|r| **r == event) {
-        Some(r) => Err(UsageError::ReservedEventName((*r).to_owned())),
-        None => Ok(()),
+impl From<ReservedEventName> for UsageError {
+    fn from(e: ReservedEventName) -> Self {
+        Self::ReservedEventName(e.0.to_owned())
     }
+}
+
+/// The event packet, or the usage error for a reserved name (checked before any state
+/// changes, so a refused emit leaves nothing behind).
+fn event_packet(
+    nsp: impl Into<socketio_proto::Str>,
+    event: &str,
+    args: &Args,
+    binary: Vec<Bytes>,
+    id: Option<u64>,
+) -> Result<Packet, UsageError> {
+    Ok(Packet::event(nsp, event, args, binary, id)?)
 }
 
 /// Encoded frames of one packet, filled lazily per protocol version.
@@ -54,12 +65,11 @@ impl SioState {
         t: &mut impl Transport,
         socket: SocketId,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
-        check_name(event)?;
         let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
-        let packet = Packet::event(nsp, event, args, binary, None);
+        let packet = event_packet(nsp, event, args, binary, None)?;
         self.send_to(now, t, socket, &packet);
         Ok(())
     }
@@ -72,11 +82,12 @@ impl SioState {
         t: &mut impl Transport,
         socket: SocketId,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
-        check_name(event)?;
+        let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
+        let mut packet = event_packet(nsp, event, args, binary, None)?;
         let limit = self.config.max_pending_acks;
         let s = self
             .sockets
@@ -86,13 +97,12 @@ impl SioState {
             return Err(UsageError::TooManyPendingAcks);
         }
         s.pending_acks = s.pending_acks.saturating_add(1);
-        let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
         let ack = self.acks.insert_single(socket);
         self.timers.set(
             SioTimer::AckDeadline(ack),
             crate::timer::after(now, timeout),
         );
-        let packet = Packet::event(nsp, event, args, binary, Some(ack.get()));
+        packet.set_ack_id(ack.get());
         self.send_to(now, t, socket, &packet);
         Ok(ack)
     }
@@ -103,7 +113,7 @@ impl SioState {
         now: Instant,
         t: &mut impl Transport,
         token: AckToken,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let nsp = self
@@ -160,12 +170,11 @@ impl SioState {
         t: &mut impl Transport,
         target: &BroadcastTarget,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
-        check_name(event)?;
+        let packet = event_packet(target.nsp.clone(), event, args, binary, None)?;
         let list = self.plan(t, target)?;
-        let packet = Packet::event(target.nsp.clone(), event, args, binary, None);
         self.send_all(now, t, &list, &packet);
         Ok(list.len())
     }
@@ -179,11 +188,11 @@ impl SioState {
         t: &mut impl Transport,
         target: &BroadcastTarget,
         event: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
-        check_name(event)?;
+        let mut packet = event_packet(target.nsp.clone(), event, args, binary, None)?;
         if self.acks.group_count() >= self.config.max_pending_broadcast_acks {
             return Err(UsageError::TooManyBroadcastAcks);
         }
@@ -199,7 +208,7 @@ impl SioState {
             SioTimer::AckDeadline(ack),
             crate::timer::after(now, timeout),
         );
-        let packet = Packet::event(target.nsp.clone(), event, args, binary, Some(ack.get()));
+        packet.set_ack_id(ack.get());
         self.send_all(now, t, &list, &packet);
         Ok(ack)
     }

@@ -23,6 +23,9 @@ pub enum UsageError {
     /// `max_pending_broadcast_acks` broadcasts with acks are already waiting.
     #[error("too many pending broadcast acks")]
     TooManyBroadcastAcks,
+    /// The arguments could not be serialized to JSON (e.g. a map with non-string keys).
+    #[error("arguments could not be serialized: {0}")]
+    Serialize(String),
     /// The socket table is full (2^32 sockets).
     #[error("socket table full")]
     SocketTableFull,

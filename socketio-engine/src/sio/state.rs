@@ -12,7 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
-use socketio_proto::sio::{Packet, Payload};
+use socketio_proto::sio::{Args, Packet};
 
 use super::acks::Acks;
 use super::config::SioConfig;
@@ -27,7 +27,7 @@ use super::transport::{Transport, encode};
 use crate::event::{DisconnectReason, Event};
 
 /// A reply held by a broadcast ack until it settles: arguments and attachments.
-pub(crate) type Reply = (Payload, Vec<Bytes>);
+pub(crate) type Reply = (Args, Vec<Bytes>);
 
 /// The Socket.IO layer.
 pub(crate) struct SioState {
@@ -98,8 +98,11 @@ impl SioState {
             return;
         };
         self.names.remove(&s.name);
+        // The rooms as they were, for the application's last look (node's `disconnecting`).
+        let mut rooms = vec![socketio_proto::Str::from(s.name.as_str())];
         let nsp = match self.namespaces.get_mut(s.ns) {
             Some(ns) => {
+                rooms.extend(ns.rooms.rooms_of(socket).cloned());
                 ns.sockets.remove(&socket);
                 ns.rooms.leave_all(socket);
                 ns.name.clone()
@@ -113,6 +116,7 @@ impl SioState {
             socket,
             nsp,
             reason,
+            rooms,
         });
     }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, Payload};
 
 use super::broadcast::BroadcastTarget;
 use super::config::SioConfig;
@@ -120,8 +120,12 @@ impl World {
     }
 }
 
-fn args(json: &str) -> Payload {
+fn payload(json: &str) -> Payload {
     Payload::from_json(Str::from(json)).unwrap()
+}
+
+fn args(json: &str) -> Args {
+    Args::try_from_payload(payload(json)).unwrap()
 }
 
 #[test]

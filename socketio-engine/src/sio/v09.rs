@@ -21,7 +21,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
-use socketio_proto::sio::{self, Payload};
+use socketio_proto::sio::{self, Args, Payload};
 use socketio_proto::v09::{self, AckKind, ErrorReason, MessageId};
 
 use super::transport::Encoded;
@@ -65,7 +65,13 @@ fn endpoint_of(nsp: &Str) -> Str {
 pub(crate) fn decode(text: Str) -> Result<Inbound, v09::DecodeError> {
     let packet = v09::Packet::decode(text)?;
     let nsp = nsp_of(&packet.endpoint);
-    let event = |id: Option<MessageId>, data: Payload| {
+    // A 0.9 event named like one of the protocol's own (`connect`, `disconnect`, ...) is
+    // ignored, as node 0.9 ignores its blacklisted events: no application handler could
+    // tell it from the real thing.
+    let event = |id: Option<MessageId>, name: &str, args: Vec<Value>| {
+        let Ok(data) = sio::EventPayload::new(name, &Args::from_values(args)) else {
+            return Inbound::Ignore;
+        };
         let body = sio::PacketBody::Event {
             id: id.filter(|m| m.ack == AckKind::WithData).map(|m| m.id),
             data,
@@ -87,8 +93,6 @@ pub(crate) fn decode(text: Str) -> Result<Inbound, v09::DecodeError> {
             _ => Inbound::Packet(packet),
         }
     };
-    let single =
-        |name: &str, arg: Value| Payload::from_value(&Value::Array(vec![name.into(), arg]));
     Ok(match packet.body {
         v09::PacketBody::Connect { query } => Inbound::Packet(sio::Packet {
             nsp,
@@ -96,23 +100,24 @@ pub(crate) fn decode(text: Str) -> Result<Inbound, v09::DecodeError> {
         }),
         v09::PacketBody::Disconnect => Inbound::Packet(sio::Packet::disconnect(nsp)),
         v09::PacketBody::Message { id, data } => {
-            event(id, single("message", Value::String(data.to_string())))
+            event(id, "message", vec![Value::String(data.to_string())])
         }
         v09::PacketBody::Json { id, data } => {
             // Validated by the decoder, so it parses.
             let value = data.to_value().unwrap_or(Value::Null);
-            event(id, single("message", value))
+            event(id, "message", vec![value])
         }
         v09::PacketBody::Event { id, event: e } => {
-            let mut array = vec![Value::String(e.name().to_string())];
-            array.extend(e.args_value().unwrap_or_default());
-            event(id, Payload::from_value(&Value::Array(array)))
+            event(id, e.name(), e.args_value().unwrap_or_default())
         }
         v09::PacketBody::Ack { ack_id, args } => Inbound::Packet(sio::Packet {
             nsp,
             body: sio::PacketBody::Ack {
                 id: ack_id,
-                data: args.unwrap_or_else(|| Payload::from_value(&Value::Array(Vec::new()))),
+                // The 0.9 decoder refuses ack arguments that are not an array.
+                data: args
+                    .and_then(|a| Args::try_from_payload(a).ok())
+                    .unwrap_or_default(),
                 attachments: Vec::new(),
             },
         }),
@@ -320,13 +325,13 @@ mod tests {
 
     #[test]
     fn outbound_packets() {
-        let args = Payload::from_value(&serde_json::json!(["a", {"b": 1}]));
-        let ev = sio::Packet::event(Str::from("/"), "news", &args, Vec::new(), None);
+        let args = Args::new(&("a", serde_json::json!({"b": 1}))).unwrap();
+        let ev = sio::Packet::event(Str::from("/"), "news", &args, Vec::new(), None).unwrap();
         assert_eq!(
             text(&encode(&ev)),
             r#"5:::{"name":"news","args":["a",{"b":1}]}"#
         );
-        let ev = sio::Packet::event(Str::from("/chat"), "q", &args, Vec::new(), Some(3));
+        let ev = sio::Packet::event(Str::from("/chat"), "q", &args, Vec::new(), Some(3)).unwrap();
         assert_eq!(
             text(&encode(&ev)),
             r#"5:3+:/chat:{"name":"q","args":["a",{"b":1}]}"#
@@ -348,14 +353,15 @@ mod tests {
 
     #[test]
     fn attachments_become_buffers() {
-        let args = Payload::from_value(&serde_json::json!([{"_placeholder": true, "num": 0}]));
+        let args = Args::new(&(sio::Placeholder(0),)).unwrap();
         let ev = sio::Packet::event(
             Str::from("/"),
             "file",
             &args,
             vec![Bytes::from_static(&[1, 2])],
             None,
-        );
+        )
+        .unwrap();
         assert_eq!(
             text(&encode(&ev)),
             r#"5:::{"name":"file","args":[{"data":[1,2],"type":"Buffer"}]}"#

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use http::Method;
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, Payload};
 
 use crate::action::{Action, WsMessage};
 use crate::engine::{Engine, EngineConfig};
@@ -256,4 +256,10 @@ impl SioHarness {
 #[must_use]
 pub fn json(text: &str) -> Payload {
     Payload::from_json(Str::from(text)).unwrap()
+}
+
+/// Arguments from the text of a JSON array (panics on anything else).
+#[must_use]
+pub fn args(text: &str) -> Args {
+    Args::try_from_payload(json(text)).unwrap()
 }

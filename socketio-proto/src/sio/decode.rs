@@ -5,7 +5,9 @@
 //! is a character boundary), then the JSON remainder is validated in one pass by
 //! [`validate`](super::validate) and kept as a zero-copy slice of the input.
 
+use super::args::Args;
 use super::error::DecodeError;
+use super::event_payload::EventPayload;
 use super::packet::{Packet, PacketBody, PacketType, ProtocolVersion};
 use super::payload::Payload;
 use super::validate::{Shape, validate};
@@ -151,14 +153,14 @@ impl Packet {
             }
             PacketType::Event | PacketType::BinaryEvent => PacketBody::Event {
                 id,
-                data: checked(Shape::Event)?,
+                data: EventPayload::from_validated(checked(Shape::Event)?),
                 attachments: Vec::new(),
             },
             PacketType::Ack | PacketType::BinaryAck => {
                 let id = id.ok_or(DecodeError::MissingAckId)?;
                 PacketBody::Ack {
                     id,
-                    data: checked(Shape::Array)?,
+                    data: Args::from_validated(checked(Shape::Array)?),
                     attachments: Vec::new(),
                 }
             }

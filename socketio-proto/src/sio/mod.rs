@@ -2,6 +2,9 @@
 //!
 //! - [`Packet`] / [`PacketBody`]: a decoded packet; [`Packet::decode`] parses one header
 //!   text frame, [`Packet::encode_into`] writes one into a caller's buffer.
+//! - [`Args`]: the arguments of an event or ack, always a JSON array (a tuple is the argument
+//!   list, any other value one argument); [`EventPayload`]: an event's `[name, ...args]`.
+//!   Neither can hold what a client's parser would refuse.
 //! - [`Payload`]: the JSON payload, validated at decode time and kept as a zero-copy slice
 //!   of the received frame; typed access is lazy.
 //! - [`Reassembler`]: per-session state joining a binary header with its attachments.
@@ -12,9 +15,12 @@
 //! is ERROR ([`PacketBody::Error`]); v5 carries an auth object on CONNECT and type 4 is
 //! CONNECT_ERROR ([`PacketBody::ConnectError`]).
 
+mod args;
+mod args_de;
 mod decode;
 mod encode;
 mod error;
+mod event_payload;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzz;
@@ -25,8 +31,10 @@ mod quick_check;
 mod reassembler;
 mod validate;
 
+pub use args::{Args, NotAnArray, ToArgs};
 pub use decode::{Decoded, MAX_ACK_ID};
 pub use error::DecodeError;
+pub use event_payload::{EventPayload, ReservedEventName};
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub use fuzz::{fuzz_decode_all, fuzz_quick_check, quick_scan_accepts};

@@ -2,6 +2,8 @@
 
 use bytes::Bytes;
 
+use super::args::Args;
+use super::event_payload::{EventPayload, ReservedEventName};
 use super::payload::Payload;
 use crate::Str;
 
@@ -96,7 +98,7 @@ pub enum PacketBody {
         /// The acknowledgement id the sender wants answered.
         id: Option<u64>,
         /// A JSON array whose first element is the event name (a string, or a number).
-        data: Payload,
+        data: EventPayload,
         /// Binary attachments in placeholder order.
         attachments: Vec<Bytes>,
     },
@@ -105,7 +107,7 @@ pub enum PacketBody {
         /// The id of the event being acknowledged.
         id: u64,
         /// A JSON array of the acknowledgement's arguments (possibly empty).
-        data: Payload,
+        data: Args,
         /// Binary attachments in placeholder order.
         attachments: Vec<Bytes>,
     },
@@ -118,30 +120,31 @@ pub enum PacketBody {
 }
 
 impl Packet {
-    /// An event `[name, ...args]`; `args` is a JSON array of the arguments (anything else
-    /// is taken as one argument). Non-empty `binary` makes it a BINARY_EVENT: `args` must then
-    /// hold one [`Placeholder`](super::Placeholder) per attachment.
-    #[must_use]
+    /// An event `[name, ...args]`. Non-empty `binary` makes it a BINARY_EVENT: `args` must
+    /// then hold one [`Placeholder`](super::Placeholder) per attachment.
+    ///
+    /// # Errors
+    /// [`ReservedEventName`] for a name the protocol reserves (the client would refuse it).
     pub fn event(
         nsp: impl Into<Str>,
         name: &str,
-        args: &Payload,
+        args: &Args,
         binary: Vec<Bytes>,
         id: Option<u64>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, ReservedEventName> {
+        Ok(Self {
             nsp: nsp.into(),
             body: PacketBody::Event {
                 id,
-                data: Payload::event_array(name, args),
+                data: EventPayload::new(name, args)?,
                 attachments: binary,
             },
-        }
+        })
     }
 
-    /// An acknowledgement of event `id` with `data`, a JSON array of the arguments.
+    /// An acknowledgement of event `id` with `data`, the acknowledgement's arguments.
     #[must_use]
-    pub fn ack(nsp: impl Into<Str>, id: u64, data: Payload, binary: Vec<Bytes>) -> Self {
+    pub fn ack(nsp: impl Into<Str>, id: u64, data: Args, binary: Vec<Bytes>) -> Self {
         Self {
             nsp: nsp.into(),
             body: PacketBody::Ack {
@@ -180,6 +183,14 @@ impl Packet {
         Self {
             nsp: nsp.into(),
             body,
+        }
+    }
+
+    /// Asks the receiver to acknowledge this event with `id`; does nothing to other kinds
+    /// of packet (only an EVENT carries a request for an ack).
+    pub fn set_ack_id(&mut self, ack: u64) {
+        if let PacketBody::Event { id, .. } = &mut self.body {
+            *id = Some(ack);
         }
     }
 

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::encode::{json_str_len, write_json_str};
+use super::encode::write_json_str;
 use crate::Str;
 
 /// A packet's JSON payload as text.
@@ -142,35 +142,6 @@ impl Payload {
     pub fn event_args_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         self.event_args::<Vec<serde_json::Value>>()
             .map(serde_json::Value::Array)
-    }
-
-    /// `[name, ...args]` where `args` is the text of a JSON array of arguments (a non-array
-    /// is taken as a single argument).
-    pub(crate) fn event_array(name: &str, args: &Self) -> Self {
-        let a = args.as_str().trim();
-        let inner = a
-            .strip_prefix('[')
-            .and_then(|s| s.strip_suffix(']'))
-            .map_or(a, str::trim);
-        // Exact capacity: `Str` then takes the buffer without a second allocation.
-        let comma_inner = if inner.is_empty() {
-            0
-        } else {
-            inner.len().saturating_add(1)
-        };
-        let mut out = String::with_capacity(
-            json_str_len(name)
-                .saturating_add(comma_inner)
-                .saturating_add(2),
-        );
-        out.push('[');
-        write_json_str(&mut out, name);
-        if !inner.is_empty() {
-            out.push(',');
-            out.push_str(inner);
-        }
-        out.push(']');
-        Self(Str::from(out))
     }
 
     /// `{"message":"..."}`.

@@ -38,7 +38,7 @@ fn event(nsp: &str, id: Option<u64>, data: &str, bins: &[&[u8]]) -> Packet {
         nsp: Str::from(nsp),
         body: PacketBody::Event {
             id,
-            data: p(data),
+            data: EventPayload::from_validated(p(data)),
             attachments: bins.iter().map(|b| Bytes::copy_from_slice(b)).collect(),
         },
     }
@@ -49,7 +49,7 @@ fn ack(nsp: &str, id: u64, data: &str, bins: &[&[u8]]) -> Packet {
         nsp: Str::from(nsp),
         body: PacketBody::Ack {
             id,
-            data: p(data),
+            data: Args::try_from_payload(p(data)).unwrap(),
             attachments: bins.iter().map(|b| Bytes::copy_from_slice(b)).collect(),
         },
     }

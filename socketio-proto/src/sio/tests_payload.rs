@@ -7,6 +7,10 @@ fn p(text: &str) -> Payload {
     Payload::from_json(Str::from(text)).unwrap()
 }
 
+fn a(text: &str) -> Args {
+    Args::try_from_payload(p(text)).unwrap()
+}
+
 #[test]
 fn event_name_borrows_unless_escaped_and_accepts_numbers() {
     let pl = p(r#"["hello",1,2]"#);
@@ -58,22 +62,18 @@ fn builders() {
             .as_str(),
         r#"["x",{"_placeholder":true,"num":3}]"#
     );
-    let args = Payload::from_serialize(&(1, "a\"b\n")).unwrap();
-    let ev = Packet::event("/", "na\"me\u{1}", &args, Vec::new(), Some(7));
+    let args = Args::new(&(1, "a\"b\n")).unwrap();
+    let ev = Packet::event("/", "na\"me\u{1}", &args, Vec::new(), Some(7)).unwrap();
     let (text, _) = ev.encode(ProtocolVersion::V5);
     assert_eq!(text, r#"27["na\"me\u0001",1,"a\"b\n"]"#);
     let decoded = Packet::decode(ProtocolVersion::V5, text).unwrap();
     assert_eq!(decoded, Decoded::Complete(ev));
-    // Empty and non-array args.
-    let ev = Packet::event(
-        "/x",
-        "e",
-        &Payload::from_serialize(&()).unwrap(),
-        vec![],
-        None,
-    );
-    assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2/x,["e",null]"#);
-    let ev = Packet::event("/", "e", &p(" [ ] "), vec![], None);
+    // No arguments, and a single non-tuple argument.
+    let ev = Packet::event("/x", "e", &Args::new(&()).unwrap(), vec![], None).unwrap();
+    assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2/x,["e"]"#);
+    let ev = Packet::event("/x", "e", &Args::new(&5).unwrap(), vec![], None).unwrap();
+    assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2/x,["e",5]"#);
+    let ev = Packet::event("/", "e", &a(" [ ] "), vec![], None).unwrap();
     assert_eq!(ev.encode(ProtocolVersion::V5).0, r#"2["e"]"#);
 }
 
@@ -81,8 +81,8 @@ fn builders() {
 fn encode_into_appends_after_a_prefix() {
     let mut buf = bytes::BytesMut::from(&b"4"[..]);
     let bin = bytes::Bytes::from_static(b"\x01");
-    let args = Payload::from_serialize(&[Placeholder(0)]).unwrap();
-    let ev = Packet::event("/a", "up", &args, vec![bin.clone()], Some(3));
+    let args = Args::new(&(Placeholder(0),)).unwrap();
+    let ev = Packet::event("/a", "up", &args, vec![bin.clone()], Some(3)).unwrap();
     let atts = ev.encode_into(ProtocolVersion::V5, &mut buf);
     assert_eq!(&buf[..], br#"451-/a,3["up",{"_placeholder":true,"num":0}]"#);
     assert_eq!(atts, &[bin]);
@@ -131,7 +131,7 @@ fn json_str_len_matches_what_is_written() {
 fn encoded_len_is_exact_for_every_kind() {
     use ProtocolVersion::{V4, V5};
     let bin = bytes::Bytes::from_static(b"\x01");
-    let args = Payload::from_serialize(&[Placeholder(0)]).unwrap();
+    let args = Args::new(&(Placeholder(0),)).unwrap();
     let packets = [
         Packet::connect("/", None),
         Packet::connect("/admin", Some(p(r#"{"token":"x"}"#))),
@@ -143,10 +143,10 @@ fn encoded_len_is_exact_for_every_kind() {
             },
         },
         Packet::disconnect("/n"),
-        Packet::event("/", "e", &p("[1]"), vec![], None),
-        Packet::event("/x", "e", &p("[1]"), vec![], Some(9_007_199_254_740_991)),
-        Packet::event("/", "up", &args, vec![bin.clone(); 12], Some(0)),
-        Packet::ack("/", 10, p("[]"), vec![]),
+        Packet::event("/", "e", &a("[1]"), vec![], None).unwrap(),
+        Packet::event("/x", "e", &a("[1]"), vec![], Some(9_007_199_254_740_991)).unwrap(),
+        Packet::event("/", "up", &args, vec![bin.clone(); 12], Some(0)).unwrap(),
+        Packet::ack("/", 10, a("[]"), vec![]),
         Packet::ack("/b", 7, args.clone(), vec![bin]),
         Packet::connect_error("/", V5, "no"),
         Packet::connect_error("/e", V4, "no"),

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use socketio_proto::Str;
 use socketio_proto::sio::{
-    MAX_ACK_ID, Packet, PacketBody, Payload, ProtocolVersion, RESERVED_EVENTS,
+    Args, MAX_ACK_ID, Packet, PacketBody, Payload, ProtocolVersion, RESERVED_EVENTS,
 };
 
 pub(crate) fn version() -> impl Strategy<Value = ProtocolVersion> {
@@ -108,13 +108,8 @@ pub(crate) fn packet(v: ProtocolVersion) -> BoxedStrategy<Packet> {
     )
         .prop_map(|(nsp, name, args, atts, slots)| {
             let args = with_placeholders(args, atts.len(), &slots);
-            Packet::event(
-                nsp,
-                &name,
-                &Payload::from_value(&Value::Array(args)),
-                atts,
-                None,
-            )
+            Packet::event(nsp, &name, &Args::from_values(args), atts, None)
+                .expect("event_name() filters out the reserved names")
         });
     let event = (event, prop::option::of(0..=MAX_ACK_ID)).prop_map(|(mut p, new_id)| {
         if let PacketBody::Event { id, .. } = &mut p.body {
@@ -131,7 +126,7 @@ pub(crate) fn packet(v: ProtocolVersion) -> BoxedStrategy<Packet> {
     )
         .prop_map(|(nsp, id, args, atts, slots)| {
             let args = with_placeholders(args, atts.len(), &slots);
-            Packet::ack(nsp, id, Payload::from_value(&Value::Array(args)), atts)
+            Packet::ack(nsp, id, Args::from_values(args), atts)
         });
     let error = (
         nsp(false),

@@ -179,8 +179,13 @@ impl Client {
                 continue;
             };
             match packet.body {
-                PacketBody::Event { data, .. } => return Ok(Incoming::Event(data)),
-                PacketBody::Ack { id, data, .. } => return Ok(Incoming::Ack { id, data }),
+                PacketBody::Event { data, .. } => return Ok(Incoming::Event(data.into())),
+                PacketBody::Ack { id, data, .. } => {
+                    return Ok(Incoming::Ack {
+                        id,
+                        data: data.into(),
+                    });
+                }
                 PacketBody::Disconnect => return Err(ClientError::Closed),
                 _ => {}
             }
@@ -198,11 +203,12 @@ impl Client {
     pub(crate) async fn emit_with_ack(
         &mut self,
         name: &str,
-        args: &Payload,
+        args: &sio::Args,
     ) -> Result<u64, ClientError> {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1) % sio::MAX_ACK_ID;
-        let packet = sio::Packet::event(NSP, name, args, Vec::new(), Some(id));
+        let packet = sio::Packet::event(NSP, name, args, Vec::new(), Some(id))
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
         self.send_frame(frame_text(&packet)?).await?;
         Ok(id)
     }
@@ -219,8 +225,8 @@ mod tests {
 
     #[test]
     fn event_frame_is_engine_io_message_of_socket_io_event() {
-        let args = Payload::from_value(&serde_json::json!(["hi", 1]));
-        let packet = sio::Packet::event(NSP, "echo-ack", &args, Vec::new(), Some(7));
+        let args = sio::Args::new(&("hi", 1)).unwrap();
+        let packet = sio::Packet::event(NSP, "echo-ack", &args, Vec::new(), Some(7)).unwrap();
         assert_eq!(
             frame_text(&packet).unwrap().as_str(),
             r#"427["echo-ack","hi",1]"#

@@ -36,7 +36,6 @@ use socketio_engine::{Action, ConnId, Engine, EngineConfig, RequestId, WsMessage
 use socketio_examples::cli::Options;
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
-use socketio_proto::sio::Payload;
 use tungstenite::protocol::{Role, WebSocketConfig};
 use tungstenite::{Message, WebSocket};
 
@@ -131,32 +130,25 @@ fn main() -> io::Result<()> {
 
 /// The namespace handlers, written against the engine's sync handler layer.
 fn app() -> EventRouter {
-    let json = |v: serde_json::Value| Payload::from_value(&v);
     EventRouter::new()
         .on_connected(move |ctx| {
             let id = ctx.name().map(|n| n.as_str().to_owned());
-            let _ = ctx.emit(
-                "welcome",
-                &json(serde_json::json!([{ "id": id }])),
-                Vec::new(),
-            );
+            let _ = ctx.emit("welcome", &serde_json::json!({ "id": id }), Vec::new());
         })
         .on("echo", move |ctx, args, binary, _ack| {
-            if let Ok(v) = args.to_value() {
-                let _ = ctx.emit("echo", &json(v), binary);
-            }
+            let _ = ctx.emit("echo", &args, binary);
         })
         .on("echo-ack", move |ctx, args, binary, ack| {
-            if let (Some(ack), Ok(v)) = (ack, args.to_value()) {
-                let _ = ctx.ack(ack, &json(v), binary);
+            if let Some(ack) = ack {
+                let _ = ctx.ack(ack, &args, binary);
             }
         })
         .on("chat", move |ctx, args, _binary, _ack| {
-            let Ok((text,)) = args.deserialize::<(String,)>() else {
+            let Ok(text) = args.deserialize::<String>() else {
                 return;
             };
             let from = ctx.name().map(|n| n.as_str().to_owned());
-            let msg = json(serde_json::json!([{ "from": from, "text": text }]));
+            let msg = serde_json::json!({ "from": from, "text": text });
             let everyone_else = ctx.broadcast_target();
             let _ = ctx.broadcast(&everyone_else, "chat", &msg, Vec::new());
         })

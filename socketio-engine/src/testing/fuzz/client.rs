@@ -13,7 +13,7 @@ use crate::action::WsMessage;
 use crate::http::{HttpBody, RequestMeta};
 use crate::sio::broadcast::BroadcastTarget;
 use crate::sio::error::UsageError;
-use crate::testing::sio_client::json;
+use crate::testing::sio_client::args;
 
 /// Client slots (more handshakes than `max_sessions` allows, so the limit is reached).
 const SLOTS: usize = 8;
@@ -281,11 +281,11 @@ pub(super) fn broadcast(d: &mut Driver, flags: u8) {
     if flags & 8 != 0 {
         t = t.volatile();
     }
-    let args = json(r#"[{"n":1}]"#);
+    let a = args(r#"[{"n":1}]"#);
     if flags & 16 != 0 {
         match d
             .engine
-            .broadcast_with_ack(now, &t, "all", &args, vec![], Duration::from_secs(5))
+            .broadcast_with_ack(now, &t, "all", &a, vec![], Duration::from_secs(5))
         {
             Ok(ack) => assert!(d.acks.insert(ack), "{ack:?} reused"),
             Err(e) => assert!(
@@ -297,7 +297,7 @@ pub(super) fn broadcast(d: &mut Driver, flags: u8) {
             ),
         }
     } else {
-        let r = d.engine.broadcast(now, &t, "all", &args, vec![]);
+        let r = d.engine.broadcast(now, &t, "all", &a, vec![]);
         assert!(r.is_ok() || r == Err(UsageError::UnknownNamespace), "{r:?}");
     }
 }

@@ -20,7 +20,7 @@ use super::driver::{ClientKind, Driver, ReqKind};
 use crate::action::WsMessage;
 use crate::http::HttpBody;
 use crate::sio::error::UsageError;
-use crate::testing::sio_client::json;
+use crate::testing::sio_client::args;
 
 /// Engine.IO texts a client sends: control packets and Socket.IO packets of every kind.
 pub(super) const MSGS: &[&str] = &[
@@ -315,7 +315,7 @@ impl Op {
             }
             Self::Emit { socket, binary } => {
                 if let Some(&s) = pick(&d.live, socket) {
-                    let (args, bin) = if binary {
+                    let (a, bin) = if binary {
                         (
                             r#"[{"_placeholder":true,"num":0}]"#,
                             vec![Bytes::from_static(b"\x01\x02")],
@@ -323,14 +323,14 @@ impl Op {
                     } else {
                         (r#"["hi"]"#, Vec::new())
                     };
-                    let r = d.engine.emit(now, s, "news", &json(args), bin);
+                    let r = d.engine.emit(now, s, "news", &args(a), bin);
                     assert_ne!(r, Err(UsageError::UnknownSocket), "emit to live {s:?}");
                 }
             }
             Self::EmitWithAck { socket, secs } => {
                 if let Some(&s) = pick(&d.live, socket) {
                     let t = Duration::from_secs(u64::from(secs));
-                    match d.engine.emit_with_ack(now, s, "q", &json("[1]"), vec![], t) {
+                    match d.engine.emit_with_ack(now, s, "q", &args("[1]"), vec![], t) {
                         Ok(ack) => assert!(d.acks.insert(ack), "{ack:?} reused"),
                         Err(e) => assert_eq!(e, UsageError::TooManyPendingAcks),
                     }
@@ -340,7 +340,7 @@ impl Op {
                 if !d.tokens.is_empty() {
                     let t = d.tokens.remove(usize::from(n) % d.tokens.len());
                     let s = t.socket();
-                    let r = d.engine.ack(now, t, &json("[true]"), vec![]);
+                    let r = d.engine.ack(now, t, &args("[true]"), vec![]);
                     assert!(r.is_ok() || d.is_gone(s), "ack from live {s:?}: {r:?}");
                 }
             }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::{Args, Payload};
 
 use super::{Fleet, Member, Phase, REPLY_TIMEOUT, filler, micros, rate};
 use crate::args::Settings;
@@ -121,12 +121,12 @@ struct SenderOut {
     ack_hist: Histogram,
 }
 
-fn broadcast_args(shared: &Shared, payload: &str) -> Payload {
+fn broadcast_args(shared: &Shared, payload: &str) -> Args {
     let sent_us = micros(shared.epoch.elapsed());
     shared.newest_sent_us.fetch_max(sent_us, Ordering::Relaxed);
-    Payload::from_value(&serde_json::json!([{
+    Args::from_values([serde_json::json!({
         "room": null, "event": "news", "args": [sent_us, payload], "exceptSelf": false
-    }]))
+    })])
 }
 
 async fn send_loop(

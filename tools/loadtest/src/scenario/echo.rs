@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use socketio_proto::sio::Payload;
+use socketio_proto::sio::Args;
 use tokio::sync::mpsc;
 
 use super::{Fleet, Member, Phase, REPLY_TIMEOUT, filler, micros, rate};
@@ -50,7 +50,7 @@ impl EchoTotals {
 
 async fn closed_loop(
     client: &mut Client,
-    args: &Payload,
+    args: &Args,
     deadline: Instant,
     out: &mut EchoResult,
 ) -> Result<(), ClientError> {
@@ -81,7 +81,7 @@ async fn closed_loop(
 /// the server's disconnect work falls outside the measured window.
 async fn client_task(
     mut member: Member,
-    args: Payload,
+    args: Args,
     duration: Duration,
     results: mpsc::UnboundedSender<EchoResult>,
 ) {
@@ -124,7 +124,7 @@ pub(crate) async fn run(
     pid: Option<u32>,
     s: &Settings,
 ) -> (super::ConnectSummary, EchoTotals) {
-    let args = Payload::from_value(&serde_json::json!([filler(s.payload_bytes)]));
+    let args = Args::new(&(filler(s.payload_bytes),)).expect("a string serializes");
     let (mut fleet, member) = Fleet::new(port, s);
     let (results_tx, mut results) = mpsc::unbounded_channel();
     let tasks: Vec<_> = (0..s.clients)

@@ -1,0 +1,405 @@
+//! [`Args`]: the arguments of an event or an acknowledgement, always a JSON array.
+//!
+//! The protocol puts arguments on the wire as the elements of a JSON array: an EVENT's
+//! `["name", a, b]`, an ACK's `[a, b]`. A payload that is not an array is not a packet
+//! socket.io-parser accepts (an ACK of `5` even reads as a different ack id: `4315` for
+//! id 31), so the type that carries arguments can only hold an array, and every way to make
+//! one decides the array itself:
+//!
+//! - [`Args::new`] (and [`ToArgs`], which the async and sync application APIs take) applies
+//!   the argument rule: **a tuple is the argument list, anything else is one argument**.
+//!   `("a", 1)` is two arguments, `()` none, `5` one, and a `Vec` or a slice one array, as
+//!   node's `socket.emit("x", [1, 2])` sends one array. serde tells these apart: a tuple
+//!   serializes as a tuple, a `Vec` as a sequence. (A fixed-size array `[T; N]` also
+//!   serializes as a tuple in serde, so it is an argument list too; send `vec![..]` or
+//!   `(array,)` for one array. And `serde_json::Value::Null` serializes exactly as `()`, so
+//!   it is no arguments; `None::<T>`, `(Value::Null,)` or [`Args::one`] send one `null`.)
+//! - [`Args::one`] is always exactly one argument, whatever the value's shape.
+//! - [`Args::from_values`] takes the arguments as a list of JSON values.
+//! - [`Args::try_from_payload`] checks that a payload is an array.
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::ser::{CompactFormatter, Compound};
+
+use super::args_de::read_args;
+use super::payload::Payload;
+use crate::Str;
+
+/// The arguments of an event or an acknowledgement: JSON text that is always an array, one
+/// element per argument (possibly none). See the module docs for how values become
+/// arguments.
+///
+/// Derefs to [`Payload`] for typed access (`args.deserialize::<(String, u32)>()`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Args(Payload);
+
+/// The payload was not a JSON array, so it cannot be an argument list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("arguments must be a JSON array")]
+pub struct NotAnArray;
+
+impl Args {
+    /// No arguments: `[]`.
+    #[must_use]
+    pub const fn empty() -> Self {
+        Self(Payload::from_validated(Str::from_static("[]")))
+    }
+
+    /// The arguments `v` stands for: a tuple's elements (`()` for none), or `v` itself as the
+    /// only argument when it is anything but a tuple.
+    ///
+    /// # Errors
+    /// The serde_json error when `v`'s `Serialize` fails (e.g. a map with non-string keys).
+    pub fn new<T: Serialize + ?Sized>(v: &T) -> Result<Self, serde_json::Error> {
+        // Serialize once, after a `[` written in advance: a single argument then only needs
+        // its `]`, and a tuple (already an array) is the text after that first byte, which
+        // `Str::slice` shares without copying.
+        let mut buf = Vec::with_capacity(64);
+        buf.push(b'[');
+        let mut shape = Shape::One;
+        {
+            let mut ser = serde_json::Serializer::new(&mut buf);
+            v.serialize(Probe {
+                ser: &mut ser,
+                shape: &mut shape,
+            })?;
+        }
+        match shape {
+            Shape::Unit => Ok(Self::empty()),
+            Shape::Tuple => Ok(Self::from_json_array(json_text(buf).slice(1..))),
+            Shape::One => {
+                buf.push(b']');
+                Ok(Self::from_json_array(Some(json_text(buf))))
+            }
+        }
+    }
+
+    /// Exactly one argument, `v`, whatever its shape (a tuple becomes one array).
+    ///
+    /// # Errors
+    /// The serde_json error when `v`'s `Serialize` fails.
+    pub fn one<T: Serialize + ?Sized>(v: &T) -> Result<Self, serde_json::Error> {
+        Self::new(&(v,))
+    }
+
+    /// The arguments given as JSON values, in order.
+    #[must_use]
+    pub fn from_values(values: impl IntoIterator<Item = serde_json::Value>) -> Self {
+        let array = serde_json::Value::Array(values.into_iter().collect());
+        Self(Payload::from_value(&array))
+    }
+
+    /// `payload` as an argument list, if it is a JSON array.
+    ///
+    /// # Errors
+    /// [`NotAnArray`] for any other JSON value.
+    pub fn try_from_payload(payload: Payload) -> Result<Self, NotAnArray> {
+        if payload
+            .as_str()
+            .trim_start_matches(JSON_WHITESPACE)
+            .starts_with('[')
+        {
+            Ok(Self(payload))
+        } else {
+            Err(NotAnArray)
+        }
+    }
+
+    /// Wraps a payload the decoder has already proven to be an array.
+    pub(crate) const fn from_validated(payload: Payload) -> Self {
+        Self(payload)
+    }
+
+    /// Text produced by our own serializer as an array; `None` (unreachable: the slice is in
+    /// bounds) falls back to no arguments rather than panic.
+    fn from_json_array(text: Option<Str>) -> Self {
+        text.map_or_else(Self::empty, |t| Self(Payload::from_validated(t)))
+    }
+
+    /// Reads the arguments as `T` by the argument rule: a tuple reads the argument list
+    /// (`(String, u32)`), anything else reads the first argument (`String`, a struct, a
+    /// `Vec` sent as one array); extra arguments are ignored, a missing one reads as `null`.
+    ///
+    /// # Errors
+    /// The serde_json error when the arguments do not fit `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        read_args(self.0.as_str(), 0)
+    }
+
+    /// The JSON array as a payload.
+    #[must_use]
+    pub const fn as_payload(&self) -> &Payload {
+        &self.0
+    }
+
+    /// Gives back the JSON array as a payload.
+    #[must_use]
+    pub fn into_payload(self) -> Payload {
+        self.0
+    }
+
+    /// The text between the array's brackets, trimmed: `a,b` for `[a,b]`, empty for `[]`.
+    pub(crate) fn inner(&self) -> &str {
+        let a = self.0.as_str().trim_matches(JSON_WHITESPACE);
+        a.strip_prefix('[')
+            .and_then(|s| s.strip_suffix(']'))
+            .map_or("", |s| s.trim_matches(JSON_WHITESPACE))
+    }
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl Deref for Args {
+    type Target = Payload;
+    fn deref(&self) -> &Payload {
+        &self.0
+    }
+}
+
+impl AsRef<Payload> for Args {
+    fn as_ref(&self) -> &Payload {
+        &self.0
+    }
+}
+
+impl From<Args> for Payload {
+    fn from(a: Args) -> Self {
+        a.0
+    }
+}
+
+impl TryFrom<Payload> for Args {
+    type Error = NotAnArray;
+    fn try_from(p: Payload) -> Result<Self, NotAnArray> {
+        Self::try_from_payload(p)
+    }
+}
+
+impl fmt::Display for Args {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// A value that can be sent as arguments: anything `Serialize` (by the argument rule of
+/// [`Args::new`]), and prepared [`Args`] themselves (sent as they are).
+///
+/// The application APIs take `&impl ToArgs`, so `emit("stats", &stats)` sends one argument,
+/// `emit("move", &(x, y))` two, and `emit("again", &args)` a list built before.
+pub trait ToArgs {
+    /// The arguments.
+    ///
+    /// # Errors
+    /// The serde_json error when serializing fails.
+    fn to_args(&self) -> Result<Args, serde_json::Error>;
+}
+
+impl<T: Serialize + ?Sized> ToArgs for T {
+    fn to_args(&self) -> Result<Args, serde_json::Error> {
+        Args::new(self)
+    }
+}
+
+impl ToArgs for Args {
+    fn to_args(&self) -> Result<Args, serde_json::Error> {
+        Ok(self.clone())
+    }
+}
+
+/// The four whitespace characters JSON allows between tokens.
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// serde_json writes UTF-8; the fallback keeps this panic-free without `unsafe`.
+fn json_text(buf: Vec<u8>) -> Str {
+    String::from_utf8(buf).map_or_else(|_| Str::from_static("[]"), Str::from)
+}
+
+/// What the top-level value turned out to be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `()`: no arguments.
+    Unit,
+    /// A tuple: its elements are the arguments.
+    Tuple,
+    /// Anything else: one argument.
+    One,
+}
+
+type Inner<'a, 'b> = &'a mut serde_json::Serializer<&'b mut Vec<u8>>;
+type Comp<'a, 'b> = Compound<'a, &'b mut Vec<u8>, CompactFormatter>;
+
+/// Forwards to serde_json, noting which method the top-level value called.
+struct Probe<'a, 'b> {
+    ser: Inner<'a, 'b>,
+    shape: &'a mut Shape,
+}
+
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+        $(
+            fn $method(self, $($arg: $ty),*) -> Result<$ok, serde_json::Error> {
+                self.ser.$method($($arg),*)
+            }
+        )*
+    };
+}
+
+impl<'a, 'b> serde::Serializer for Probe<'a, 'b> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = Comp<'a, 'b>;
+    type SerializeTuple = Comp<'a, 'b>;
+    type SerializeTupleStruct = Comp<'a, 'b>;
+    type SerializeTupleVariant = Comp<'a, 'b>;
+    type SerializeMap = Comp<'a, 'b>;
+    type SerializeStruct = Comp<'a, 'b>;
+    type SerializeStructVariant = Comp<'a, 'b>;
+
+    fn serialize_unit(self) -> Result<(), serde_json::Error> {
+        *self.shape = Shape::Unit;
+        Ok(())
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Comp<'a, 'b>, serde_json::Error> {
+        *self.shape = Shape::Tuple;
+        self.ser.serialize_tuple(len)
+    }
+
+    forward! {
+        serialize_bool(v: bool) -> ();
+        serialize_i8(v: i8) -> ();
+        serialize_i16(v: i16) -> ();
+        serialize_i32(v: i32) -> ();
+        serialize_i64(v: i64) -> ();
+        serialize_i128(v: i128) -> ();
+        serialize_u8(v: u8) -> ();
+        serialize_u16(v: u16) -> ();
+        serialize_u32(v: u32) -> ();
+        serialize_u64(v: u64) -> ();
+        serialize_u128(v: u128) -> ();
+        serialize_f32(v: f32) -> ();
+        serialize_f64(v: f64) -> ();
+        serialize_char(v: char) -> ();
+        serialize_str(v: &str) -> ();
+        serialize_bytes(v: &[u8]) -> ();
+        serialize_none() -> ();
+        serialize_unit_struct(name: &'static str) -> ();
+        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> ();
+        serialize_seq(len: Option<usize>) -> Comp<'a, 'b>;
+        serialize_tuple_struct(name: &'static str, len: usize) -> Comp<'a, 'b>;
+        serialize_tuple_variant(
+            name: &'static str, index: u32, variant: &'static str, len: usize
+        ) -> Comp<'a, 'b>;
+        serialize_map(len: Option<usize>) -> Comp<'a, 'b>;
+        serialize_struct(name: &'static str, len: usize) -> Comp<'a, 'b>;
+        serialize_struct_variant(
+            name: &'static str, index: u32, variant: &'static str, len: usize
+        ) -> Comp<'a, 'b>;
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        self.ser.serialize_some(value)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.ser.serialize_newtype_struct(name, value)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.ser
+            .serialize_newtype_variant(name, index, variant, value)
+    }
+
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        self.ser.collect_str(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn text<T: Serialize + ?Sized>(v: &T) -> String {
+        Args::new(v).unwrap().as_str().to_owned()
+    }
+
+    #[test]
+    fn a_tuple_is_the_argument_list() {
+        assert_eq!(text(&()), "[]");
+        assert_eq!(text(&("a", 1)), r#"["a",1]"#);
+        assert_eq!(text(&(5,)), "[5]");
+        assert_eq!(text(&(None::<u8>,)), "[null]");
+        assert_eq!(text(&&("by", "reference")), r#"["by","reference"]"#);
+    }
+
+    #[test]
+    fn anything_else_is_one_argument() {
+        assert_eq!(text(&5), "[5]");
+        assert_eq!(text("ok"), r#"["ok"]"#);
+        assert_eq!(text(&vec![1, 2, 3]), "[[1,2,3]]");
+        assert_eq!(text(&[1, 2][..]), "[[1,2]]");
+        assert_eq!(text(&json!([1, 2])), "[[1,2]]");
+        assert_eq!(text(&json!({"a": 1})), r#"[{"a":1}]"#);
+        assert_eq!(text(&None::<u8>), "[null]");
+        assert_eq!(text(&Some(3)), "[3]");
+        // serde serializes `Value::Null` exactly as `()`: no arguments; `one` for a null.
+        assert_eq!(text(&serde_json::Value::Null), "[]");
+        assert_eq!(
+            Args::one(&serde_json::Value::Null).unwrap().as_str(),
+            "[null]"
+        );
+    }
+
+    #[test]
+    fn one_wraps_even_a_tuple() {
+        assert_eq!(Args::one(&(1, 2)).unwrap().as_str(), "[[1,2]]");
+        assert_eq!(Args::one(&()).unwrap().as_str(), "[null]");
+    }
+
+    #[test]
+    fn payloads_must_be_arrays() {
+        let p = |s: &str| Payload::from_json(Str::from(s)).unwrap();
+        assert_eq!(Args::try_from_payload(p("5")), Err(NotAnArray));
+        assert_eq!(Args::try_from_payload(p(r#""ok""#)), Err(NotAnArray));
+        assert_eq!(Args::try_from_payload(p(" [1] ")).unwrap().inner(), "1");
+        assert_eq!(Args::try_from_payload(p("[ ]")).unwrap().inner(), "");
+    }
+
+    #[test]
+    fn values_and_prepared_args() {
+        let a = Args::from_values([json!(1), json!("two")]);
+        assert_eq!(a.as_str(), r#"[1,"two"]"#);
+        assert_eq!(a.to_args().unwrap(), a);
+        assert_eq!(
+            a.deserialize::<(u8, String)>().unwrap(),
+            (1, "two".to_owned())
+        );
+    }
+
+    #[test]
+    fn serialize_errors_are_reported() {
+        let mut bad = std::collections::HashMap::new();
+        bad.insert(vec![1u8], 1);
+        assert!(Args::new(&bad).is_err());
+    }
+}
