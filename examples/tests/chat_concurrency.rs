@@ -102,7 +102,7 @@ fn start() -> (tokio::runtime::Runtime, chat::Chat) {
 fn eventually(chat: &chat::Chat, what: &str, cond: impl Fn(&chat::state::Stats) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let stats = chat.state.lock().unwrap().stats();
+        let stats = chat.state().expect("the chat state").stats();
         if cond(&stats) {
             return;
         }
@@ -214,6 +214,13 @@ fn room_traffic_reaches_only_the_room_and_not_the_sender() {
     assert!(ack2["id"].as_u64() > ack["id"].as_u64());
     assert_eq!(c.seen, Vec::<String>::new());
     assert_eq!(a.seen, Vec::<String>::new());
+    // b joining the room it is in already is no news: a hears nothing of it (a's next ack
+    // would come after a `joined` notice, commands being applied in order).
+    let again = b.request("join", "x");
+    assert_eq!(again["ok"], true, "{again}");
+    assert_eq!(again["members"], serde_json::json!(["a", "b"]));
+    assert_eq!(a.request("message", "still here")["ok"], true);
+    assert_eq!(a.seen, Vec::<String>::new(), "no second 'b joined'");
     // b leaving is announced to a.
     drop(b);
     let left = a.next_text();

@@ -27,17 +27,17 @@ use socketio_examples::cli::Options;
 async fn main() -> std::io::Result<()> {
     let opts = Options::from_env();
     let assets = Arc::new(Assets::load(&opts.client_js)?);
-    let state = Shared::default();
-    let (socketio, io) = adapter_tokio::service(chat::app_with_state(state.clone()));
+    // The chat's state lives in its app; the handle reaches it (`ServerHandle::state`).
+    let (socketio, io) = adapter_tokio::service(chat::app());
 
-    let (st1, st2) = (state.clone(), state);
+    let io2 = io.clone();
     let app = Router::new()
         .route_service("/socket.io/", socketio)
         .route("/api/health", get(|| async { "ok" }))
-        .route("/api/stats", get(move || stats(st1.clone())))
+        .route("/api/stats", get(move || stats(io2.clone())))
         .route(
             "/api/announce",
-            post(move |body: String| announce(st2.clone(), io.clone(), body)),
+            post(move |body: String| announce(io.clone(), body)),
         )
         // The page's files, for every path no route above took.
         .fallback(move |req: Request| {
@@ -55,8 +55,8 @@ async fn main() -> std::io::Result<()> {
 }
 
 /// `GET /api/stats`: what the `/presence` namespace pushes, on request.
-async fn stats(state: Shared) -> Response {
-    let stats = state.lock().map(|st| st.stats()).ok();
+async fn stats(io: ServerHandle) -> Response {
+    let stats = io.state::<Shared>().map(|s| s.lock().stats());
     match stats.and_then(|s| serde_json::to_string(&s).ok()) {
         Some(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -64,14 +64,14 @@ async fn stats(state: Shared) -> Response {
 }
 
 /// `POST /api/announce`: a message from "server" in every room, through the Socket.IO handle.
-async fn announce(state: Shared, io: ServerHandle, text: String) -> Response {
+async fn announce(io: ServerHandle, text: String) -> Response {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > chat::state::MAX_MESSAGE_CHARS {
         return (StatusCode::BAD_REQUEST, "1 to 2000 characters, please\n").into_response();
     }
-    let rooms: Vec<String> = match state.lock() {
-        Ok(st) => st.stats().rooms.into_iter().map(|r| r.name).collect(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let rooms: Vec<String> = match io.state::<Shared>() {
+        Some(s) => s.lock().stats().rooms.into_iter().map(|r| r.name).collect(),
+        None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let ts = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -1,11 +1,13 @@
-//! The chat's Socket.IO application, on adapter-core's async API.
+//! The chat's Socket.IO application, on adapter-core's namespace objects.
 //!
 //! # Theory of operation
-//! Namespace `/chat` (client → server, each acknowledged with `{ok: true, ..}` or
-//! `{ok: false, error}`):
+//! Namespace `/chat`: one [`ChatUser`] per socket, holding that user's [`User`] (nickname
+//! and room). Its methods answer the client's requests, each acknowledged with
+//! `{ok: true, ..}` or `{ok: false, error}`:
 //! - `nick` (name) → `{ok, nick}`; a taken nickname is refused.
 //! - `join` (room) → `{ok, room, members, history}`; the user leaves their previous room.
-//!   The room's other members get `joined` `{room, nick}`, the previous room's get `left`.
+//!   The room's other members get `joined` `{room, nick}` (unless the user was in it
+//!   already), the previous room's get `left`.
 //! - `message` (text) → `{ok, id, ts}`; the room's other members get `message`
 //!   `{id, room, nick, text, ts}` (the sender's page shows its own copy, marked delivered
 //!   by the ack).
@@ -13,38 +15,40 @@
 //! Namespace `/presence`: each socket gets `stats` `{online, rooms: [{name, users}]}` on
 //! connect and after every change, so the page's room list and online count stay live.
 //!
-//! Handlers run as concurrent tasks, so each one does its check, its change of the
-//! [`ChatState`] and the engine commands that follow under one lock (see
-//! [`state`](super::state)): commands reach the hub in the order the state changed. A
-//! disconnect marks the socket [`Gone`] under that lock, so a handler of the same socket
-//! that runs late (its task raced the disconnect) changes nothing: no nickname or room
-//! membership is ever left behind by a departed user.
+//! A socket's methods run one at a time, in the order of its requests, and its
+//! `disconnect` after all of them: so a departed user's request can never change anything
+//! after they left, with no marker to check. What all users share ([`ChatState`]) is the
+//! application state, behind one lock; each method does its check, its change and the
+//! engine commands that follow under that lock, so commands reach the hub in the order the
+//! shared state changed.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use adapter_core::app::{App, EventData, Namespace, Socket};
+use adapter_core::app::{App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace};
+use adapter_core::socketio_engine::DisconnectReason;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::state::{ChatError, ChatState};
+use super::state::{ChatError, ChatState, User};
 
-/// The chat's state, shared by every handler.
-pub type Shared = Arc<Mutex<ChatState>>;
+/// What every socket of the chat shares: the application state.
+#[derive(Debug, Default)]
+pub struct Shared {
+    state: Mutex<ChatState>,
+}
 
-/// Marks a socket whose disconnect has been handled (stored in its data).
-#[derive(Debug, Clone, Copy)]
-pub struct Gone;
+impl Shared {
+    /// The chat's state, locked. A handler that panicked mid-change cannot leave the maps
+    /// inconsistent in a way that matters more than stopping the whole chat would.
+    pub fn lock(&self) -> MutexGuard<'_, ChatState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// The chat application with a fresh state.
 #[must_use]
-pub fn app() -> App {
-    app_with_state(Shared::default())
-}
-
-/// The chat application on `state` (tests look into it).
-#[must_use]
-pub fn app_with_state(state: Shared) -> App {
+pub fn app() -> App<Shared> {
     App::new()
         // socket.io-client 2.x (Engine.IO 3) and 0.9 users chat with 3.x/4.x users in the
         // same rooms.
@@ -52,18 +56,9 @@ pub fn app_with_state(state: Shared) -> App {
             c.eio.allow_eio3 = true;
             c.eio.allow_v09 = true;
         })
-        .namespace(chat_namespace(state.clone()))
-        .namespace(presence_namespace(state))
-}
-
-fn lock(state: &Shared) -> MutexGuard<'_, ChatState> {
-    // A handler that panicked mid-change cannot leave the maps inconsistent in a way
-    // that matters more than stopping the whole chat would.
-    state.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn is_gone(socket: &Socket) -> bool {
-    socket.with_data(|d| d.get::<Gone>().is_some())
+        .with_state(Shared::default())
+        .socket_namespace::<ChatUser>("/chat")
+        .socket_namespace::<Watcher>("/presence")
 }
 
 fn now_ms() -> u64 {
@@ -84,118 +79,115 @@ fn reply<T: Serialize>(r: Result<T, ChatError>) -> Value {
     }
 }
 
-/// Sends the current stats to every `/presence` socket (call with the lock held).
-fn publish_stats(socket: &Socket, st: &ChatState) {
-    socket
-        .server()
-        .of("/presence")
-        .emit("stats", &(st.stats(),));
+/// Sends the current stats to every `/presence` socket (call with the lock held, so no
+/// older snapshot can overtake a newer one).
+fn publish_stats(cx: &Ctx<Shared>, st: &ChatState) {
+    cx.server().of("/presence").emit("stats", &st.stats());
 }
 
-/// Runs `f` with the locked state unless the socket is gone; acks its result.
-fn handle(
-    state: &Shared,
-    socket: &Socket,
-    data: EventData,
-    f: impl FnOnce(&mut ChatState, Result<String, ()>) -> Value,
-) {
-    let arg = data.arg::<String>().map_err(drop);
-    let answer = {
-        let mut st = lock(state);
-        if is_gone(socket) {
-            return; // disconnected meanwhile: nobody to answer
+/// One `/chat` socket: the user behind it.
+#[derive(Debug, Default)]
+pub struct ChatUser {
+    user: User,
+}
+
+impl SocketNamespace for ChatUser {
+    type State = Shared;
+
+    async fn connect(_req: ConnectRequest, _state: Arc<Shared>) -> Result<Self, Refusal> {
+        Ok(Self::default())
+    }
+
+    fn events(events: &mut Events<Self>) {
+        events
+            .on("nick", Self::nick)
+            .on("join", Self::join)
+            .on("message", Self::message);
+    }
+
+    async fn disconnect(self, cx: Ctx<Shared>, _reason: DisconnectReason) {
+        let mut st = cx.state().lock();
+        let gone = st.remove(cx.id(), self.user);
+        if let (Some(nick), Some(room)) = (&gone.nick, &gone.room) {
+            let notice = json!({ "room": room, "nick": nick });
+            cx.server()
+                .of("/chat")
+                .to(room.as_str())
+                .emit("left", &notice);
         }
-        f(&mut st, arg)
-    };
-    if let Some(ack) = data.ack {
-        ack.send(&(answer,));
+        if gone.nick.is_some() {
+            publish_stats(&cx, &st);
+        }
     }
 }
 
-fn chat_namespace(state: Shared) -> Namespace {
-    let (s1, s2, s3, s4) = (state.clone(), state.clone(), state.clone(), state);
-    Namespace::new("/chat")
-        .on("nick", move |socket, data| {
-            let state = s1.clone();
-            async move {
-                handle(&state, &socket, data, |st, nick| {
-                    let r = nick
-                        .map_err(|()| ChatError::BadNick)
-                        .and_then(|n| st.set_nick(socket.id(), &n));
-                    if r.is_ok() {
-                        publish_stats(&socket, st);
-                    }
-                    reply(r.map(|nick| json!({ "nick": nick })))
-                });
+impl ChatUser {
+    /// `nick` (name): the client's argument is read as an `Option` so that a missing or
+    /// non-string name is the chat's own "bad nickname" answer, not a dropped request.
+    async fn nick(&mut self, cx: Ctx<Shared>, nick: Option<Value>) -> Value {
+        let mut st = cx.state().lock();
+        let r = match nick.as_ref().and_then(Value::as_str) {
+            Some(n) => st.set_nick(cx.id(), &mut self.user, n),
+            None => Err(ChatError::BadNick),
+        };
+        if r.is_ok() {
+            publish_stats(&cx, &st);
+        }
+        reply(r.map(|nick| json!({ "nick": nick })))
+    }
+
+    async fn join(&mut self, cx: Ctx<Shared>, room: Option<Value>) -> Value {
+        let mut st = cx.state().lock();
+        let r = match room.as_ref().and_then(Value::as_str) {
+            Some(room) => st.join(cx.id(), &mut self.user, room),
+            None => Err(ChatError::BadRoom),
+        };
+        if let Ok(j) = &r {
+            let nick = self.user.nick.clone().unwrap_or_default();
+            if let Some(left) = &j.left {
+                cx.leave(left.as_str());
+                cx.to(left.as_str())
+                    .emit("left", &json!({ "room": left, "nick": nick }));
             }
-        })
-        .on("join", move |socket, data| {
-            let state = s2.clone();
-            async move {
-                handle(&state, &socket, data, |st, room| {
-                    let r = room
-                        .map_err(|()| ChatError::BadRoom)
-                        .and_then(|r| st.join(socket.id(), &r));
-                    if let Ok(j) = &r {
-                        let nick = st.nick(socket.id()).unwrap_or_default();
-                        if let Some(left) = &j.left {
-                            socket.leave(left.as_str());
-                            socket
-                                .to(left.as_str())
-                                .emit("left", &(json!({ "room": left, "nick": nick }),));
-                        }
-                        socket.join(j.room.as_str());
-                        socket
-                            .to(j.room.as_str())
-                            .emit("joined", &(json!({ "room": j.room, "nick": nick }),));
-                        publish_stats(&socket, st);
-                    }
-                    reply(r)
-                });
+            if j.entered {
+                cx.join(j.room.as_str());
+                cx.to(j.room.as_str())
+                    .emit("joined", &json!({ "room": j.room, "nick": nick }));
+                publish_stats(&cx, &st);
             }
-        })
-        .on("message", move |socket, data| {
-            let state = s3.clone();
-            async move {
-                handle(&state, &socket, data, |st, text| {
-                    let r = text
-                        .map_err(|()| ChatError::BadMessage)
-                        .and_then(|t| st.say(socket.id(), &t, now_ms()));
-                    if let Ok(m) = &r {
-                        socket.to(m.room.as_str()).emit("message", &(m,));
-                    }
-                    reply(r.map(|m| json!({ "id": m.id, "ts": m.ts })))
-                });
-            }
-        })
-        .on_disconnect(move |socket, _reason| {
-            let state = s4.clone();
-            async move {
-                let mut st = lock(&state);
-                socket.insert_data(Gone);
-                let gone = st.remove(socket.id());
-                if let (Some(nick), Some(room)) = (&gone.nick, &gone.room) {
-                    let notice = json!({ "room": room, "nick": nick });
-                    socket
-                        .server()
-                        .of("/chat")
-                        .to(room.as_str())
-                        .emit("left", &(notice,));
-                }
-                if gone.nick.is_some() {
-                    publish_stats(&socket, &st);
-                }
-            }
-        })
+        }
+        reply(r)
+    }
+
+    async fn message(&mut self, cx: Ctx<Shared>, text: Option<Value>) -> Value {
+        let mut st = cx.state().lock();
+        let r = match text.as_ref().and_then(Value::as_str) {
+            Some(t) => st.say(&self.user, t, now_ms()),
+            None => Err(ChatError::BadMessage),
+        };
+        if let Ok(m) = &r {
+            cx.to(m.room.as_str()).emit("message", m);
+        }
+        reply(r.map(|m| json!({ "id": m.id, "ts": m.ts })))
+    }
 }
 
-fn presence_namespace(state: Shared) -> Namespace {
-    Namespace::new("/presence").on_connection(move |socket, _auth| {
-        let state = state.clone();
-        async move {
-            // Under the lock, so no newer stats broadcast can overtake this snapshot.
-            let st = lock(&state);
-            socket.emit("stats", &(st.stats(),));
-        }
-    })
+/// One `/presence` socket: it only watches.
+#[derive(Debug)]
+pub struct Watcher;
+
+impl SocketNamespace for Watcher {
+    type State = Shared;
+
+    async fn connect(_req: ConnectRequest, _state: Arc<Shared>) -> Result<Self, Refusal> {
+        Ok(Self)
+    }
+
+    fn events(_events: &mut Events<Self>) {}
+
+    async fn connected(&mut self, cx: Ctx<Shared>) {
+        // Under the lock, so no newer stats broadcast can overtake this snapshot.
+        let st = cx.state().lock();
+        cx.emit("stats", &st.stats());
+    }
 }

@@ -5,5 +5,5 @@ pub mod app;
 pub mod serve;
 pub mod state;
 
-pub use app::{app, app_with_state};
+pub use app::{ChatUser, Shared, Watcher, app};
 pub use serve::{Chat, serve};

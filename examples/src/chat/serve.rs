@@ -16,7 +16,8 @@ use http::Request;
 use hyper::body::Incoming;
 use tower_service::Service;
 
-use super::app::{Shared, app_with_state};
+use super::app::{Shared, app};
+use super::state::ChatState;
 use crate::assets::Assets;
 
 /// Where Socket.IO is mounted (the engine's default path).
@@ -27,10 +28,17 @@ pub const SOCKETIO_PATH: &str = "/socket.io/";
 pub struct Chat {
     /// The bound address (with the real port when bound to port 0).
     pub local_addr: SocketAddr,
-    /// The Socket.IO application's handle (shutdown, broadcasts from outside).
+    /// The Socket.IO application's handle (shutdown, broadcasts from outside, the state).
     pub handle: ServerHandle,
-    /// The chat's state.
-    pub state: Shared,
+}
+
+impl Chat {
+    /// The chat's shared state, locked (tests look into it); `None` cannot happen, the
+    /// handle carries the chat's own [`Shared`] state.
+    #[must_use]
+    pub fn state(&self) -> Option<std::sync::MutexGuard<'_, ChatState>> {
+        self.handle.state::<Shared>().map(Shared::lock)
+    }
 }
 
 /// Binds `addr` and serves the chat there with runtime `rt`; returns once listening.
@@ -40,9 +48,8 @@ pub struct Chat {
 pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::Result<Chat> {
     // One descriptor per browser tab: lift the default soft limit of 1024 open files.
     let _ = adapter_core::raise_open_file_limit();
-    let state = Shared::default();
     let mut server = Server::new(rt.clone());
-    let handle = server.socketio(app_with_state(state.clone()));
+    let handle = server.socketio(app());
     let socketio = server.into_service();
     let mut listener = rt.bind(addr).await?;
     let local_addr = listener.local_addr()?;
@@ -60,11 +67,7 @@ pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::R
             spawner.spawn(Box::pin(connection(io, peer, socketio, assets)));
         }
     }));
-    Ok(Chat {
-        local_addr,
-        handle,
-        state,
-    })
+    Ok(Chat { local_addr, handle })
 }
 
 /// One HTTP/1.1 connection (keep-alive, upgrades).

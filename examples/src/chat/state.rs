@@ -1,19 +1,21 @@
-//! The chat's shared state: who is connected, their nicknames, the rooms and their recent
-//! messages. Pure data with no I/O, so every rule is unit-tested here.
+//! The chat's data: what one user is ([`User`], kept by that user's namespace object) and
+//! what everyone shares ([`ChatState`]: the nickname registry, the rooms with their members
+//! and recent messages). Pure data with no I/O, so every rule is unit-tested here.
 //!
 //! # Theory of operation
-//! Handlers run as concurrent tasks (on several threads under tokio), so the application
-//! keeps one [`ChatState`] behind a mutex and does each step (check, change, and sending
-//! the engine commands that follow from the change) under that one lock. The hub applies
-//! commands in the order they were sent, so the engine's rooms change in the same order
-//! as this state does, and two users racing for one nickname cannot both get it.
+//! Each connected socket's `/chat` object owns its [`User`] (nickname and room), so nothing
+//! per-socket sits behind a shared lock, and a socket's requests are handled one at a time,
+//! in order, by its object: its own view cannot race with itself. The [`ChatState`] is
+//! shared by every socket, so the application keeps it behind one mutex and does each step
+//! (check, change, and the engine commands that follow) under that lock: the hub applies
+//! commands in the order they were sent, so the engine's rooms change in the same order as
+//! this state does, and two users racing for one nickname cannot both get it. Every method
+//! that changes a user takes its [`User`] too and updates both sides together.
 //!
-//! A user exists from their first request until [`ChatState::remove`]; nickname and room
-//! are optional until set. Rooms listed in [`DEFAULT_ROOMS`] always exist; any other room
-//! is created by its first member and dropped with its last one, so the room list stays
-//! bounded by [`MAX_ROOMS`].
+//! Rooms listed in [`DEFAULT_ROOMS`] always exist; any other room is created by its first
+//! member and dropped with its last one, so the room list stays bounded by [`MAX_ROOMS`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
@@ -97,6 +99,10 @@ pub struct Joined {
     /// The room the user was in before, if another one.
     #[serde(skip)]
     pub left: Option<String>,
+    /// Whether the user came into the room now (false: they were in it already, so nobody
+    /// is told they joined).
+    #[serde(skip)]
+    pub entered: bool,
     /// The nicknames now in the room, sorted, the joiner included.
     pub members: Vec<String>,
     /// Recent messages, oldest first.
@@ -112,23 +118,26 @@ pub struct Departed {
     pub room: Option<String>,
 }
 
-#[derive(Debug, Default)]
-struct User {
-    nick: Option<String>,
-    room: Option<String>,
+/// One user: what their own socket knows of itself (its namespace object keeps it).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The nickname, once chosen.
+    pub nick: Option<String>,
+    /// The room, once joined.
+    pub room: Option<String>,
 }
 
 #[derive(Debug, Default)]
 struct Room {
-    /// Socket ids of the members.
-    members: BTreeSet<String>,
+    /// Socket id → nickname of each member.
+    members: BTreeMap<String, String>,
     history: VecDeque<ChatMessage>,
 }
 
-/// Users, nicknames and rooms. Keys are socket ids (`Socket::id`).
+/// What every user shares: nicknames and rooms. Users are named by socket id
+/// (`Socket::id`).
 #[derive(Debug)]
 pub struct ChatState {
-    users: HashMap<String, User>,
     /// Lowercased nickname → socket id.
     nicks: HashMap<String, String>,
     rooms: BTreeMap<String, Room>,
@@ -153,7 +162,6 @@ impl ChatState {
     #[must_use]
     pub fn new() -> Self {
         Self {
-            users: HashMap::new(),
             nicks: HashMap::new(),
             rooms: DEFAULT_ROOMS
                 .iter()
@@ -163,56 +171,46 @@ impl ChatState {
         }
     }
 
-    /// Gives `sid` the nickname `nick` (releasing its previous one); returns it trimmed.
+    /// Gives user `sid` the nickname `nick` (releasing its previous one); returns it
+    /// trimmed.
     ///
     /// # Errors
     /// [`ChatError::BadNick`], [`ChatError::NickTaken`].
-    pub fn set_nick(&mut self, sid: &str, nick: &str) -> Result<String, ChatError> {
+    pub fn set_nick(
+        &mut self,
+        sid: &str,
+        user: &mut User,
+        nick: &str,
+    ) -> Result<String, ChatError> {
         let nick = clean(nick, MAX_NICK_CHARS).ok_or(ChatError::BadNick)?;
         let key = nick.to_lowercase();
         match self.nicks.get(&key) {
             Some(owner) if owner != sid => return Err(ChatError::NickTaken),
             _ => {}
         }
-        let user = self.users.entry(sid.to_owned()).or_default();
         if let Some(old) = user.nick.replace(nick.clone()) {
             self.nicks.remove(&old.to_lowercase());
         }
         self.nicks.insert(key, sid.to_owned());
+        if let Some(r) = user.room.as_ref().and_then(|r| self.rooms.get_mut(r)) {
+            r.members.insert(sid.to_owned(), nick.clone());
+        }
         Ok(nick)
     }
 
-    /// The nickname of `sid`.
-    #[must_use]
-    pub fn nick(&self, sid: &str) -> Option<&str> {
-        self.users.get(sid)?.nick.as_deref()
-    }
-
-    /// The room of `sid`.
-    #[must_use]
-    pub fn room(&self, sid: &str) -> Option<&str> {
-        self.users.get(sid)?.room.as_deref()
-    }
-
-    /// Moves `sid` into `room` (creating it), out of its previous room (dropping that one
-    /// if it was a user-made room and is now empty).
+    /// Moves user `sid` into `room` (creating it), out of its previous room (dropping that
+    /// one if it was a user-made room and is now empty).
     ///
     /// # Errors
     /// [`ChatError::NoNick`], [`ChatError::BadRoom`], [`ChatError::TooManyRooms`].
-    pub fn join(&mut self, sid: &str, room: &str) -> Result<Joined, ChatError> {
+    pub fn join(&mut self, sid: &str, user: &mut User, room: &str) -> Result<Joined, ChatError> {
         let room = clean(room, MAX_ROOM_CHARS).ok_or(ChatError::BadRoom)?;
-        let has_nick = self.users.get(sid).is_some_and(|u| u.nick.is_some());
-        if !has_nick {
-            return Err(ChatError::NoNick);
-        }
+        let nick = user.nick.clone().ok_or(ChatError::NoNick)?;
         if !self.rooms.contains_key(&room) && self.rooms.len() >= MAX_ROOMS {
             return Err(ChatError::TooManyRooms);
         }
-        let previous = self
-            .users
-            .get_mut(sid)
-            .and_then(|u| u.room.replace(room.clone()));
-        let left = match previous {
+        let entered = user.room.as_deref() != Some(room.as_str());
+        let left = match user.room.replace(room.clone()) {
             Some(p) if p != room => {
                 self.leave_room(sid, &p);
                 Some(p)
@@ -220,12 +218,13 @@ impl ChatState {
             _ => None,
         };
         let r = self.rooms.entry(room.clone()).or_default();
-        r.members.insert(sid.to_owned());
+        r.members.insert(sid.to_owned(), nick);
         let history = r.history.iter().cloned().collect();
         let members = self.members(&room);
         Ok(Joined {
             room,
             left,
+            entered,
             members,
             history,
         })
@@ -247,27 +246,21 @@ impl ChatState {
         let mut v: Vec<String> = self
             .rooms
             .get(room)
-            .map(|r| {
-                r.members
-                    .iter()
-                    .filter_map(|s| self.nick(s).map(str::to_owned))
-                    .collect()
-            })
+            .map(|r| r.members.values().cloned().collect())
             .unwrap_or_default();
         v.sort_by_key(|n| n.to_lowercase());
         v
     }
 
-    /// Records what `sid` says in its room; returns the message to broadcast.
+    /// Records what `user` says in its room; returns the message to broadcast.
     ///
     /// # Errors
     /// [`ChatError::BadMessage`], [`ChatError::NoNick`], [`ChatError::NoRoom`].
-    pub fn say(&mut self, sid: &str, text: &str, ts: u64) -> Result<ChatMessage, ChatError> {
+    pub fn say(&mut self, user: &User, text: &str, ts: u64) -> Result<ChatMessage, ChatError> {
         let n = text.trim().chars().count();
         if n == 0 || n > MAX_MESSAGE_CHARS {
             return Err(ChatError::BadMessage);
         }
-        let user = self.users.get(sid).ok_or(ChatError::NoNick)?;
         let nick = user.nick.clone().ok_or(ChatError::NoNick)?;
         let room = user.room.clone().ok_or(ChatError::NoRoom)?;
         let msg = ChatMessage {
@@ -287,15 +280,10 @@ impl ChatState {
         Ok(msg)
     }
 
-    /// Forgets `sid` (it disconnected): frees its nickname and leaves its room.
-    pub fn remove(&mut self, sid: &str) -> Departed {
-        let Some(user) = self.users.remove(sid) else {
-            return Departed {
-                nick: None,
-                room: None,
-            };
-        };
-        if let Some(n) = &user.nick {
+    /// Forgets user `sid` (it disconnected): frees its nickname and leaves its room.
+    pub fn remove(&mut self, sid: &str, user: User) -> Departed {
+        let owned = |n: &String| self.nicks.get(&n.to_lowercase()).is_some_and(|o| o == sid);
+        if let Some(n) = user.nick.as_ref().filter(|n| owned(n)) {
             self.nicks.remove(&n.to_lowercase());
         }
         if let Some(r) = &user.room {
@@ -326,6 +314,13 @@ impl ChatState {
             online: self.nicks.len(),
             rooms: defaults.chain(others).collect(),
         }
+    }
+
+    /// Whether nothing is left of any user: no nickname taken, nobody in any room (the
+    /// concurrency test checks this once everyone left).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.nicks.is_empty() && self.rooms.values().all(|r| r.members.is_empty())
     }
 }
 

@@ -2,8 +2,46 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 
-fn with_nicks(pairs: &[(&str, &str)]) -> ChatState {
-    let mut s = ChatState::new();
+/// The shared state plus each user's own record, as the sockets' objects hold them.
+#[derive(Default)]
+struct Sim {
+    state: ChatState,
+    users: HashMap<String, User>,
+}
+
+impl Sim {
+    fn new() -> Self {
+        Self::default()
+    }
+    fn set_nick(&mut self, sid: &str, nick: &str) -> Result<String, ChatError> {
+        let user = self.users.entry(sid.to_owned()).or_default();
+        self.state.set_nick(sid, user, nick)
+    }
+    fn join(&mut self, sid: &str, room: &str) -> Result<Joined, ChatError> {
+        let user = self.users.entry(sid.to_owned()).or_default();
+        self.state.join(sid, user, room)
+    }
+    fn say(&mut self, sid: &str, text: &str, ts: u64) -> Result<ChatMessage, ChatError> {
+        let user = self.users.entry(sid.to_owned()).or_default();
+        self.state.say(user, text, ts)
+    }
+    fn remove(&mut self, sid: &str) -> Departed {
+        let user = self.users.remove(sid).unwrap_or_default();
+        self.state.remove(sid, user)
+    }
+    fn room(&self, sid: &str) -> Option<&str> {
+        self.users.get(sid)?.room.as_deref()
+    }
+    fn members(&self, room: &str) -> Vec<String> {
+        self.state.members(room)
+    }
+    fn stats(&self) -> Stats {
+        self.state.stats()
+    }
+}
+
+fn with_nicks(pairs: &[(&str, &str)]) -> Sim {
+    let mut s = Sim::new();
     for (sid, nick) in pairs {
         s.set_nick(sid, nick).unwrap();
     }
@@ -12,7 +50,7 @@ fn with_nicks(pairs: &[(&str, &str)]) -> ChatState {
 
 #[test]
 fn nicknames_are_unique_case_insensitively_and_trimmed() {
-    let mut s = ChatState::new();
+    let mut s = Sim::new();
     assert_eq!(s.set_nick("a", "  Ada ").unwrap(), "Ada");
     assert_eq!(s.set_nick("b", "ada"), Err(ChatError::NickTaken));
     assert_eq!(s.set_nick("b", "ADA"), Err(ChatError::NickTaken));
@@ -26,7 +64,7 @@ fn nicknames_are_unique_case_insensitively_and_trimmed() {
 
 #[test]
 fn nickname_limits() {
-    let mut s = ChatState::new();
+    let mut s = Sim::new();
     assert_eq!(s.set_nick("a", ""), Err(ChatError::BadNick));
     assert_eq!(s.set_nick("a", "   "), Err(ChatError::BadNick));
     assert_eq!(s.set_nick("a", "a\u{7}b"), Err(ChatError::BadNick));
@@ -38,7 +76,7 @@ fn nickname_limits() {
 
 #[test]
 fn join_needs_a_nick_and_moves_between_rooms() {
-    let mut s = ChatState::new();
+    let mut s = Sim::new();
     assert_eq!(s.join("a", "lobby"), Err(ChatError::NoNick));
     s.set_nick("a", "Ada").unwrap();
     s.set_nick("b", "bob").unwrap();
@@ -51,9 +89,14 @@ fn join_needs_a_nick_and_moves_between_rooms() {
     assert_eq!(j.left.as_deref(), Some("lobby"));
     assert_eq!(s.members("lobby"), ["Ada"]);
     assert_eq!(s.room("b"), Some("rust"));
-    // Joining the room one is in changes nothing.
-    assert_eq!(s.join("b", "rust").unwrap().left, None);
+    assert!(j.entered);
+    // Joining the room one is in changes nothing, and is not news for the room.
+    let again = s.join("b", "rust").unwrap();
+    assert_eq!((again.left, again.entered), (None, false));
     assert_eq!(s.members("rust"), ["bob"]);
+    // A new nickname shows in the member list.
+    s.set_nick("b", "Bobby").unwrap();
+    assert_eq!(s.members("rust"), ["Bobby"]);
 }
 
 #[test]
@@ -109,7 +152,7 @@ fn stats_list_default_rooms_first_then_by_name() {
 
 #[test]
 fn room_count_is_capped() {
-    let mut s = ChatState::new();
+    let mut s = Sim::new();
     let extra = MAX_ROOMS - DEFAULT_ROOMS.len();
     for i in 0..extra {
         let sid = format!("s{i}");
@@ -125,7 +168,7 @@ fn room_count_is_capped() {
 
 #[test]
 fn messages_need_nick_room_and_sane_text() {
-    let mut s = ChatState::new();
+    let mut s = Sim::new();
     assert_eq!(s.say("a", "hi", 1), Err(ChatError::NoNick));
     s.set_nick("a", "Ada").unwrap();
     assert_eq!(s.say("a", "hi", 1), Err(ChatError::NoRoom));
@@ -168,6 +211,9 @@ fn remove_frees_everything() {
     assert_eq!(s.members("rust"), Vec::<String>::new());
     assert_eq!(s.stats().online, 0);
     assert!(s.set_nick("b", "ada").is_ok());
+    assert!(!s.state.is_empty());
+    s.remove("b");
+    assert!(s.state.is_empty());
     assert_eq!(
         s.remove("nobody"),
         Departed {
@@ -179,7 +225,7 @@ fn remove_frees_everything() {
 
 #[test]
 fn concurrent_registration_gives_each_nickname_once() {
-    let state = Arc::new(Mutex::new(ChatState::new()));
+    let state = Arc::new(Mutex::new(Sim::new()));
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let state = state.clone();
