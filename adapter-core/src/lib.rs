@@ -1,6 +1,28 @@
 //! Runtime-neutral Socket.IO server driver: hyper 1 (HTTP/1.1 with upgrades) and
 //! async-tungstenite over futures-io, driving the sans-IO [`socketio_engine::Engine`].
 //!
+//! A complete server (here on tokio, through `adapter-tokio`; `adapter-smol` and
+//! `adapter-async-std` take the same [`App`]):
+//!
+//! ```no_run
+//! use adapter_core::app::{App, Namespace};
+//!
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let app = App::new().namespace(
+//!         Namespace::new("/")
+//!             .on_connection(|socket, _auth| async move { socket.emit("hello", "world") })
+//!             .on("echo", |socket, data| async move { socket.emit("echo", &data.args) }),
+//!     );
+//!     let (running, _handle) = adapter_tokio::serve(([127, 0, 0, 1], 3000).into(), app).await?;
+//!     println!("listening on {}", running.local_addr());
+//!     tokio::signal::ctrl_c().await
+//! }
+//! ```
+//!
+//! Namespace objects ([`app::SocketNamespace`]: one value per socket, `&mut self` methods
+//! per event) and application state ([`App::with_state`]) are in [`app`].
+//!
 //! - [`Runtime`]: what an adapter provides (clock, timer, spawn, TCP listener). The
 //!   `adapter-tokio`, `adapter-smol` and `adapter-async-std` crates are only that glue.
 //! - [`Server`]: mounts hubs on path prefixes and listens; [`serve`] does it for one app.

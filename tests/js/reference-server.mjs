@@ -125,6 +125,14 @@ function setUp(nsp) {
       if (typeof ack === "function") ack({ sockets: nsp.sockets.size });
     });
 
+    // The argument-rule events: what node sends for ack(5), ack("ok"), ack("a", 1),
+    // ack([1, 2]) and emit("vec", [1, 2, 3]).
+    socket.on("ack-number", (ack) => ack(5));
+    socket.on("ack-string", (ack) => ack("ok"));
+    socket.on("ack-pair", (ack) => ack("a", 1));
+    socket.on("ack-vec", (ack) => ack([1, 2]));
+    socket.on("send-vec", () => socket.emit("vec", [1, 2, 3]));
+
     socket.on("disconnect", (reason) => {
       nsp.emit("left", { id: socket.id, reason });
     });

@@ -1,14 +1,17 @@
 //! The end-to-end test application (CONTRACTS.md F2), written once against adapter-core's
 //! API and served by `e2e-server` on every runtime.
 //!
-//! Namespaces `/` (everyone; auth kept as socket data) and `/admin` (only auth
-//! `{"token":"secret"}`). On both: `welcome` on connect, `echo`, `echo-ack`, `join`,
-//! `leave`, `broadcast`, `ask`, `binary`, `disconnect-me`, `count`, and `left` broadcast on
-//! disconnect.
+//! Namespaces `/` (everyone; auth kept as socket data), written with closures, and `/admin`
+//! (only auth `{"token":"secret"}`), a namespace object ([`admin::Admin`](crate::admin)), so
+//! every client generation exercises both kinds of handler. On both: `welcome` on connect,
+//! `echo`, `echo-ack`, `join`, `leave`, `broadcast`, `ask`, `binary`, `disconnect-me`,
+//! `count`, `left` broadcast on disconnect, and the argument-rule events `ack-number` (acks
+//! `5`), `ack-string` (acks `"ok"`), `ack-pair` (acks `"a", 1`), `ack-vec` (acks one array
+//! `[1, 2]`) and `send-vec` (emits `vec` with one array `[1, 2, 3]`).
 
 use std::time::Duration;
 
-use adapter_core::app::{ConnectDecision, EventData};
+use adapter_core::app::EventData;
 use adapter_core::{App, Namespace, Socket};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -28,23 +31,12 @@ pub fn build(configure: impl FnOnce(&mut adapter_core::socketio_engine::EngineCo
     App::new()
         .configure(configure)
         .namespace(handlers(Namespace::new("/")))
-        .namespace(handlers(Namespace::new("/admin").on_connect(
-            |req| async move {
-                let ok = req
-                    .auth
-                    .as_ref()
-                    .and_then(|a| a.to_value().ok())
-                    .is_some_and(|a| a == json!({"token": "secret"}));
-                if ok {
-                    ConnectDecision::Accept
-                } else {
-                    ConnectDecision::Reject {
-                        message: "unauthorized".to_owned(),
-                        data: Some(json!({"reason": "bad token"})),
-                    }
-                }
-            },
-        )))
+        .socket_namespace::<crate::admin::Admin>("/admin")
+}
+
+/// The welcome payload of the contract.
+pub(crate) fn welcome(socket: &Socket, auth: &Value) -> Value {
+    json!({"id": socket.id(), "nsp": socket.nsp().as_str(), "auth": auth})
 }
 
 /// The handlers both namespaces share.
@@ -52,10 +44,7 @@ fn handlers(ns: Namespace) -> Namespace {
     ns.on_connection(|socket, auth| async move {
         let auth = auth.and_then(|a| a.to_value().ok()).unwrap_or(Value::Null);
         socket.insert_data(Auth(auth.clone()));
-        socket.emit(
-            "welcome",
-            &json!({"id": socket.id(), "nsp": socket.nsp().as_str(), "auth": auth}),
-        );
+        socket.emit("welcome", &welcome(&socket, &auth));
     })
     .on("echo", |socket, data| async move {
         socket.emit_binary("echo", &data.args, data.binary);
@@ -113,6 +102,29 @@ fn handlers(ns: Namespace) -> Namespace {
             ack.send(&(json!({"sockets": n}),));
         }
     })
+    .on("ack-number", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            ack.send(&5);
+        }
+    })
+    .on("ack-string", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            ack.send("ok");
+        }
+    })
+    .on("ack-pair", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            ack.send(&("a", 1));
+        }
+    })
+    .on("ack-vec", |_socket, data| async move {
+        if let Some(ack) = data.ack {
+            ack.send(&vec![1, 2]);
+        }
+    })
+    .on("send-vec", |socket, _data| async move {
+        socket.emit("vec", &vec![1, 2, 3]);
+    })
     .on_disconnect(|socket, reason| async move {
         socket.server().of(socket.nsp().clone()).emit(
             "left",
@@ -123,7 +135,7 @@ fn handlers(ns: Namespace) -> Namespace {
 
 /// Acks `{"rooms": [sorted rooms of the socket]}` (its own id included, as Node's
 /// `socket.rooms`).
-async fn ack_rooms(socket: &Socket, data: EventData) {
+pub(crate) async fn ack_rooms(socket: &Socket, data: EventData) {
     let mut rooms: Vec<String> = socket
         .rooms()
         .await
@@ -146,7 +158,7 @@ struct BroadcastRequest {
     except_self: bool,
 }
 
-fn broadcast(socket: &Socket, mut data: EventData) {
+pub(crate) fn broadcast(socket: &Socket, mut data: EventData) {
     let ok = match data.arg::<BroadcastRequest>() {
         Ok(req) => {
             let mut op = socket.server().of(socket.nsp().clone());

@@ -2,4 +2,5 @@
 //! ([`app`]) served by the `e2e-server` binary on each runtime.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod app;

@@ -42,6 +42,11 @@ fn events_and_acks(runtime: &str) {
     client(runtime, "client/events-acks.mjs");
 }
 
+/// The argument rule on the wire, closures and namespace objects alike.
+fn wire_rules(runtime: &str) {
+    client(runtime, "client/wire-rules.mjs");
+}
+
 fn binary(runtime: &str) {
     client(runtime, "client/binary.mjs");
 }
@@ -108,6 +113,7 @@ per_runtime!(
     namespaces,
     auth,
     events_and_acks,
+    wire_rules,
     binary,
     rooms_and_broadcast,
     broadcast_binary,

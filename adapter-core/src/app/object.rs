@@ -1,39 +1,4 @@
-//! Namespace objects: gevent-socketio's model (a class per namespace, one instance per
-//! socket, an `on_<event>` method per event) in async Rust.
-//!
-//! A type implementing [`SocketNamespace`] serves one namespace. Each connecting client gets
-//! its own value, built by [`SocketNamespace::connect`] (where authentication lives: return
-//! a [`Refusal`] to refuse). The value then belongs to that socket alone: its event methods
-//! take `&mut self` and run **one at a time, in the order the client sent the events**, so
-//! per-socket state is plain fields, with no lock. [`SocketNamespace::disconnect`] consumes
-//! it when the socket leaves.
-//!
-//! Event names map to methods in a table built once per namespace
-//! ([`SocketNamespace::events`]): `events.on("nick", Self::nick)`. A method is an `async fn`
-//! taking `&mut self`, a [`Ctx`] (the socket and the application's state) and its
-//! arguments, read with serde by the argument rule (a tuple is the argument list, any other
-//! type the first argument). What it returns is the acknowledgement, sent when the client
-//! asked for one (`()` answers with no arguments). Arguments that do not fit the method are
-//! reported to [`SocketNamespace::bad_event`] (by default a `tracing` warning naming the
-//! event and the serde error), and the method is not called.
-//!
-//! # Ordering when a method awaits
-//! The next event of the same socket waits until the running method returns, also while it
-//! awaits: a method that awaits an acknowledgement from its own client
-//! ([`Socket::emit_with_ack`]) holds that socket's later events until the ack or its
-//! timeout (the ack itself does not queue behind them, so this cannot deadlock). Other
-//! sockets are never held up. To keep serving while waiting for something slow, clone the
-//! [`Ctx`] and spawn the wait, and return.
-//!
-//! # Where data lives
-//! - One namespace of one socket: the fields of the namespace object.
-//! - The whole client, across its namespaces: [`Socket::insert_data`] is per namespace
-//!   socket; data shared by one client's namespaces belongs in the application state, keyed
-//!   by the Engine.IO session ([`Socket::handshake`] carries the `sid`), or in a web
-//!   framework's own session: the handshake carries the request's cookies and headers, so a
-//!   `connect` can look the framework's session up and keep what it needs in the object.
-//! - Everyone: the application state ([`App::with_state`](super::App::with_state)), reached
-//!   from every method as [`Ctx::state`].
+//! Namespace objects: see [`SocketNamespace`].
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -52,9 +17,57 @@ use super::socket::{ConnectRequest, EventData, Socket};
 /// A boxed future borrowing for `'a`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A namespace served by one value of `Self` per connected socket. See the [module
-/// docs](self) for the model.
+/// Namespace objects: gevent-socketio's model (a class per namespace, one instance per
+/// socket, an `on_<event>` method per event) in async Rust.
 ///
+/// A type implementing [`SocketNamespace`] serves one namespace. Each connecting client gets
+/// its own value, built by [`SocketNamespace::connect`] (where authentication lives: return
+/// a [`Refusal`] to refuse). The value then belongs to that socket alone: its event methods
+/// take `&mut self` and run **one at a time, in the order the client sent the events**, so
+/// per-socket state is plain fields, with no lock. [`SocketNamespace::disconnect`] consumes
+/// it when the socket leaves.
+///
+/// Event names map to methods in a table built once per namespace
+/// ([`SocketNamespace::events`]): `events.on("nick", Self::nick)`. A method is an `async fn`
+/// taking `&mut self`, a [`Ctx`] (the socket and the application's state) and its
+/// arguments, read with serde by the argument rule (a tuple is the argument list, any other
+/// type the first argument). What it returns is the acknowledgement, sent when the client
+/// asked for one (`()` answers with no arguments). Arguments that do not fit the method are
+/// reported to [`SocketNamespace::bad_event`] (by default a `tracing` warning naming the
+/// event and the serde error), and the method is not called.
+///
+/// # The methods, and the client calls they answer
+/// | client (socket.io-client) | server (this trait) |
+/// |---|---|
+/// | `io(url + "/nsp", { auth })` | [`connect`](Self::connect)`(req, state)`: `req.auth`, `req.handshake`; `Err(Refusal)` → the client's `connect_error` |
+/// | (connected) | [`connected`](Self::connected)`(&mut self, cx)`: node's `connection` listener |
+/// | `socket.emit("name", a)` | `events.on("name", Self::name)` with `async fn name(&mut self, cx: Ctx<S>, a: A)` |
+/// | `socket.emit("name", a, b)` | the same with `(a, b): (A, B)`: a tuple reads the argument list |
+/// | `socket.emit("name", a, (reply) => ..)` | the method's return value is `reply`'s argument (a tuple for several) |
+/// | `socket.emit("file", buffer)` | take [`EventData`] as the argument: attachments and the ack by hand |
+/// | `socket.emit("unheard")` | [`unknown_event`](Self::unknown_event) |
+/// | `socket.emit("name", "wrong type")` | [`bad_event`](Self::bad_event), the method is not called |
+/// | `socket.disconnect()`, a lost connection | [`disconnecting`](Self::disconnecting), then [`disconnect`](Self::disconnect)`(self, ..)` |
+///
+/// # Ordering when a method awaits
+/// The next event of the same socket waits until the running method returns, also while it
+/// awaits: a method that awaits an acknowledgement from its own client
+/// ([`Socket::emit_with_ack`]) holds that socket's later events until the ack or its
+/// timeout (the ack itself does not queue behind them, so this cannot deadlock). Other
+/// sockets are never held up. To keep serving while waiting for something slow, clone the
+/// [`Ctx`] and spawn the wait, and return.
+///
+/// # Where data lives
+/// - One namespace of one socket: the fields of the namespace object.
+/// - The whole client, across its namespaces: [`Socket::insert_data`] is per namespace
+///   socket; data shared by one client's namespaces belongs in the application state, keyed
+///   by the Engine.IO session ([`Socket::handshake`] carries the `sid`), or in a web
+///   framework's own session: the handshake carries the request's cookies and headers, so a
+///   `connect` can look the framework's session up and keep what it needs in the object.
+/// - Everyone: the application state ([`App::with_state`](super::App::with_state)), reached
+///   from every method as [`Ctx::state`].
+///
+/// # Example
 /// ```
 /// use adapter_core::app::{App, Ctx, Events, Refusal, ConnectRequest, SocketNamespace};
 /// use std::sync::Arc;

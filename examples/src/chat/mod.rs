@@ -1,5 +1,5 @@
-//! The chat: [`state`] (who is where, pure data), [`app`] (the Socket.IO handlers) and
-//! [`serve`] (Socket.IO plus the page's files on one port, on any runtime).
+//! The chat: [`state`] (who is where, pure data), [`app`](mod@app) (the Socket.IO handlers) and
+//! [`serve`](mod@serve) (Socket.IO plus the page's files on one port, on any runtime).
 
 pub mod app;
 pub mod serve;

@@ -220,7 +220,7 @@ impl EioServer {
     }
 
     /// Queues `frame` (already encoded for the session's protocol version, see
-    /// [`protocol`](Self::protocol)) for session `sid`. O(1); the frame is moved, never
+    /// [`generation`](Self::generation)) for session `sid`. O(1); the frame is moved, never
     /// copied, so a broadcast clones one refcounted frame per recipient.
     ///
     /// # Errors

@@ -33,7 +33,7 @@ fn read(path: String) -> Result<(String, String), ProcError> {
     }
 }
 
-/// The resident set size of `pid` in bytes (VmRSS of /proc/<pid>/status).
+/// The resident set size of `pid` in bytes (VmRSS of `/proc/<pid>/status`).
 pub(crate) fn rss_bytes(pid: u32) -> Result<u64, ProcError> {
     let (text, path) = read(format!("/proc/{pid}/status"))?;
     parse_vm_rss(&text).ok_or(ProcError::Missing {
@@ -42,7 +42,7 @@ pub(crate) fn rss_bytes(pid: u32) -> Result<u64, ProcError> {
     })
 }
 
-/// CPU time (user + system) used so far by `pid`, from /proc/<pid>/stat.
+/// CPU time (user + system) used so far by `pid`, from `/proc/<pid>/stat`.
 pub(crate) fn cpu_time(pid: u32) -> Result<Duration, ProcError> {
     let (text, path) = read(format!("/proc/{pid}/stat"))?;
     let ticks = parse_stat_ticks(&text).ok_or(ProcError::Missing {
@@ -81,7 +81,7 @@ pub(crate) fn parse_vm_rss(status: &str) -> Option<u64> {
     value.checked_mul(scale)
 }
 
-/// utime + stime (fields 14 and 15) of a /proc/<pid>/stat line, in clock ticks. The command
+/// utime + stime (fields 14 and 15) of a `/proc/<pid>/stat` line, in clock ticks. The command
 /// name (field 2) may contain spaces and parentheses, so fields are counted after the last `)`.
 pub(crate) fn parse_stat_ticks(stat: &str) -> Option<u64> {
     let after = stat.get(stat.rfind(')')?.checked_add(1)?..)?;
