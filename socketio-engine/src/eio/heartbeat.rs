@@ -17,6 +17,14 @@
 //!
 //! `UpgradeDeadline` and `CloseDeadline` are dispatched here too, so every timer kind is
 //! handled in one place.
+//!
+//! Deadlines keep to their schedule whatever the driver's timer does: a timer fired late arms
+//! its follow-up from when it was due (a ping sent 50 ms late still has its pong deadline at
+//! handshake + interval + timeout), and every input first fires what is due at its `now`, so
+//! a request or message arriving at or past a deadline finds it expired, as in node, where
+//! timers run before the I/O of the same loop turn. Deadlines armed by an input (a pong, a v3
+//! ping, a 0.9 request) count from that input's `now`, as node's timers count from the
+//! callback that set them.
 
 use std::time::Instant;
 
@@ -122,7 +130,10 @@ impl EioServer {
         );
     }
 
-    pub(crate) fn on_timer(&mut self, now: Instant, sid: Sid, kind: EioTimer) {
+    /// Timer `kind` of `sid`, due at `due`, fired (at `due` or later). Follow-up deadlines
+    /// are computed from `due`: a ping sent late keeps its pong deadline at
+    /// `ping_interval + ping_timeout` after the handshake or pong.
+    pub(crate) fn on_timer(&mut self, due: Instant, sid: Sid, kind: EioTimer) {
         match kind {
             EioTimer::PingDue => {
                 if self.is_v09_polling(sid) {
@@ -136,7 +147,7 @@ impl EioServer {
                 self.timers.set(
                     sid,
                     EioTimer::PongDeadline,
-                    after(now, self.config.ping_timeout),
+                    after(due, self.config.ping_timeout),
                 );
                 let _ = self.enqueue(sid, generation.encode(Packet::Ping(Str::new())));
             }
