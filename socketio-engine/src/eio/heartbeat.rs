@@ -4,8 +4,10 @@
 //! v4 (server pings): `PingDue` fires one `ping_interval` after the handshake; a ping is
 //! sent and `PongDeadline` armed `ping_timeout` later. A pong cancels the deadline and
 //! re-arms `PingDue` one interval after the pong (node refreshes its interval timer then).
-//! A missed deadline closes the session with `PingTimeout`. Exactly one of the two timers
-//! is armed at any time.
+//! The first other packet while the pong is awaited moves the deadline one `ping_timeout`
+//! after that packet, once per ping (engine.io 6.6's `hasRefreshedPingTimeout`; the
+//! session's `PongWait`). A missed deadline closes the session with `PingTimeout`. Exactly
+//! one of the two timers is armed at any time.
 //!
 //! 0.9 over a WebSocket or htmlfile runs the v4 rules with its own spelling, the heartbeat
 //! `2::` both ways. 0.9 polling does as node 0.9: no heartbeats (its clients answer them with
@@ -34,7 +36,7 @@ use socketio_proto::eio::{Packet, ProtocolVersion};
 use crate::eio::event::CloseReason;
 use crate::eio::generation::Generation;
 use crate::eio::server::{EioServer, EioTimer};
-use crate::eio::session::Transport;
+use crate::eio::session::{PongWait, Transport};
 use crate::ids::Sid;
 use crate::timer::after;
 
@@ -62,12 +64,32 @@ impl EioServer {
             // Its liveness is its requests (`v09_keep_alive`), not heartbeats.
             return;
         }
+        if let Some(session) = self.sessions.get_mut(&sid) {
+            session.pong_wait = PongWait::Idle;
+        }
         self.timers.cancel(sid, EioTimer::PongDeadline);
         self.timers.set(
             sid,
             EioTimer::PingDue,
             after(now, self.config.ping_interval),
         );
+    }
+
+    /// Engine.IO 4, a packet other than a pong while a pong is awaited: node (engine.io 6.6)
+    /// moves the pong deadline one `ping_timeout` after it, once per ping, so a client busy
+    /// sending is not cut off for a pong stuck behind its own traffic.
+    pub(crate) fn maybe_refresh_pong_deadline(&mut self, now: Instant, sid: Sid) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        if session.pong_wait == PongWait::Awaiting {
+            session.pong_wait = PongWait::Refreshed;
+            self.timers.set(
+                sid,
+                EioTimer::PongDeadline,
+                after(now, self.config.ping_timeout),
+            );
+        }
     }
 
     pub(crate) fn on_v3_ping(&mut self, now: Instant, sid: Sid) {
@@ -141,9 +163,13 @@ impl EioServer {
                     self.release_with_noop(sid);
                     return;
                 }
-                let Some(generation) = self.sessions.get(&sid).map(|s| s.generation) else {
+                let Some(session) = self.sessions.get_mut(&sid) else {
                     return;
                 };
+                let generation = session.generation;
+                if generation == Generation::Eio4 {
+                    session.pong_wait = PongWait::Awaiting;
+                }
                 self.timers.set(
                     sid,
                     EioTimer::PongDeadline,
