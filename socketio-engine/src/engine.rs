@@ -155,6 +155,7 @@ impl Engine {
     /// An HTTP request arrived (handshake, polling GET/POST, WebSocket upgrade).
     pub fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId {
         let now = self.clamp(now);
+        self.expire(now);
         let req = self.eio.handle_http(now, meta, body);
         self.pump(now);
         req
@@ -163,6 +164,7 @@ impl Engine {
     /// A parked polling GET's client went away before its response.
     pub fn handle_http_aborted(&mut self, now: Instant, req: RequestId) {
         let now = self.clamp(now);
+        self.expire(now);
         self.eio.handle_http_aborted(now, req);
         self.pump(now);
     }
@@ -170,6 +172,7 @@ impl Engine {
     /// A WebSocket message arrived on `conn`.
     pub fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage) {
         let now = self.clamp(now);
+        self.expire(now);
         self.eio.handle_ws_message(now, conn, msg);
         self.pump(now);
     }
@@ -177,19 +180,35 @@ impl Engine {
     /// The WebSocket `conn` closed.
     pub fn handle_ws_closed(&mut self, now: Instant, conn: ConnId) {
         let now = self.clamp(now);
+        self.expire(now);
         self.eio.handle_ws_closed(now, conn);
         self.pump(now);
     }
 
     /// Fires every deadline due at `now` (pings, upgrades, connect timeouts, ack timeouts).
-    /// A spurious call does nothing.
+    /// A spurious call does nothing, and a late one only delays: follow-up deadlines keep
+    /// their schedule, and every `handle_*` input fires what is due at its `now` first.
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clamp(now);
+        self.fire_due(now);
+    }
+
+    fn fire_due(&mut self, now: Instant) {
         self.eio.handle_timeout(now);
         // Sessions that Engine.IO closed leave the Socket.IO layer before its own timers run.
         self.pump(now);
         self.sio.handle_timeout(now, &mut self.eio);
         self.pump(now);
+    }
+
+    /// Before an input is processed, fires every deadline of either layer due at its `now`
+    /// (a pong, an ack or a CONNECT arriving at or past its deadline is too late, whatever
+    /// the driver's timer did, as in node, whose timers run before the I/O of the same loop
+    /// turn). One comparison of the earliest deadline when nothing is due.
+    fn expire(&mut self, now: Instant) {
+        if self.poll_timeout().is_some_and(|at| at <= now) {
+            self.fire_due(now);
+        }
     }
 
     /// The earliest deadline of either layer.

@@ -13,6 +13,12 @@
 //! no-op. [`TimerTable::pop_expired`] hands back expired timers one at a time, earliest first
 //! (ties by key then kind, so runs are deterministic), and removes them: a handler that wants
 //! the timer again sets it again. Nothing here reads the clock.
+//!
+//! A timer due at or before `now` is expired: an input stamped exactly at a deadline comes
+//! after it, as in node, whose timers phase runs before the I/O callbacks of the same loop
+//! turn. Each expired timer comes back with the deadline it was set for, so a handler that
+//! arms a follow-up (a ping's pong deadline) computes it from the schedule, not from a late
+//! `now`: a driver's wake-up latency never pushes the next deadline back.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
@@ -83,15 +89,23 @@ impl<K: Ord + Hash + Copy, T: Ord + Hash + Copy> TimerTable<K, T> {
         self.queue.first().map(|(at, _, _)| *at)
     }
 
-    /// Removes and returns the earliest timer due at or before `now`.
-    pub fn pop_expired(&mut self, now: Instant) -> Option<(K, T)> {
+    /// Removes and returns the earliest timer due at or before `now`, with the deadline it
+    /// was set for (follow-up deadlines are computed from that, not from `now`).
+    pub fn pop_expired(&mut self, now: Instant) -> Option<(K, T, Instant)> {
         let &(at, key, kind) = self.queue.first()?;
         if at > now {
             return None;
         }
         self.queue.pop_first();
         self.slots.remove(&(key, kind));
-        Some((key, kind))
+        Some((key, kind, at))
+    }
+
+    /// Whether some timer is due at or before `now` (one comparison: the cheap test every
+    /// input makes before it is processed).
+    #[must_use]
+    pub fn is_due(&self, now: Instant) -> bool {
+        self.next_deadline().is_some_and(|at| at <= now)
     }
 
     /// How many timers are armed.
@@ -131,11 +145,32 @@ mod tests {
         t.set(1u32, Kind::B, t0 + Duration::from_secs(1));
         assert_eq!(t.next_deadline(), Some(t0 + Duration::from_secs(1)));
         assert_eq!(t.pop_expired(t0), None);
+        assert!(!t.is_due(t0));
         let late = t0 + Duration::from_secs(5);
-        assert_eq!(t.pop_expired(late), Some((1, Kind::B)));
-        assert_eq!(t.pop_expired(late), Some((2, Kind::A)));
+        assert!(t.is_due(late));
+        // Each comes back with its own deadline, however late the call.
+        assert_eq!(
+            t.pop_expired(late),
+            Some((1, Kind::B, t0 + Duration::from_secs(1)))
+        );
+        assert_eq!(
+            t.pop_expired(late),
+            Some((2, Kind::A, t0 + Duration::from_secs(2)))
+        );
         assert_eq!(t.pop_expired(late), None);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn a_timer_is_due_at_its_deadline_exactly() {
+        let t0 = base();
+        let at = t0 + Duration::from_millis(500);
+        let mut t = TimerTable::new();
+        t.set(1u32, Kind::A, at);
+        assert!(!t.is_due(at - Duration::from_nanos(1)));
+        assert_eq!(t.pop_expired(at - Duration::from_nanos(1)), None);
+        assert!(t.is_due(at));
+        assert_eq!(t.pop_expired(at), Some((1, Kind::A, at)));
     }
 
     #[test]

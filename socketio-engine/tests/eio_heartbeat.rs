@@ -199,3 +199,80 @@ fn v3_clients_ping_and_the_server_answers() {
         }]
     );
 }
+
+#[test]
+fn a_packet_while_the_pong_is_awaited_extends_its_deadline_once_as_node_does() {
+    // engine.io 6.6 (`hasRefreshedPingTimeout`): the first packet other than a pong after a
+    // ping moves the pong deadline one ping_timeout after that packet; later ones do not.
+    let ms = Duration::from_millis;
+    let mut h = Harness::with_config(EioConfig {
+        ping_interval: ms(300),
+        ping_timeout: ms(200),
+        ..EioConfig::default()
+    });
+    let c = FakeClient::connect_websocket(&mut h, PATH);
+    h.take_events();
+    for round in 0..2 {
+        let ping_at = h.now + ms(300);
+        h.advance(ms(300));
+        assert_eq!(c.ws_recv(&mut h), vec![ping()], "round {round}");
+        assert_eq!(h.server.poll_timeout(), Some(ping_at + ms(200)));
+        h.advance(ms(100));
+        c.ws_send(&mut h, &socketio_engine::testing::text("busy"));
+        assert_eq!(
+            h.server.poll_timeout(),
+            Some(ping_at + ms(300)),
+            "round {round}: refreshed from the packet"
+        );
+        h.advance(ms(50));
+        c.ws_send(&mut h, &socketio_engine::testing::text("busier"));
+        assert_eq!(
+            h.server.poll_timeout(),
+            Some(ping_at + ms(300)),
+            "round {round}: once per ping"
+        );
+        assert_eq!(h.take_messages(), ["busy", "busier"]);
+        if round == 0 {
+            // Past the first deadline, before the refreshed one: the pong still counts, and
+            // the next ping may be refreshed again.
+            h.advance(ms(149));
+            c.ws_send(&mut h, &pong());
+        }
+    }
+    h.advance(ms(149));
+    assert!(
+        h.take_events().is_empty(),
+        "alive until the refreshed deadline"
+    );
+    h.advance(ms(1));
+    assert_eq!(
+        h.take_events(),
+        vec![EioEvent::Close {
+            sid: c.sid,
+            reason: CloseReason::PingTimeout
+        }]
+    );
+    assert_eq!(h.elapsed(), ms(300 + 100 + 50 + 149 + 300 + 100 + 50 + 150));
+}
+
+#[test]
+fn a_pong_ends_the_wait_and_later_packets_refresh_nothing() {
+    let ms = Duration::from_millis;
+    let mut h = Harness::with_config(EioConfig {
+        ping_interval: ms(300),
+        ping_timeout: ms(200),
+        ..EioConfig::default()
+    });
+    let c = FakeClient::connect_websocket(&mut h, PATH);
+    h.take_events();
+    h.advance(ms(300));
+    let _ = c.ws_recv(&mut h);
+    h.advance(ms(100));
+    c.ws_send(&mut h, &pong());
+    c.ws_send(&mut h, &socketio_engine::testing::text("after the pong"));
+    assert_eq!(
+        h.server.poll_timeout(),
+        Some(h.now + ms(300)),
+        "only the next ping is armed"
+    );
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 use http::Method;
 use socketio_engine::eio::{CloseReason, EioConfig, EioEvent, Packet};
 use socketio_engine::testing::{FakeClient, Harness, text};
-use socketio_engine::{HttpBody, Sid, WsMessage};
+use socketio_engine::{ConnId, HttpBody, RequestId, Sid, WsMessage};
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
 
@@ -109,23 +109,178 @@ fn polling_after_the_upgrade_is_refused() {
     assert!(h.take_events().is_empty(), "the session is unaffected");
 }
 
+/// A WebSocket upgrade request on `uri`, then drive.
+fn ws_request(h: &mut Harness, uri: &str) -> RequestId {
+    h.http(
+        Harness::meta(
+            Method::GET,
+            uri,
+            &[("upgrade", "websocket"), ("connection", "Upgrade")],
+        ),
+        HttpBody::empty(),
+    )
+}
+
+/// Asserts node's answer to a WebSocket it will not use (`websocket.close()` in engine.io's
+/// `onWebSocket`): the handshake completes under a fresh connection, which is closed at once
+/// with nothing sent on it. Returns that connection.
+fn assert_accepted_then_closed(h: &mut Harness, req: RequestId, what: &str) -> ConnId {
+    let conn = h
+        .accepted(req)
+        .unwrap_or_else(|| panic!("{what}: not accepted: {:?}", h.take_response(req)));
+    let n = h.transcript.len();
+    assert_eq!(
+        h.transcript[n - 2..],
+        [
+            format!("accept {} as {}", req.get(), conn.get()),
+            format!("close ws {}", conn.get())
+        ],
+        "{what}: accepted, then closed at once"
+    );
+    assert!(h.take_ws(conn).is_empty(), "{what}: nothing sent on it");
+    conn
+}
+
+/// A harness speaking Engine.IO `eio` (3 or 4), a polling session, and its WebSocket URI.
+fn polling_session(eio: u8) -> (Harness, Sid, String) {
+    let mut h = Harness::with_config(EioConfig {
+        allow_eio3: true,
+        rng_seed: Some([7; 32]),
+        ..EioConfig::default()
+    });
+    let req = h.http(
+        Harness::meta(
+            Method::GET,
+            &format!("{PATH}?EIO={eio}&transport=polling"),
+            &[],
+        ),
+        HttpBody::empty(),
+    );
+    assert_eq!(h.take_response(req).unwrap().status(), 200);
+    let Some(EioEvent::Open { sid }) = h.take_events().pop() else {
+        panic!("no open")
+    };
+    let ws_uri = format!("{PATH}?EIO={eio}&transport=websocket&sid={sid}");
+    (h, sid, ws_uri)
+}
+
+fn text_msg(s: &'static str) -> WsMessage {
+    WsMessage::Text(Str::from_static(s))
+}
+
+fn ws_texts(h: &mut Harness, conn: ConnId) -> Vec<String> {
+    h.take_ws(conn)
+        .iter()
+        .map(socketio_engine::testing::show)
+        .collect()
+}
+
 #[test]
-fn a_second_websocket_for_the_same_sid_is_refused() {
-    let (mut h, mut c) = setup();
-    let first = c.open_probe(&mut h);
-    let conn = h.accepted(first).unwrap();
-    let mut again = c.clone();
-    let second = again.open_probe(&mut h);
-    assert!(h.accepted(second).is_none());
-    let res = h.take_response(second).unwrap();
+fn a_second_websocket_while_upgrading_is_accepted_then_closed_every_generation() {
+    for eio in [4, 3] {
+        let (mut h, sid, ws_uri) = polling_session(eio);
+        let first = ws_request(&mut h, &ws_uri);
+        let probe = h.accepted(first).expect("probe accepted");
+        for round in 0..2 {
+            let second = ws_request(&mut h, &ws_uri);
+            let extra = assert_accepted_then_closed(&mut h, second, "second websocket");
+            assert_ne!(extra, probe, "EIO={eio}: a fresh connection");
+            // Whatever the driver reports for the extra connection reaches no session.
+            h.ws_message(extra, text_msg("5"));
+            h.ws_closed(extra);
+            assert!(
+                !h.is_closed(probe),
+                "EIO={eio} round {round}: probe untouched"
+            );
+            assert!(h.take_events().is_empty(), "EIO={eio}: session untouched");
+            if round == 0 {
+                // Mid-probe too: after 2probe, before 5.
+                h.ws_message(probe, text_msg("2probe"));
+                assert_eq!(ws_texts(&mut h, probe), ["3probe"], "EIO={eio}");
+            }
+        }
+        // The upgrade the probe started still completes, and traffic flows on it.
+        h.ws_message(probe, text_msg("5"));
+        h.server
+            .send(h.now, sid, Frame::Text(Str::from("4after")))
+            .unwrap();
+        h.drive();
+        assert_eq!(ws_texts(&mut h, probe), ["4after"], "EIO={eio}");
+        h.ws_message(probe, text_msg("4hello"));
+        assert_eq!(h.take_messages(), ["hello"], "EIO={eio}");
+    }
+}
+
+#[test]
+fn a_second_websocket_after_the_upgrade_is_accepted_then_closed_every_generation() {
+    for eio in [4, 3] {
+        let (mut h, sid, ws_uri) = polling_session(eio);
+        let first = ws_request(&mut h, &ws_uri);
+        let conn = h.accepted(first).unwrap();
+        h.ws_message(conn, text_msg("2probe"));
+        h.ws_message(conn, text_msg("5"));
+        let _ = h.take_ws(conn);
+        let second = ws_request(&mut h, &ws_uri);
+        let extra = assert_accepted_then_closed(&mut h, second, "websocket after upgrade");
+        h.ws_closed(extra);
+        assert!(
+            !h.is_closed(conn),
+            "EIO={eio}: the upgraded WebSocket is untouched"
+        );
+        assert!(h.take_events().is_empty(), "EIO={eio}");
+        h.ws_message(conn, text_msg("4hello"));
+        assert_eq!(h.take_messages(), ["hello"], "EIO={eio}");
+        h.server
+            .send(h.now, sid, Frame::Text(Str::from("4back")))
+            .unwrap();
+        h.drive();
+        assert_eq!(ws_texts(&mut h, conn), ["4back"], "EIO={eio}");
+    }
+}
+
+#[test]
+fn a_second_websocket_for_a_websocket_session_is_accepted_then_closed() {
+    // Node would start probing a websocket → websocket "upgrade" here (its `upgraded` flag
+    // is only set by an upgrade); we close it as for an upgraded session.
+    let mut h = Harness::default_seeded();
+    let c = FakeClient::connect_websocket(&mut h, PATH);
+    h.take_events();
+    let req = ws_request(&mut h, &c.uri("websocket"));
+    assert_accepted_then_closed(&mut h, req, "second websocket");
+    assert!(!h.is_closed(c.conn.unwrap()));
+    c.ws_send(&mut h, &text("still"));
+    assert_eq!(h.take_messages(), ["still"]);
+}
+
+#[test]
+fn a_websocket_for_a_closing_session_is_accepted_then_closed() {
+    let (mut h, c) = setup();
+    h.server.close(h.now, c.sid);
+    h.drive();
+    h.take_events();
+    let req = ws_request(&mut h, &c.uri("websocket"));
+    assert_accepted_then_closed(&mut h, req, "websocket for a closing session");
+    assert_eq!(
+        c.poll_now(&mut h),
+        vec![Packet::Close],
+        "the close still arrives"
+    );
+}
+
+#[test]
+fn a_websocket_for_an_unknown_sid_is_still_refused_with_400() {
+    // node's `verify` refuses it before the WebSocket handshake (abortUpgrade).
+    let mut h = Harness::default_seeded();
+    let req = ws_request(
+        &mut h,
+        "/engine.io/?EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA",
+    );
+    assert!(h.accepted(req).is_none());
+    let res = h.take_response(req).unwrap();
     assert_eq!(
         (res.status().as_u16(), res.body().as_ref()),
-        (400, &b"Bad request"[..])
+        (400, &b"Session ID unknown"[..])
     );
-    c.ws_send(&mut h, &Packet::Upgrade);
-    let third = again.open_probe(&mut h);
-    assert_eq!(h.take_response(third).unwrap().status(), 400);
-    assert!(!h.is_closed(conn));
 }
 
 #[test]
@@ -176,24 +331,57 @@ fn probe_closed_by_the_client_keeps_polling() {
 
 #[test]
 fn upgrades_can_be_disabled() {
+    // No upgrade is offered; a client that opens a WebSocket anyway gets it closed at once
+    // (node would even upgrade it: its `onWebSocket` ignores `allowUpgrades`).
     let mut h = Harness::with_config(EioConfig {
         allow_upgrades: false,
         ..EioConfig::default()
     });
     let mut c = FakeClient::connect_polling(&mut h, PATH);
+    h.take_events();
     assert!(c.handshake.upgrades.is_empty());
     let req = c.open_probe(&mut h);
-    assert_eq!(h.take_response(req).unwrap().status(), 400);
+    assert_accepted_then_closed(&mut h, req, "websocket with upgrades disabled");
+    assert!(h.take_events().is_empty());
+    send(&mut h, c.sid, "polling");
+    assert_eq!(c.poll_now(&mut h), vec![text("polling")]);
 }
 
 #[test]
-fn a_polling_transport_cannot_be_an_upgrade_target() {
-    let (mut h, c) = setup();
-    let req = h.http(
-        Harness::meta(Method::GET, &c.uri("polling"), &[("upgrade", "websocket")]),
-        HttpBody::empty(),
-    );
-    assert_eq!(h.take_response(req).unwrap().status(), 400);
+fn a_websocket_upgrade_naming_polling_is_accepted_then_closed_every_generation() {
+    // node's `onWebSocket`: `transport=polling` does not handle upgrades, so the WebSocket is
+    // completed and closed, with or without a sid, before any handshake.
+    for eio in [4, 3] {
+        let (mut h, sid, _) = polling_session(eio);
+        let with_sid = ws_request(
+            &mut h,
+            &format!("{PATH}?EIO={eio}&transport=polling&sid={sid}"),
+        );
+        assert_accepted_then_closed(&mut h, with_sid, "transport=polling with sid");
+        let handshake = ws_request(&mut h, &format!("{PATH}?EIO={eio}&transport=polling"));
+        assert_accepted_then_closed(&mut h, handshake, "transport=polling handshake");
+        assert!(
+            h.take_events().is_empty(),
+            "EIO={eio}: no session opened or closed"
+        );
+        assert_eq!(h.server.session_count(), 1, "EIO={eio}");
+        h.server
+            .send(h.now, sid, Frame::Text(Str::from("4x")))
+            .unwrap();
+        let req = h.http(
+            Harness::meta(
+                Method::GET,
+                &format!("{PATH}?EIO={eio}&transport=polling&sid={sid}"),
+                &[],
+            ),
+            HttpBody::empty(),
+        );
+        assert_eq!(
+            h.take_response(req).unwrap().status(),
+            200,
+            "EIO={eio}: the session still polls"
+        );
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::eio::outbox::Outbox;
 use crate::eio::reject::{Refusal, response};
 use crate::eio::routing::TransportKind;
 use crate::eio::server::EioServer;
-use crate::eio::session::{HandshakeInfo, PollState, Session, Transport};
+use crate::eio::session::{HandshakeInfo, PollState, PongWait, Session, Transport};
 use crate::http::RequestMeta;
 use crate::ids::{ConnId, RequestId, Sid};
 
@@ -111,6 +111,7 @@ impl EioServer {
         };
         let session = Session {
             generation,
+            pong_wait: PongWait::Idle,
             encoding,
             transport,
             outbox: Outbox::default(),
@@ -181,6 +182,7 @@ impl EioServer {
         self.respond(req, response(StatusCode::OK, body, headers));
         let session = Session {
             generation: Generation::V09,
+            pong_wait: PongWait::Idle,
             encoding: PollEncoding::V09 { jsonp: None },
             transport: Transport::Polling(PollState::default()),
             outbox: Outbox::default(),

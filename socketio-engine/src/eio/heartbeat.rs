@@ -4,8 +4,10 @@
 //! v4 (server pings): `PingDue` fires one `ping_interval` after the handshake; a ping is
 //! sent and `PongDeadline` armed `ping_timeout` later. A pong cancels the deadline and
 //! re-arms `PingDue` one interval after the pong (node refreshes its interval timer then).
-//! A missed deadline closes the session with `PingTimeout`. Exactly one of the two timers
-//! is armed at any time.
+//! The first other packet while the pong is awaited moves the deadline one `ping_timeout`
+//! after that packet, once per ping (engine.io 6.6's `hasRefreshedPingTimeout`; the
+//! session's `PongWait`). A missed deadline closes the session with `PingTimeout`. Exactly
+//! one of the two timers is armed at any time.
 //!
 //! 0.9 over a WebSocket or htmlfile runs the v4 rules with its own spelling, the heartbeat
 //! `2::` both ways. 0.9 polling does as node 0.9: no heartbeats (its clients answer them with
@@ -17,6 +19,14 @@
 //!
 //! `UpgradeDeadline` and `CloseDeadline` are dispatched here too, so every timer kind is
 //! handled in one place.
+//!
+//! Deadlines keep to their schedule whatever the driver's timer does: a timer fired late arms
+//! its follow-up from when it was due (a ping sent 50 ms late still has its pong deadline at
+//! handshake + interval + timeout), and every input first fires what is due at its `now`, so
+//! a request or message arriving at or past a deadline finds it expired, as in node, where
+//! timers run before the I/O of the same loop turn. Deadlines armed by an input (a pong, a v3
+//! ping, a 0.9 request) count from that input's `now`, as node's timers count from the
+//! callback that set them.
 
 use std::time::Instant;
 
@@ -26,7 +36,7 @@ use socketio_proto::eio::{Packet, ProtocolVersion};
 use crate::eio::event::CloseReason;
 use crate::eio::generation::Generation;
 use crate::eio::server::{EioServer, EioTimer};
-use crate::eio::session::Transport;
+use crate::eio::session::{PongWait, Transport};
 use crate::ids::Sid;
 use crate::timer::after;
 
@@ -54,12 +64,32 @@ impl EioServer {
             // Its liveness is its requests (`v09_keep_alive`), not heartbeats.
             return;
         }
+        if let Some(session) = self.sessions.get_mut(&sid) {
+            session.pong_wait = PongWait::Idle;
+        }
         self.timers.cancel(sid, EioTimer::PongDeadline);
         self.timers.set(
             sid,
             EioTimer::PingDue,
             after(now, self.config.ping_interval),
         );
+    }
+
+    /// Engine.IO 4, a packet other than a pong while a pong is awaited: node (engine.io 6.6)
+    /// moves the pong deadline one `ping_timeout` after it, once per ping, so a client busy
+    /// sending is not cut off for a pong stuck behind its own traffic.
+    pub(crate) fn maybe_refresh_pong_deadline(&mut self, now: Instant, sid: Sid) {
+        let Some(session) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        if session.pong_wait == PongWait::Awaiting {
+            session.pong_wait = PongWait::Refreshed;
+            self.timers.set(
+                sid,
+                EioTimer::PongDeadline,
+                after(now, self.config.ping_timeout),
+            );
+        }
     }
 
     pub(crate) fn on_v3_ping(&mut self, now: Instant, sid: Sid) {
@@ -122,7 +152,10 @@ impl EioServer {
         );
     }
 
-    pub(crate) fn on_timer(&mut self, now: Instant, sid: Sid, kind: EioTimer) {
+    /// Timer `kind` of `sid`, due at `due`, fired (at `due` or later). Follow-up deadlines
+    /// are computed from `due`: a ping sent late keeps its pong deadline at
+    /// `ping_interval + ping_timeout` after the handshake or pong.
+    pub(crate) fn on_timer(&mut self, due: Instant, sid: Sid, kind: EioTimer) {
         match kind {
             EioTimer::PingDue => {
                 if self.is_v09_polling(sid) {
@@ -130,13 +163,17 @@ impl EioServer {
                     self.release_with_noop(sid);
                     return;
                 }
-                let Some(generation) = self.sessions.get(&sid).map(|s| s.generation) else {
+                let Some(session) = self.sessions.get_mut(&sid) else {
                     return;
                 };
+                let generation = session.generation;
+                if generation == Generation::Eio4 {
+                    session.pong_wait = PongWait::Awaiting;
+                }
                 self.timers.set(
                     sid,
                     EioTimer::PongDeadline,
-                    after(now, self.config.ping_timeout),
+                    after(due, self.config.ping_timeout),
                 );
                 let _ = self.enqueue(sid, generation.encode(Packet::Ping(Str::new())));
             }

@@ -12,7 +12,8 @@
 //! - Client packets ([`EioServer::on_packet`]): messages are dispatched; a pong re-arms the
 //!   heartbeat (v4), a ping is answered (v3) or is a `TransportError` (v4, node's "invalid
 //!   heartbeat direction"); close ends the session; open, upgrade and noop are ignored, as
-//!   node ignores them outside an upgrade.
+//!   node ignores them outside an upgrade. In v4, the first packet other than a pong while a
+//!   pong is awaited first refreshes the pong deadline (see `heartbeat.rs`).
 
 use std::time::Instant;
 
@@ -21,16 +22,20 @@ use socketio_proto::eio::{Packet, ProtocolVersion};
 use crate::action::Action;
 use crate::eio::event::{CloseReason, EioEvent};
 use crate::eio::server::{EioServer, EioTimer};
-use crate::eio::session::{Session, Transport};
+use crate::eio::session::{PongWait, Session, Transport};
 use crate::ids::Sid;
 use crate::timer::after;
 
 impl EioServer {
     /// Handles one packet from the client; returns false when the session is gone.
     pub(crate) fn on_packet(&mut self, now: Instant, sid: Sid, packet: Packet) -> bool {
-        let Some(version) = self.sessions.get(&sid).map(|s| s.generation.codec()) else {
+        let Some(session) = self.sessions.get(&sid) else {
             return false;
         };
+        let version = session.generation.codec();
+        if session.pong_wait == PongWait::Awaiting && !matches!(packet, Packet::Pong(_)) {
+            self.maybe_refresh_pong_deadline(now, sid);
+        }
         match (packet, version) {
             (Packet::Message(message), _) => {
                 self.dispatch(EioEvent::Message { sid, message });

@@ -4,11 +4,17 @@
 //! 2. CORS preflight: `OPTIONS` with CORS configured → 204 and the preflight headers;
 //! 3. `transport` missing, unknown or disabled → code 0;
 //! 4. with a `sid`: unknown → code 1; a plain request whose transport differs from the
-//!    session's → code 3; then to the session (polling request or WebSocket upgrade);
+//!    session's → code 3; a WebSocket upgrade naming `transport=polling` → accepted and
+//!    closed at once; then to the session (polling request or WebSocket upgrade);
 //! 5. without a `sid` (a handshake): not GET → code 2; `transport=websocket` without an
-//!    upgrade → code 3; `allow_request` refuses → code 4; `EIO` not 4 (or 3 when allowed)
-//!    → code 5; a JSONP index `j` that is not a number → code 3; `max_sessions` reached →
-//!    503; else a new session.
+//!    upgrade → code 3; `allow_request` refuses → code 4; a WebSocket upgrade naming
+//!    `transport=polling` → accepted and closed at once, no session; `EIO` not 4 (or 3 when
+//!    allowed) → code 5; a JSONP index `j` that is not a number → code 3; `max_sessions`
+//!    reached → 503; else a new session.
+//!
+//! "Accepted and closed" is node's `onWebSocket` answering a WebSocket it will not use:
+//! `ws` completes the handshake (101), then `websocket.close()` sends a close frame without
+//! a status. Clients see a close, not an HTTP error (see `upgrade.rs`).
 //!
 //! A path under `{path}1/` is a Socket.IO 0.9 request and follows the 0.9 rules (`v09`).
 //!
@@ -102,7 +108,8 @@ impl EioServer {
             if upgrade {
                 if transport != TransportKind::WebSocket {
                     // node accepts the socket, then closes it: polling cannot take an upgrade.
-                    return Err(Refusal::BadRequest);
+                    self.accept_and_close(req);
+                    return Ok(());
                 }
                 return self.on_upgrade_request(now, req, sid);
             }
@@ -123,6 +130,12 @@ impl EioServer {
             return Err(Refusal::BadRequest);
         }
         self.check_allow_request(meta)?;
+        if upgrade && transport == TransportKind::Polling {
+            // node's `onWebSocket`: the polling transport does not handle upgrades, so the
+            // WebSocket is completed and closed before any handshake (whatever `EIO` says).
+            self.accept_and_close(req);
+            return Ok(());
+        }
         let generation = match meta.query_param("EIO").as_deref() {
             Some("4") => Generation::Eio4,
             Some("3") if self.config.allow_eio3 => Generation::Eio3,

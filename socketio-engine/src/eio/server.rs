@@ -159,6 +159,7 @@ impl EioServer {
     /// GET, when there is something to send.
     pub fn handle_http(&mut self, now: Instant, meta: RequestMeta, body: HttpBody) -> RequestId {
         let now = self.clamp(now);
+        self.expire(now);
         let req = RequestId::from_raw(self.ids.next_raw());
         self.route(now, req, meta, body);
         req
@@ -168,27 +169,43 @@ impl EioServer {
     /// A parked GET is forgotten; the frames of an undelivered GET response go back to the
     /// front of the session's queue. Unknown or already settled requests are ignored.
     pub fn handle_http_aborted(&mut self, now: Instant, req: RequestId) {
-        let _ = self.clamp(now);
+        let now = self.clamp(now);
+        self.expire(now);
         self.on_http_aborted(req);
     }
 
     /// A message arrived on WebSocket `conn`. Unknown connections are ignored.
     pub fn handle_ws_message(&mut self, now: Instant, conn: ConnId, msg: WsMessage) {
         let now = self.clamp(now);
+        self.expire(now);
         self.on_ws_message(now, conn, msg);
     }
 
     /// WebSocket `conn` is closed (by the peer or after a [`Action::CloseWs`]).
     pub fn handle_ws_closed(&mut self, now: Instant, conn: ConnId) {
         let now = self.clamp(now);
+        self.expire(now);
         self.on_ws_closed(now, conn);
     }
 
     /// Fires every timer due at `now`; a call with nothing due does nothing.
+    ///
+    /// A late call (the driver's timer woke after the deadline) changes nothing but the
+    /// delay: each timer's follow-up deadline is computed from when it was due, and every
+    /// `handle_*` input fires what is due first anyway (see [`expire`](Self::expire)).
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clamp(now);
-        while let Some((sid, kind)) = self.timers.pop_expired(now) {
-            self.on_timer(now, sid, kind);
+        while let Some((sid, kind, due)) = self.timers.pop_expired(now) {
+            self.on_timer(due, sid, kind);
+        }
+    }
+
+    /// Fires what is due at `now` before an input is processed, so no input sees a session
+    /// alive past one of its deadlines, whenever the driver's timer fires (node's timers
+    /// phase runs before the I/O of the same loop turn). One comparison when nothing is due.
+    fn expire(&mut self, now: Instant) {
+        if self.timers.is_due(now) {
+            self.handle_timeout(now);
         }
     }
 

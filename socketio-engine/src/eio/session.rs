@@ -93,10 +93,25 @@ impl Transport {
     }
 }
 
+/// Where an Engine.IO 4 session is in node's "refresh the ping timeout once" rule: a packet
+/// other than a pong that arrives while a pong is awaited moves the pong deadline one
+/// `ping_timeout` after it, once per ping (`hasRefreshedPingTimeout` in engine.io 6.6).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PongWait {
+    /// No ping awaits its pong (and for v3 and 0.9 sessions, always).
+    #[default]
+    Idle,
+    /// A ping was sent; the next other packet may refresh its deadline.
+    Awaiting,
+    /// The deadline of this ping was refreshed already.
+    Refreshed,
+}
+
 /// One session. Kept small: the rarely read handshake data is boxed.
 #[derive(Debug)]
 pub(crate) struct Session {
     pub(crate) generation: Generation,
+    pub(crate) pong_wait: PongWait,
     /// How polling payloads are framed (`b64=1`, `j=<index>` or neither).
     pub(crate) encoding: PollEncoding,
     pub(crate) transport: Transport,

@@ -2,8 +2,12 @@
 //!
 //! # Theory of operation
 //! 1. A WebSocket request naming a `Polling` session is accepted as a probe
-//!    (`AcceptWebSocket`) and `UpgradeDeadline` is armed; any other state (already
-//!    upgrading, upgraded, closing) or `allow_upgrades = false` refuses it with 400.
+//!    (`AcceptWebSocket`) and `UpgradeDeadline` is armed. In any other state (already
+//!    upgrading, upgraded, closing) or with `allow_upgrades = false`, the WebSocket is
+//!    accepted under a fresh `ConnId` the session never learns about and closed at once
+//!    (`AcceptWebSocket` then `CloseWs`): node's `onWebSocket` completes the handshake and
+//!    calls `websocket.close()`, so clients see a close (1005, no status), not an HTTP
+//!    error, and the session and its transport are untouched.
 //! 2. `2probe` on the probe → `3probe` on the probe, and the parked GET (if any) is released
 //!    with a noop so the client can pause polling; later GETs with nothing queued are
 //!    released at once the same way.
@@ -30,12 +34,13 @@ impl EioServer {
         req: RequestId,
         sid: Sid,
     ) -> Result<(), Refusal> {
-        if !self.config.allow_upgrades {
-            return Err(Refusal::BadRequest);
-        }
         let session = self.sessions.get_mut(&sid).ok_or(Refusal::UnknownSid)?;
-        let Transport::Polling(poll) = session.transport else {
-            return Err(Refusal::BadRequest);
+        let poll = match session.transport {
+            Transport::Polling(poll) if self.config.allow_upgrades => poll,
+            _ => {
+                self.accept_and_close(req);
+                return Ok(());
+            }
         };
         let conn = ConnId::from_raw(self.ids.next_raw());
         session.transport = Transport::Upgrading {
@@ -52,6 +57,17 @@ impl EioServer {
             after(now, self.config.upgrade_timeout),
         );
         Ok(())
+    }
+
+    /// Completes the WebSocket handshake of `req` and closes the connection at once, as
+    /// node does for a WebSocket it will not use (`websocket.close()` in `onWebSocket`):
+    /// no packet is sent, and the fresh `ConnId` is never registered, so nothing the
+    /// driver later reports for it reaches a session.
+    pub(crate) fn accept_and_close(&mut self, req: RequestId) {
+        let conn = ConnId::from_raw(self.ids.next_raw());
+        self.actions
+            .push_back(Action::AcceptWebSocket { req, conn });
+        self.actions.push_back(Action::CloseWs { conn });
     }
 
     /// A message on the probe connection; `None` when it was not a packet.

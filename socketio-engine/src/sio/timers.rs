@@ -41,9 +41,10 @@ impl Timers {
         self.0.next_deadline()
     }
 
-    /// Removes and returns the earliest timer due at or before `now`.
+    /// Removes and returns the earliest timer due at or before `now`. (This layer arms no
+    /// follow-up from a timer, so the deadline it was set for is not needed.)
     pub(crate) fn pop_expired(&mut self, now: Instant) -> Option<SioTimer> {
-        self.0.pop_expired(now).map(|(timer, ())| timer)
+        self.0.pop_expired(now).map(|(timer, (), _)| timer)
     }
 
     /// Number of armed timers.
