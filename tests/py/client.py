@@ -109,6 +109,29 @@ def main():
     expect(got == "after", f"echo-ack after upgrade: {got!r}")
 
     sio.disconnect()
+
+    # /admin is served by a namespace object (one per socket): the same contract, plus its
+    # per-socket `hit` total, and the argument rule (ack of 5 is 5, of "ok" is "ok").
+    admin = socketio.Client(reconnection=False)
+    admin_welcome = threading.Event()
+    admin.on("welcome", lambda data: admin_welcome.set(), namespace="/admin")
+    admin.connect(args.url, transports=transports, namespaces=["/admin"], auth={"token": "secret"},
+                  wait_timeout=5)
+    expect(admin_welcome.wait(5), "no /admin welcome within 5 s")
+    ns = "/admin"
+    for data in ["text", {"a": [1, 2]}, b"\x00\xff"]:
+        got = admin.call("echo-ack", data, namespace=ns, timeout=5)
+        expect(got == data, f"/admin echo-ack: sent {data!r}, got {got!r}")
+    expect(admin.call("ack-number", namespace=ns, timeout=5) == 5, "/admin ack of 5")
+    expect(admin.call("ack-string", namespace=ns, timeout=5) == "ok", '/admin ack of "ok"')
+    expect(admin.call("ack-vec", namespace=ns, timeout=5) == [1, 2], "/admin ack of one array")
+    if args.reference != "node":  # node's reference application has no namespace objects
+        expect(admin.call("hit", 2, namespace=ns, timeout=5) == 2, "/admin hit 2")
+        expect(admin.call("hit", 3, namespace=ns, timeout=5) == 5, "/admin hit total 5")
+    expect(admin.call("binary", namespace=ns, timeout=5) == bytes(range(256)), "/admin binary ack")
+    print("- /admin (a namespace object): echo-ack, 5, \"ok\", [1, 2], hit totals, binary", flush=True)
+    admin.disconnect()
+
     timer.cancel()
     print(f"PASS python-socketio over {args.transport} ({int((time.monotonic() - started) * 1000)} ms)", flush=True)
     return 0
