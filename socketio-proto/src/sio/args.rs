@@ -23,7 +23,7 @@ use std::ops::Deref;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::ser::{CompactFormatter, Compound};
+use serde::ser::Impossible;
 
 use super::args_de::read_args;
 use super::payload::Payload;
@@ -55,27 +55,15 @@ impl Args {
     /// # Errors
     /// The serde_json error when `v`'s `Serialize` fails (e.g. a map with non-string keys).
     pub fn new<T: Serialize + ?Sized>(v: &T) -> Result<Self, serde_json::Error> {
-        // Serialize once, after a `[` written in advance: a single argument then only needs
-        // its `]`, and a tuple (already an array) is the text after that first byte, which
-        // `Str::slice` shares without copying.
-        let mut buf = Vec::with_capacity(64);
-        buf.push(b'[');
-        let mut shape = Shape::One;
-        {
-            let mut ser = serde_json::Serializer::new(&mut buf);
-            v.serialize(Probe {
-                ser: &mut ser,
-                shape: &mut shape,
-            })?;
-        }
-        match shape {
-            Shape::Unit => Ok(Self::empty()),
-            Shape::Tuple => Ok(Self::from_json_array(json_text(buf).slice(1..))),
-            Shape::One => {
-                buf.push(b']');
-                Ok(Self::from_json_array(Some(json_text(buf))))
-            }
-        }
+        // serde_json writes a tuple as the array we want and `(v,)` as `[v]`, each in one
+        // pass into one buffer; which of the two `v` is comes from a probe that fails at the
+        // first thing `v`'s `Serialize` asks for, so nothing is serialized twice.
+        let text = match shape_of(v) {
+            Shape::Unit => return Ok(Self::empty()),
+            Shape::Tuple => serde_json::to_string(v)?,
+            Shape::One => serde_json::to_string(&(v,))?,
+        };
+        Ok(Self(Payload::from_validated(Str::from(text))))
     }
 
     /// Exactly one argument, `v`, whatever its shape (a tuple becomes one array).
@@ -112,12 +100,6 @@ impl Args {
     /// Wraps a payload the decoder has already proven to be an array.
     pub(crate) const fn from_validated(payload: Payload) -> Self {
         Self(payload)
-    }
-
-    /// Text produced by our own serializer as an array; `None` (unreachable: the slice is in
-    /// bounds) falls back to no arguments rather than panic.
-    fn from_json_array(text: Option<Str>) -> Self {
-        text.map_or_else(Self::empty, |t| Self(Payload::from_validated(t)))
     }
 
     /// Reads the arguments as `T` by the argument rule: a tuple reads the argument list
@@ -217,11 +199,6 @@ impl ToArgs for Args {
 /// The four whitespace characters JSON allows between tokens.
 const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
-/// serde_json writes UTF-8; the fallback keeps this panic-free without `unsafe`.
-fn json_text(buf: Vec<u8>) -> Str {
-    String::from_utf8(buf).map_or_else(|_| Str::from_static("[]"), Str::from)
-}
-
 /// What the top-level value turned out to be.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -233,103 +210,119 @@ enum Shape {
     One,
 }
 
-type Inner<'a, 'b> = &'a mut serde_json::Serializer<&'b mut Vec<u8>>;
-type Comp<'a, 'b> = Compound<'a, &'b mut Vec<u8>, CompactFormatter>;
+/// The shape of `v`, from the first thing its `Serialize` asks for.
+fn shape_of<T: Serialize + ?Sized>(v: &T) -> Shape {
+    let mut shape = Shape::One;
+    let _ = v.serialize(ShapeProbe { shape: &mut shape });
+    shape
+}
 
-/// Forwards to serde_json, noting which method the top-level value called.
-struct Probe<'a, 'b> {
-    ser: Inner<'a, 'b>,
+/// The error the probe stops with; never shown to anyone.
+#[derive(Debug)]
+struct Stop;
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("probe")
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl serde::ser::Error for Stop {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        Self
+    }
+}
+
+/// A serializer that records the first request and fails.
+struct ShapeProbe<'a> {
     shape: &'a mut Shape,
 }
 
-macro_rules! forward {
-    ($($method:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+macro_rules! stop {
+    ($($method:ident($($arg:ty),*) -> $ok:ty;)*) => {
         $(
-            fn $method(self, $($arg: $ty),*) -> Result<$ok, serde_json::Error> {
-                self.ser.$method($($arg),*)
+            fn $method(self, $(_: $arg),*) -> Result<$ok, Stop> {
+                Err(Stop)
             }
         )*
     };
 }
 
-impl<'a, 'b> serde::Serializer for Probe<'a, 'b> {
+impl serde::Serializer for ShapeProbe<'_> {
     type Ok = ();
-    type Error = serde_json::Error;
-    type SerializeSeq = Comp<'a, 'b>;
-    type SerializeTuple = Comp<'a, 'b>;
-    type SerializeTupleStruct = Comp<'a, 'b>;
-    type SerializeTupleVariant = Comp<'a, 'b>;
-    type SerializeMap = Comp<'a, 'b>;
-    type SerializeStruct = Comp<'a, 'b>;
-    type SerializeStructVariant = Comp<'a, 'b>;
+    type Error = Stop;
+    type SerializeSeq = Impossible<(), Stop>;
+    type SerializeTuple = Impossible<(), Stop>;
+    type SerializeTupleStruct = Impossible<(), Stop>;
+    type SerializeTupleVariant = Impossible<(), Stop>;
+    type SerializeMap = Impossible<(), Stop>;
+    type SerializeStruct = Impossible<(), Stop>;
+    type SerializeStructVariant = Impossible<(), Stop>;
 
-    fn serialize_unit(self) -> Result<(), serde_json::Error> {
+    fn serialize_unit(self) -> Result<(), Stop> {
         *self.shape = Shape::Unit;
-        Ok(())
+        Err(Stop)
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Comp<'a, 'b>, serde_json::Error> {
+    fn serialize_tuple(self, _: usize) -> Result<Impossible<(), Stop>, Stop> {
         *self.shape = Shape::Tuple;
-        self.ser.serialize_tuple(len)
+        Err(Stop)
     }
 
-    forward! {
-        serialize_bool(v: bool) -> ();
-        serialize_i8(v: i8) -> ();
-        serialize_i16(v: i16) -> ();
-        serialize_i32(v: i32) -> ();
-        serialize_i64(v: i64) -> ();
-        serialize_i128(v: i128) -> ();
-        serialize_u8(v: u8) -> ();
-        serialize_u16(v: u16) -> ();
-        serialize_u32(v: u32) -> ();
-        serialize_u64(v: u64) -> ();
-        serialize_u128(v: u128) -> ();
-        serialize_f32(v: f32) -> ();
-        serialize_f64(v: f64) -> ();
-        serialize_char(v: char) -> ();
-        serialize_str(v: &str) -> ();
-        serialize_bytes(v: &[u8]) -> ();
+    stop! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_i128(i128) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_u128(u128) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_str(&str) -> ();
+        serialize_bytes(&[u8]) -> ();
         serialize_none() -> ();
-        serialize_unit_struct(name: &'static str) -> ();
-        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str) -> ();
-        serialize_seq(len: Option<usize>) -> Comp<'a, 'b>;
-        serialize_tuple_struct(name: &'static str, len: usize) -> Comp<'a, 'b>;
-        serialize_tuple_variant(
-            name: &'static str, index: u32, variant: &'static str, len: usize
-        ) -> Comp<'a, 'b>;
-        serialize_map(len: Option<usize>) -> Comp<'a, 'b>;
-        serialize_struct(name: &'static str, len: usize) -> Comp<'a, 'b>;
-        serialize_struct_variant(
-            name: &'static str, index: u32, variant: &'static str, len: usize
-        ) -> Comp<'a, 'b>;
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        serialize_seq(Option<usize>) -> Impossible<(), Stop>;
+        serialize_tuple_struct(&'static str, usize) -> Impossible<(), Stop>;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Impossible<(), Stop>;
+        serialize_map(Option<usize>) -> Impossible<(), Stop>;
+        serialize_struct(&'static str, usize) -> Impossible<(), Stop>;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Impossible<(), Stop>;
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
-        self.ser.serialize_some(value)
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Stop> {
+        Err(Stop)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.ser.serialize_newtype_struct(name, value)
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Stop> {
+        Err(Stop)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.ser
-            .serialize_newtype_variant(name, index, variant, value)
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Stop> {
+        Err(Stop)
     }
 
-    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
-        self.ser.collect_str(value)
+    fn collect_str<T: fmt::Display + ?Sized>(self, _: &T) -> Result<(), Stop> {
+        Err(Stop)
     }
 }
 
