@@ -44,3 +44,8 @@ fn slow_headers_are_cut_off() {
         AsyncStdConnect,
     ));
 }
+
+#[test]
+fn burst_is_answered() {
+    async_std::task::block_on(testing::burst_is_answered(ASYNC_STD, AsyncStdConnect));
+}

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 /// Limits of the I/O driver around an engine. Every field has a named default.
+///
+/// What a WebSocket's writer may hold for a client that does not read is not here: it is the
+/// engine's `max_outbox_bytes`, the same bound as a polling session's queue, counted in
+/// bytes so that a burst to a client that reads is never mistaken for a slow consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DriverConfig {
-    /// Frames queued for one WebSocket's writer. Default [`Self::DEFAULT_WS_SEND_QUEUE`].
-    /// A client that does not read fills it; it is then disconnected (the engine sees its
-    /// connection close) and nobody else waits for it.
-    pub ws_send_queue: usize,
     /// Bytes of the read buffer each WebSocket connection allocates. Default
     /// [`Self::DEFAULT_WS_READ_BUFFER`]. tungstenite's own default (128 KiB) is allocated up
     /// front per connection and dominated idle memory; larger messages still arrive, the
@@ -38,11 +38,6 @@ pub struct DriverConfig {
 }
 
 impl DriverConfig {
-    /// Default of [`ws_send_queue`](Self::ws_send_queue): 256 frames. The bounded channel
-    /// allocates every slot up front (about 44 bytes each, measured with the load tool's idle
-    /// scenario), so this is ~11 KiB per WebSocket; it still absorbs bursts of a few hundred
-    /// frames before a client counts as not reading.
-    pub const DEFAULT_WS_SEND_QUEUE: usize = 256;
     /// Default of [`header_read_timeout`](Self::header_read_timeout): 30 s, hyper's own.
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default of [`ws_read_buffer`](Self::ws_read_buffer): 4 KiB.
@@ -61,7 +56,6 @@ impl DriverConfig {
 impl Default for DriverConfig {
     fn default() -> Self {
         Self {
-            ws_send_queue: Self::DEFAULT_WS_SEND_QUEUE,
             ws_read_buffer: Self::DEFAULT_WS_READ_BUFFER,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             net_queue: Self::DEFAULT_NET_QUEUE,
@@ -79,7 +73,6 @@ mod tests {
     #[test]
     fn defaults_are_the_named_constants() {
         let c = DriverConfig::default();
-        assert_eq!(c.ws_send_queue, 256);
         assert_eq!(c.ws_read_buffer, 4096);
         assert_eq!(c.header_read_timeout, Duration::from_secs(30));
         assert_eq!(c.net_queue, 1024);

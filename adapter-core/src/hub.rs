@@ -11,9 +11,11 @@
 //!    connection's bounded writer channel, events to the [`Dispatcher`] (the application);
 //! 5. re-arms the timer from `poll_timeout` when the deadline changed.
 //!
-//! Backpressure: a writer channel that is full means that client stopped reading; the hub
-//! drops the channel (the connection task then closes the socket) and reports the
-//! connection closed to the engine at once, so nobody else ever waits for one slow client.
+//! Backpressure: a connection's writer queue is bounded by the bytes its client has not
+//! taken (`max_outbox_bytes`, see `outq`), not by a count of frames, so a burst to a client
+//! that reads is delivered. A queue past its bound means that client stopped reading; the
+//! hub cuts the connection (its task drops the socket at once) and reports it closed to the
+//! engine, so nobody else ever waits for one slow client.
 //! Network input pauses while `max_handler_tasks` handlers run.
 //!
 //! Shutdown: `close_all`, then keep serving until every session and WebSocket is gone and
@@ -33,6 +35,7 @@ use socketio_engine::{Action, ConnId, RequestId};
 use crate::config::DriverConfig;
 use crate::machine::Machine;
 use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, WsCmd};
+use crate::outq::{self, OutTx};
 use crate::runtime::{Runtime, Timer};
 
 /// The application side of a hub: receives events and its own commands, with the machine.
@@ -116,8 +119,8 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     replies: HashMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
     /// Engine id of each connection key, for aborts.
     keys: HashMap<u64, RequestId>,
-    /// Writer channels of the WebSockets the engine knows.
-    conns: HashMap<ConnId, async_channel::Sender<WsCmd>>,
+    /// Writer queues of the WebSockets (and streamed bodies) the engine knows.
+    conns: HashMap<ConnId, OutTx>,
     /// WebSocket tasks not yet ended (shutdown waits for them).
     ws_tasks: HashSet<ConnId>,
     timer: Option<R::Timer>,
@@ -316,18 +319,18 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                 } => self.accept_ws(now, req, conn, Some(*response)),
                 Action::SendWs { conn, frame } => {
                     if let Some(w) = self.conns.get(&conn)
-                        && w.try_send(WsCmd::Frame(frame)).is_err()
+                        && w.send(WsCmd::Frame(frame)).is_err()
                     {
-                        // Full (the client stopped reading) or gone: disconnect it.
-                        self.conns.remove(&conn);
+                        // Past the bound (the client stopped reading) or gone: drop it.
+                        if let Some(w) = self.conns.remove(&conn) {
+                            w.cut();
+                        }
                         self.machine.handle_ws_closed(now, conn);
                     }
                 }
                 Action::CloseWs { conn } => {
                     if let Some(w) = self.conns.remove(&conn) {
-                        // If the queue is full the close frame is skipped; dropping the
-                        // sender then ends the connection anyway.
-                        let _ = w.try_send(WsCmd::Close);
+                        w.close();
                     }
                 }
                 Action::Dispatch(event) => {
@@ -359,7 +362,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             return;
         };
         self.keys.remove(&key);
-        let (wtx, wrx) = async_channel::bounded(self.config.ws_send_queue.max(1));
+        let (wtx, wrx) = outq::channel(self.machine.max_outbox_bytes());
         let reply = match stream {
             Some(response) => HttpReply::Stream {
                 response,

@@ -32,6 +32,9 @@ pub trait Machine: Send + 'static {
     fn session_count(&self) -> usize;
     /// The largest accepted request body or WebSocket message.
     fn max_http_buffer_size(&self) -> usize;
+    /// The most bytes held for a client that has not taken them (`max_outbox_bytes`): the
+    /// engine's bound for a polling session's queue, and the driver's for a WebSocket's.
+    fn max_outbox_bytes(&self) -> usize;
     /// The path prefix this server answers (e.g. `/socket.io/`).
     fn path(&self) -> &str;
 }
@@ -74,6 +77,9 @@ impl Machine for Engine {
     fn max_http_buffer_size(&self) -> usize {
         self.eio().config().max_http_buffer_size
     }
+    fn max_outbox_bytes(&self) -> usize {
+        self.eio().config().max_outbox_bytes
+    }
     fn path(&self) -> &str {
         &self.eio().config().path
     }
@@ -87,6 +93,9 @@ impl Machine for EioServer {
     }
     fn max_http_buffer_size(&self) -> usize {
         self.config().max_http_buffer_size
+    }
+    fn max_outbox_bytes(&self) -> usize {
+        self.config().max_outbox_bytes
     }
     fn path(&self) -> &str {
         &self.config().path

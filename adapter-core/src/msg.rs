@@ -13,6 +13,8 @@ use futures_channel::oneshot;
 use socketio_engine::eio::Frame;
 use socketio_engine::{ConnId, HttpBody, RequestMeta, WsMessage};
 
+use crate::outq::OutRx;
+
 /// Network input, in arrival order per connection.
 #[derive(Debug)]
 pub(crate) enum NetMsg {
@@ -54,13 +56,10 @@ pub(crate) enum HttpReply {
     Stream {
         response: http::Response<Bytes>,
         conn: ConnId,
-        writer: async_channel::Receiver<WsCmd>,
+        writer: OutRx,
     },
     /// Complete the WebSocket handshake; then carry `conn`, writing what `writer` yields.
-    Upgrade {
-        conn: ConnId,
-        writer: async_channel::Receiver<WsCmd>,
-    },
+    Upgrade { conn: ConnId, writer: OutRx },
 }
 
 /// What a WebSocket writer does next.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_tungstenite::WebSocketStream;
 use async_tungstenite::tungstenite::Message;
 use bytes::Bytes;
-use futures_util::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use futures_util::{AsyncReadExt, AsyncWriteExt, SinkExt, StreamExt};
 
 use crate::app::{App, Namespace};
 use crate::config::DriverConfig;
@@ -162,21 +162,20 @@ pub async fn polling_and_websocket_echo<R: Runtime, C: Connect>(rt: R, c: C) {
     sleep(&rt, Duration::from_millis(50)).await;
 }
 
-/// A client that stops reading is disconnected when its writer queue fills; another
-/// client on the same server is unaffected.
+/// A client that stops reading is disconnected once it leaves more than the byte bound
+/// (`max_outbox_bytes`, 256 KiB here) unread; another client on the same server is
+/// unaffected.
 pub async fn slow_reader_is_disconnected<R: Runtime, C: Connect>(rt: R, c: C) {
-    let driver = DriverConfig {
-        ws_send_queue: 4,
-        ..DriverConfig::default()
-    };
     let mut server = Server::new(rt.clone());
-    let _handle = server.socketio(echo_app(driver));
+    let _handle = server.socketio(
+        echo_app(DriverConfig::default()).configure(|c| c.eio.max_outbox_bytes = 256 * 1024),
+    );
     let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
     let addr = running.local_addr();
 
     let mut slow = ws_connect(&c, addr).await;
     let mut fine = ws_connect(&c, addr).await;
-    // 400 × 64 KiB = 25 MiB: far beyond loopback socket buffers plus 4 queued frames.
+    // 400 × 64 KiB = 25 MiB: far beyond loopback socket buffers plus 256 KiB queued.
     slow.send(Message::text("42[\"flood\",400,65536]"))
         .await
         .unwrap();
@@ -194,6 +193,56 @@ pub async fn slow_reader_is_disconnected<R: Runtime, C: Connect>(rt: R, c: C) {
         }
     }
     assert!(got < 400, "the slow client received everything ({got})");
+    running.shutdown().await;
+}
+
+/// How many events [`burst_is_answered`] sends at once: what node echoes in ~110 ms, and 40
+/// times the 256 frames the writer queue once held.
+pub const BURST_EVENTS: usize = 10_000;
+
+/// A client that sends [`BURST_EVENTS`] small events at once while reading its replies gets
+/// every reply: a burst is not a slow consumer (what it has not taken stays far below the
+/// byte bound).
+pub async fn burst_is_answered<R: Runtime, C: Connect>(rt: R, c: C) {
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let ws = ws_connect(&c, addr).await;
+    let (mut tx, mut rx) = ws.split();
+    let send = async move {
+        for i in 0..BURST_EVENTS {
+            tx.feed(Message::text(format!("42[\"echo\",{i}]")))
+                .await
+                .unwrap();
+        }
+        tx.flush().await.unwrap();
+        tx
+    };
+    let read = async move {
+        let mut got = 0usize;
+        while got < BURST_EVENTS {
+            match rx.next().await {
+                Some(Ok(Message::Text(t))) if t.as_str().starts_with("42[\"echo\",") => {
+                    assert_eq!(t.as_str(), format!("42[\"echo\",{got}]"), "in order");
+                    got += 1;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            }
+        }
+        got
+    };
+    let both = futures_util::future::join(send, read);
+    let give_up = async {
+        sleep(&rt, Duration::from_secs(30)).await;
+    };
+    let (_tx, got) = match futures_util::future::select(Box::pin(both), Box::pin(give_up)).await {
+        futures_util::future::Either::Left((r, _)) => r,
+        futures_util::future::Either::Right(_) => panic!("no answer to the burst within 30 s"),
+    };
+    assert_eq!(got, BURST_EVENTS, "the server cut off a client that reads");
     running.shutdown().await;
 }
 

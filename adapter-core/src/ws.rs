@@ -2,9 +2,10 @@
 //! draining the connection's bounded channel, in one task.
 //!
 //! The task ends when the peer closes or fails (reader ends), when the hub drops the writer
-//! channel (the engine forgot the connection, or the client was too slow: the socket is
-//! dropped without ceremony), or after the hub's `Close` (a close frame is sent and the peer
-//! gets [`WS_CLOSE_GRACE`] to answer it). Its end is reported to the hub after its last
+//! queue (the engine forgot the connection), when the hub cuts it (the client left more
+//! than the byte bound unread: the socket is dropped at once, even while a write is stuck),
+//! or after the hub's `Close` (a close frame is sent and the peer gets [`WS_CLOSE_GRACE`] to
+//! answer it). Its end is reported to the hub after its last
 //! message, through the same ordered channel, so no message is lost.
 
 use std::pin::pin;
@@ -24,6 +25,7 @@ use socketio_proto::Str;
 use crate::conn::Mount;
 use crate::io::{FuturesIo, HyperIo, Prefixed};
 use crate::msg::{Life, NetMsg, WsCmd};
+use crate::outq::OutRx;
 use crate::runtime::Runtime;
 
 /// How long the peer has to answer our close frame before the socket is dropped.
@@ -86,7 +88,7 @@ pub(crate) async fn run<R: Runtime>(
     on_upgrade: hyper::upgrade::OnUpgrade,
     upgrade_io: UpgradeIo,
     conn: ConnId,
-    writer: async_channel::Receiver<WsCmd>,
+    mut writer: OutRx,
     mount: Mount,
 ) {
     let mut guard = ClosedGuard {
@@ -94,6 +96,7 @@ pub(crate) async fn run<R: Runtime>(
         life: mount.life.clone(),
         armed: true,
     };
+    let cut = writer.cut_signal();
     if let Ok(up) = on_upgrade.await {
         let ws =
             WebSocketStream::from_raw_socket(upgrade_io(up), Role::Server, Some(mount.ws_config))
@@ -118,14 +121,14 @@ pub(crate) async fn run<R: Runtime>(
             }
         };
         let writer = async move {
-            while let Ok(cmd) = writer.recv().await {
+            while let Some(cmd) = writer.recv().await {
                 match cmd {
                     WsCmd::Frame(f) => {
                         if tx.feed(to_message(f)).await.is_err() {
                             return false;
                         }
                         // Batch: flush only once the queue is momentarily empty.
-                        while let Ok(cmd) = writer.try_recv() {
+                        while let Some(cmd) = writer.try_recv() {
                             match cmd {
                                 WsCmd::Frame(f) => {
                                     if tx.feed(to_message(f)).await.is_err() {
@@ -150,15 +153,19 @@ pub(crate) async fn run<R: Runtime>(
             }
             false // the hub dropped the channel: drop the socket at once
         };
-        let mut reader = pin!(reader);
-        if let Either::Right((true, _)) = select(reader.as_mut(), pin!(writer)).await {
-            // We sent a close frame: give the peer a moment to answer it.
-            let deadline = rt
-                .now()
-                .checked_add(WS_CLOSE_GRACE)
-                .unwrap_or_else(|| rt.now());
-            let _ = select(reader, rt.timer_at(deadline)).await;
-        }
+        let session = async move {
+            let mut reader = pin!(reader);
+            if let Either::Right((true, _)) = select(reader.as_mut(), pin!(writer)).await {
+                // We sent a close frame: give the peer a moment to answer it.
+                let deadline = rt
+                    .now()
+                    .checked_add(WS_CLOSE_GRACE)
+                    .unwrap_or_else(|| rt.now());
+                let _ = select(reader, rt.timer_at(deadline)).await;
+            }
+        };
+        // A cut ends the task whatever the writer is waiting for.
+        let _ = select(pin!(session), pin!(cut)).await;
     }
     guard.armed = false;
     if mount.net.send(NetMsg::WsClosed { conn }).await.is_err() {

@@ -48,6 +48,12 @@ fn handshake_flood(runtime: &str) {
     raw(runtime, "raw/flood.mjs");
 }
 
+/// 10 000 events at once: a client that reads gets every reply; one that stops reading is
+/// disconnected by the heartbeat and its connection ends.
+fn burst_of_events(runtime: &str) {
+    raw(runtime, "raw/burst.mjs");
+}
+
 /// Memory returns to its baseline: after two warm-up rounds of the bad-input scripts (which
 /// let the allocator and the runtime reach their working size: measured over 7 rounds on
 /// tokio, RSS climbs for two rounds, then wanders within ~3 MB), two more rounds must not grow
@@ -98,4 +104,5 @@ per_runtime!(
     garbage_on_websocket_and_tcp,
     half_open_connections,
     handshake_flood,
+    burst_of_events,
 );
