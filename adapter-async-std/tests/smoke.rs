@@ -49,3 +49,8 @@ fn slow_headers_are_cut_off() {
 fn burst_is_answered() {
     async_std::task::block_on(testing::burst_is_answered(ASYNC_STD, AsyncStdConnect));
 }
+
+#[test]
+fn slow_bodies_are_cut_off() {
+    async_std::task::block_on(testing::slow_bodies_are_cut_off(ASYNC_STD, AsyncStdConnect));
+}

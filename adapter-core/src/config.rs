@@ -19,6 +19,13 @@ pub struct DriverConfig {
     /// (slowloris) is closed after it, so half-open connections cannot pile up. With several
     /// mounts on one listener the shortest applies.
     pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body once its headers arrived.
+    /// Default `None`: the session's own lifetime (`ping_interval + ping_timeout`), past
+    /// which the session of a POST that trickles in has ended anyway. Never longer than
+    /// [`header_read_timeout`](Self::header_read_timeout), whatever is set here. A body cut
+    /// off is answered 408 and its connection closed; a body whose session ends before it
+    /// is complete is cut at once (the engine answers 400, "Session ID unknown").
+    pub body_read_timeout: Option<Duration>,
     /// Network inputs (requests, WebSocket messages) queued for the hub. Default
     /// [`Self::DEFAULT_NET_QUEUE`]. When full, connection readers wait: TCP backpressure
     /// reaches the clients instead of memory growing.
@@ -53,11 +60,22 @@ impl DriverConfig {
     pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 }
 
+impl DriverConfig {
+    /// The body read limit in force for a server whose sessions outlive silence by
+    /// `session_lifetime`: see [`body_read_timeout`](Self::body_read_timeout).
+    pub(crate) fn body_read_limit(&self, session_lifetime: Duration) -> Duration {
+        self.body_read_timeout
+            .unwrap_or(session_lifetime)
+            .min(self.header_read_timeout)
+    }
+}
+
 impl Default for DriverConfig {
     fn default() -> Self {
         Self {
             ws_read_buffer: Self::DEFAULT_WS_READ_BUFFER,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: None,
             net_queue: Self::DEFAULT_NET_QUEUE,
             max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
             work_batch: Self::DEFAULT_WORK_BATCH,
@@ -75,9 +93,36 @@ mod tests {
         let c = DriverConfig::default();
         assert_eq!(c.ws_read_buffer, 4096);
         assert_eq!(c.header_read_timeout, Duration::from_secs(30));
+        assert_eq!(c.body_read_timeout, None);
         assert_eq!(c.net_queue, 1024);
         assert_eq!(c.max_handler_tasks, 10_000);
         assert_eq!(c.work_batch, 64);
         assert_eq!(c.shutdown_grace, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn the_body_limit_is_the_session_lifetime_at_most_the_header_timeout() {
+        let s = Duration::from_secs;
+        let c = DriverConfig::default();
+        assert_eq!(c.body_read_limit(s(5)), s(5));
+        assert_eq!(
+            c.body_read_limit(s(45)),
+            s(30),
+            "the header timeout bounds it"
+        );
+        let c = DriverConfig {
+            body_read_timeout: Some(s(2)),
+            ..DriverConfig::default()
+        };
+        assert_eq!(c.body_read_limit(s(45)), s(2));
+        let c = DriverConfig {
+            body_read_timeout: Some(s(60)),
+            ..DriverConfig::default()
+        };
+        assert_eq!(
+            c.body_read_limit(s(45)),
+            s(30),
+            "never past the header timeout"
+        );
     }
 }

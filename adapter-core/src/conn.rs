@@ -2,24 +2,30 @@
 //!
 //! The request is routed to the mount whose path prefix it has, its body read up to the
 //! engine's `max_http_buffer_size + 1` bytes (more is reported as `HttpBody::TooLarge`
-//! without buffering it), and handed to the hub with a oneshot for the answer. If hyper drops
+//! without buffering it), and handed to the hub with a oneshot for the answer. A body that
+//! does not arrive with its headers is read under a deadline (`body_read_timeout`: 408 and
+//! the connection closed) and only while its session lasts (the hub cuts it when the engine
+//! reports `SessionEnded`, and the request is answered at once). If hyper drops
 //! this future first (the client went away), a guard tells the hub so the engine can put
 //! undelivered frames back. A WebSocket upgrade the engine accepts is answered with 101 and
 //! continued in its own task (see `ws`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
 
 use async_tungstenite::tungstenite::handshake::derive_accept_key;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use bytes::{Bytes, BytesMut};
 use futures_channel::oneshot;
+use futures_util::future::{Either, select};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use hyper::body::Body;
-use socketio_engine::{HttpBody, RequestMeta};
+use socketio_engine::{HttpBody, RequestMeta, Sid};
 
 use crate::msg::{HttpIn, HttpReply, Life, NetMsg};
 use crate::runtime::Runtime;
@@ -34,6 +40,8 @@ pub(crate) struct Mount {
     pub(crate) max_body: usize,
     pub(crate) ws_config: WebSocketConfig,
     pub(crate) header_read_timeout: std::time::Duration,
+    /// How long a request's body may take (`DriverConfig::body_read_limit`).
+    pub(crate) body_read_timeout: std::time::Duration,
     pub(crate) net: async_channel::Sender<NetMsg>,
     pub(crate) life: async_channel::Sender<Life>,
     pub(crate) keys: Arc<AtomicU64>,
@@ -64,6 +72,58 @@ fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    r
+}
+
+/// How reading a request's body ended.
+enum BodyRead {
+    /// Read (`None`: reading failed, the client went away).
+    Done(Option<HttpBody>),
+    /// Not complete within the mount's `body_read_timeout`.
+    TimedOut,
+    /// The request's session ended while its body was still coming.
+    SessionEnded,
+}
+
+/// Reads `body` (see [`read_capped`]) within `mount.body_read_timeout`, and only while the
+/// session `sid` it belongs to lasts. A body that arrived with its headers (almost every
+/// one) costs no timer and no message to the hub.
+async fn read_body<R, B>(rt: &R, mount: &Mount, body: B, sid: Option<Sid>) -> BodyRead
+where
+    R: Runtime,
+    B: Body<Data = Bytes>,
+{
+    let mut read = pin!(read_capped(body, mount.max_body));
+    if let Poll::Ready(done) = futures_util::poll!(read.as_mut()) {
+        return BodyRead::Done(done);
+    }
+    let deadline = rt
+        .now()
+        .checked_add(mount.body_read_timeout)
+        .unwrap_or_else(|| rt.now());
+    let ended = async {
+        let Some(sid) = sid else {
+            return std::future::pending().await;
+        };
+        let (cut, cut_rx) = oneshot::channel();
+        if mount.life.try_send(Life::BodyPending { sid, cut }).is_err() {
+            return std::future::pending().await; // hub gone: the deadline still holds
+        }
+        // Sent or dropped: either way the hub says the session is gone.
+        let _ = cut_rx.await;
+    };
+    match select(read, select(rt.timer_at(deadline), pin!(ended))).await {
+        Either::Left((done, _)) => BodyRead::Done(done),
+        Either::Right((Either::Left(_), _)) => BodyRead::TimedOut,
+        Either::Right((Either::Right(_), _)) => BodyRead::SessionEnded,
+    }
+}
+
+/// Marks `r` as the last response on its connection (the request's body was not read to
+/// its end, so the connection cannot carry another request).
+fn closing(mut r: Response<ResponseBody>) -> Response<ResponseBody> {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
 }
 
@@ -139,8 +199,16 @@ where
             _ => return plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake"),
         }
     }
-    let Some(body) = read_capped(body, mount.max_body).await else {
-        return plain(StatusCode::BAD_REQUEST, "Bad request body");
+    let sid = meta.query_param("sid").and_then(|s| s.parse::<Sid>().ok());
+    let (body, cut) = match read_body(rt, mount, body, sid).await {
+        BodyRead::Done(Some(body)) => (body, false),
+        BodyRead::Done(None) => return plain(StatusCode::BAD_REQUEST, "Bad request body"),
+        BodyRead::TimedOut => {
+            return closing(plain(StatusCode::REQUEST_TIMEOUT, "Request body timeout"));
+        }
+        // The engine refuses a request of a session it forgot before looking at the body,
+        // so the part read is not handed over; its answer ends the connection.
+        BodyRead::SessionEnded => (HttpBody::empty(), true),
     };
     let key = mount.keys.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = oneshot::channel();
@@ -162,6 +230,7 @@ where
     let reply = rx.await;
     guard.armed = false;
     match reply {
+        Ok(HttpReply::Response(r)) if cut => closing(r.map(ResponseBody::full)),
         Ok(HttpReply::Response(r)) => r.map(ResponseBody::full),
         Ok(HttpReply::Stream {
             response,
@@ -236,7 +305,7 @@ mod tests {
         let mut f = std::pin::pin!(f);
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
         loop {
-            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
                 return v;
             }
         }

@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use futures_channel::oneshot;
 use futures_util::{FutureExt, Stream};
-use socketio_engine::{Action, ConnId, RequestId};
+use socketio_engine::{Action, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
 use crate::machine::Machine;
@@ -119,6 +119,8 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     replies: HashMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
     /// Engine id of each connection key, for aborts.
     keys: HashMap<u64, RequestId>,
+    /// Requests whose body is still coming, by session: cut when the session ends.
+    pending_bodies: HashMap<Sid, Vec<oneshot::Sender<()>>>,
     /// Writer queues of the WebSockets (and streamed bodies) the engine knows.
     conns: HashMap<ConnId, OutTx>,
     /// WebSocket tasks not yet ended (shutdown waits for them).
@@ -148,6 +150,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             life_open: true,
             replies: HashMap::new(),
             keys: HashMap::new(),
+            pending_bodies: HashMap::new(),
             conns: HashMap::new(),
             ws_tasks: HashSet::new(),
             timer: None,
@@ -274,6 +277,18 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     self.machine.handle_http_aborted(now, req);
                 }
             }
+            Wake::Life(Life::BodyPending { sid, cut }) => {
+                if !self.machine.has_session(sid) {
+                    // Already gone: stop reading now.
+                    let _ = cut.send(());
+                    return;
+                }
+                let cuts = self.pending_bodies.entry(sid).or_default();
+                // Bodies that completed since dropped their end; forget them here, so a
+                // session's list stays as long as its bodies still coming.
+                cuts.retain(|c| !c.is_canceled());
+                cuts.push(cut);
+            }
             Wake::Ctl(Ctl::HandlerDone) => self.in_flight = self.in_flight.saturating_sub(1),
             Wake::Ctl(Ctl::Shutdown { done }) => match self.shutdown.as_mut() {
                 Some(s) => s.waiters.push(done),
@@ -331,6 +346,11 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                 Action::CloseWs { conn } => {
                     if let Some(w) = self.conns.remove(&conn) {
                         w.close();
+                    }
+                }
+                Action::SessionEnded { sid } => {
+                    for cut in self.pending_bodies.remove(&sid).unwrap_or_default() {
+                        let _ = cut.send(());
                     }
                 }
                 Action::Dispatch(event) => {

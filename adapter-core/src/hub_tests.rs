@@ -231,6 +231,33 @@ fn an_aborted_request_is_reported_to_the_engine() {
 }
 
 #[test]
+fn a_pending_body_is_cut_when_its_session_ends() {
+    let h = Harness::new(App::new().configure(timing(1000, 500)));
+    let sid: socketio_engine::Sid = handshake(&h).parse().unwrap();
+    let (cut, mut cut_rx) = oneshot::channel();
+    h.life.try_send(Life::BodyPending { sid, cut }).unwrap();
+    h.rt.run();
+    assert_eq!(cut_rx.try_recv(), Ok(None), "the session is alive");
+    // No pong: the session ends at interval + timeout, and the body read with it.
+    h.rt.advance(Duration::from_millis(1001));
+    h.rt.run();
+    assert_eq!(cut_rx.try_recv(), Ok(None), "still alive after the ping");
+    h.rt.advance(Duration::from_millis(500));
+    h.rt.run();
+    assert_eq!(
+        cut_rx.try_recv(),
+        Ok(Some(())),
+        "cut when the session ended"
+    );
+
+    // A body of a session that is already gone is cut at once.
+    let (cut, mut cut_rx) = oneshot::channel();
+    h.life.try_send(Life::BodyPending { sid, cut }).unwrap();
+    h.rt.run();
+    assert_eq!(cut_rx.try_recv(), Ok(Some(())));
+}
+
+#[test]
 fn a_full_writer_queue_disconnects_only_that_client() {
     let reasons = Arc::new(Mutex::new(Vec::new()));
     let seen = reasons.clone();

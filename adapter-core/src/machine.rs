@@ -2,10 +2,12 @@
 //! [`Engine`] and by the bare Engine.IO [`EioServer`], so one driver serves both (the
 //! conformance server mounts one of each on a single port).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socketio_engine::eio::{EioEvent, EioServer};
-use socketio_engine::{Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, WsMessage};
+use socketio_engine::{
+    Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, Sid, WsMessage,
+};
 
 /// The inputs and outputs every sans-IO server shares.
 pub trait Machine: Send + 'static {
@@ -37,6 +39,11 @@ pub trait Machine: Send + 'static {
     fn max_outbox_bytes(&self) -> usize;
     /// The path prefix this server answers (e.g. `/socket.io/`).
     fn path(&self) -> &str;
+    /// How long a session outlives silence from its client (`ping_interval +
+    /// ping_timeout`): longer than that, no request of it can still be worth waiting for.
+    fn session_lifetime(&self) -> Duration;
+    /// Whether session `sid` is open.
+    fn has_session(&self, sid: Sid) -> bool;
 }
 
 macro_rules! forward {
@@ -83,6 +90,13 @@ impl Machine for Engine {
     fn path(&self) -> &str {
         &self.eio().config().path
     }
+    fn session_lifetime(&self) -> Duration {
+        let c = self.eio().config();
+        c.ping_interval.saturating_add(c.ping_timeout)
+    }
+    fn has_session(&self, sid: Sid) -> bool {
+        self.eio().generation(sid).is_some()
+    }
 }
 
 impl Machine for EioServer {
@@ -99,5 +113,12 @@ impl Machine for EioServer {
     }
     fn path(&self) -> &str {
         &self.config().path
+    }
+    fn session_lifetime(&self) -> Duration {
+        let c = self.config();
+        c.ping_interval.saturating_add(c.ping_timeout)
+    }
+    fn has_session(&self, sid: Sid) -> bool {
+        self.generation(sid).is_some()
     }
 }

@@ -246,6 +246,139 @@ pub async fn burst_is_answered<R: Runtime, C: Connect>(rt: R, c: C) {
     running.shutdown().await;
 }
 
+/// Reads `io` to its end, giving up after `limit`: the bytes, or `None` if still open.
+async fn read_to_end_within<R: Runtime>(
+    rt: &R,
+    io: &mut (impl futures_io::AsyncRead + Unpin),
+    limit: Duration,
+) -> Option<String> {
+    let read = async {
+        let mut buf = Vec::new();
+        let _ = io.read_to_end(&mut buf).await;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let give_up = async {
+        sleep(rt, limit).await;
+        None
+    };
+    futures_util::future::select(Box::pin(read), Box::pin(give_up))
+        .await
+        .factor_first()
+        .0
+}
+
+/// The sid of a polling handshake.
+async fn polling_sid<C: Connect>(c: &C, addr: SocketAddr) -> String {
+    let (status, open) = http(c, addr, "GET", "/socket.io/?EIO=4&transport=polling", "").await;
+    assert_eq!(status, 200, "{open}");
+    open.split('"').nth(3).unwrap().to_owned()
+}
+
+/// Starts a POST on session `sid` that declares 100 bytes and sends 1.
+async fn stalled_post<C: Connect>(c: &C, addr: SocketAddr, sid: &str) -> C::Io {
+    let mut io = c.connect(addr).await;
+    let head = format!(
+        "POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4"
+    );
+    io.write_all(head.as_bytes()).await.unwrap();
+    io
+}
+
+/// Asserts `answer` is one HTTP response with one of `statuses`, asking to close.
+fn assert_answered_and_closed(answer: &str, statuses: &[u16], what: &str) {
+    let status: u16 = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{what}: no HTTP answer before the close: {answer:?}"));
+    assert!(statuses.contains(&status), "{what}: {answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{what}: the answer says the connection ends: {answer}"
+    );
+}
+
+/// Request bodies that never complete are cut off (node aborts a session's pending POST
+/// when the session ends): with pingInterval 300 ms + pingTimeout 200 ms, a POST declaring
+/// 100 bytes and sending 1, and a chunked POST trickling a byte every 100 ms, are answered
+/// and closed once their session expired (or their 500 ms body deadline passed). With the
+/// default heartbeat (a 30 s body deadline), a POST for an unknown sid and one whose
+/// session a close packet ends meanwhile are answered and closed at once.
+pub async fn slow_bodies_are_cut_off<R: Runtime, C: Connect>(rt: R, c: C) {
+    const LIMIT: Duration = Duration::from_secs(5);
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()).configure(|c| {
+        c.eio.ping_interval = Duration::from_millis(300);
+        c.eio.ping_timeout = Duration::from_millis(200);
+    }));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let sid = polling_sid(&c, addr).await;
+    let mut io = stalled_post(&c, addr, &sid).await;
+    let answer = read_to_end_within(&rt, &mut io, LIMIT)
+        .await
+        .expect("a POST declaring 100 bytes and sending 1 was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400, 408], "Content-Length body");
+
+    let sid = polling_sid(&c, addr).await;
+    let io = c.connect(addr).await;
+    let (mut r, mut w) = io.split();
+    let head = format!(
+        "POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    w.write_all(head.as_bytes()).await.unwrap();
+    let trickle = async {
+        // At most LIMIT's worth of bytes; the server ends it long before.
+        for _ in 0..50 {
+            if w.write_all(b"1\r\n4\r\n").await.is_err() {
+                break;
+            }
+            sleep(&rt, Duration::from_millis(100)).await;
+        }
+        futures_util::future::pending::<Option<String>>().await
+    };
+    let answer = futures_util::future::select(
+        Box::pin(read_to_end_within(&rt, &mut r, LIMIT)),
+        Box::pin(trickle),
+    )
+    .await
+    .factor_first()
+    .0
+    .expect("a trickling chunked POST was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400, 408], "trickling chunked body");
+    running.shutdown().await;
+
+    // Default heartbeat: only the session's end can cut these bodies within LIMIT.
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let mut io = stalled_post(&c, addr, "AAAAAAAAAAAAAAAAAAAA").await;
+    let answer = read_to_end_within(&rt, &mut io, LIMIT)
+        .await
+        .expect("a stalled POST for an unknown sid was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400], "unknown sid");
+    assert!(answer.contains("Session ID unknown"), "{answer}");
+
+    let sid = polling_sid(&c, addr).await;
+    let mut io = stalled_post(&c, addr, &sid).await;
+    let path = format!("/socket.io/?EIO=4&transport=polling&sid={sid}");
+    // The server knows nothing of the stalled POST yet, so this one is taken: it ends the
+    // session.
+    assert_eq!(
+        http(&c, addr, "POST", &path, "1").await,
+        (200, "ok".to_owned())
+    );
+    let answer = read_to_end_within(&rt, &mut io, LIMIT)
+        .await
+        .expect("a stalled POST of a closed session was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400], "session closed meanwhile");
+    assert!(answer.contains("Session ID unknown"), "{answer}");
+    running.shutdown().await;
+}
+
 /// A timer re-armed earlier fires at the new deadline (what the hub relies on).
 pub async fn timer_can_be_moved<R: Runtime>(rt: R) {
     let start = rt.now();

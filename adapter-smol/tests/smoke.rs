@@ -40,3 +40,8 @@ fn slow_headers_are_cut_off() {
 fn burst_is_answered() {
     smol::block_on(testing::burst_is_answered(SMOL, SmolConnect));
 }
+
+#[test]
+fn slow_bodies_are_cut_off() {
+    smol::block_on(testing::slow_bodies_are_cut_off(SMOL, SmolConnect));
+}

@@ -40,3 +40,8 @@ async fn slow_headers_are_cut_off() {
 async fn burst_is_answered() {
     testing::burst_is_answered(TokioRuntime::current(), TokioConnect).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_bodies_are_cut_off() {
+    testing::slow_bodies_are_cut_off(TokioRuntime::current(), TokioConnect).await;
+}
