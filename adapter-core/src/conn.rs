@@ -12,7 +12,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Poll;
@@ -79,6 +79,9 @@ fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
 enum BodyRead {
     /// Read (`None`: reading failed, the client went away).
     Done(Option<HttpBody>),
+    /// Longer than `max_http_buffer_size`, and the rest did not end within the deadline or
+    /// the session: 413, and the connection closes.
+    TooLargeUnread,
     /// Not complete within the mount's `body_read_timeout`.
     TimedOut,
     /// The request's session ended while its body was still coming.
@@ -93,10 +96,36 @@ where
     R: Runtime,
     B: Body<Data = Bytes>,
 {
-    let mut read = pin!(read_capped(body, mount.max_body));
-    if let Poll::Ready(done) = futures_util::poll!(read.as_mut()) {
-        return BodyRead::Done(done);
+    let mut body = pin!(body);
+    let mut too_large = false;
+    let outcome = {
+        let mut read = pin!(async {
+            let done = read_capped(body.as_mut(), mount.max_body).await;
+            if done == Some(HttpBody::TooLarge) {
+                too_large = true;
+                // Discard the rest before answering: answering and closing while the client
+                // still sends resets the connection, and the client never sees its 413.
+                discard(body.as_mut()).await;
+            }
+            done
+        });
+        if let Poll::Ready(done) = futures_util::poll!(read.as_mut()) {
+            return BodyRead::Done(done);
+        }
+        read_or_cut(rt, mount, read, sid).await
+    };
+    match outcome {
+        BodyRead::TimedOut | BodyRead::SessionEnded if too_large => BodyRead::TooLargeUnread,
+        other => other,
     }
+}
+
+/// `read` under the mount's body deadline, and while the session `sid` lasts.
+async fn read_or_cut<R, F>(rt: &R, mount: &Mount, read: F, sid: Option<Sid>) -> BodyRead
+where
+    R: Runtime,
+    F: Future<Output = Option<HttpBody>> + Unpin,
+{
     let deadline = rt
         .now()
         .checked_add(mount.body_read_timeout)
@@ -127,8 +156,13 @@ fn closing(mut r: Response<ResponseBody>) -> Response<ResponseBody> {
     r
 }
 
+/// Reads and drops what is left of `body` (errors end it too).
+async fn discard<B: Body<Data = Bytes>>(mut body: Pin<&mut B>) {
+    while let Some(Ok(_)) = body.frame().await {}
+}
+
 /// Reads at most `max + 1` bytes of `body`; `None` when reading fails (client gone).
-async fn read_capped<B>(body: B, max: usize) -> Option<HttpBody>
+async fn read_capped<B>(mut body: Pin<&mut B>, max: usize) -> Option<HttpBody>
 where
     B: Body<Data = Bytes>,
 {
@@ -136,7 +170,6 @@ where
     if body.size_hint().lower() > cap {
         return Some(HttpBody::TooLarge);
     }
-    let mut body = std::pin::pin!(body);
     let mut buf = BytesMut::new();
     let mut single: Option<Bytes> = None;
     while let Some(frame) = body.frame().await {
@@ -174,6 +207,11 @@ where
     R: Runtime,
     B: Body<Data = Bytes>,
 {
+    if req.version() == http::Version::HTTP_11 && !req.headers().contains_key(header::HOST) {
+        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (node
+        // does, and closes the connection).
+        return closing(plain(StatusCode::BAD_REQUEST, "Missing Host header"));
+    }
     let path = req.uri().path();
     let Some(mount) = mounts.iter().find(|m| path.starts_with(&*m.path)) else {
         return plain(StatusCode::NOT_FOUND, "Not Found");
@@ -189,20 +227,22 @@ where
     if meta.is_websocket_upgrade() {
         let version_ok = meta.header_str(header::SEC_WEBSOCKET_VERSION) == Some("13");
         match meta.headers.get(header::SEC_WEBSOCKET_KEY) {
-            Some(key) if version_ok => {
+            Some(key) if version_ok && is_websocket_key(key.as_bytes()) => {
                 let accept = derive_accept_key(key.as_bytes());
                 upgrade = Some((
                     accept,
                     parts.extensions.remove::<hyper::upgrade::OnUpgrade>(),
                 ));
             }
-            _ => return plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake"),
+            // node's `ws` answers 400 and closes the connection.
+            _ => return closing(plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake")),
         }
     }
     let sid = meta.query_param("sid").and_then(|s| s.parse::<Sid>().ok());
     let (body, cut) = match read_body(rt, mount, body, sid).await {
         BodyRead::Done(Some(body)) => (body, false),
         BodyRead::Done(None) => return plain(StatusCode::BAD_REQUEST, "Bad request body"),
+        BodyRead::TooLargeUnread => (HttpBody::TooLarge, true),
         BodyRead::TimedOut => {
             return closing(plain(StatusCode::REQUEST_TIMEOUT, "Request body timeout"));
         }
@@ -268,6 +308,17 @@ where
     }
 }
 
+/// Whether `key` is a `Sec-WebSocket-Key`: the base64 of 16 bytes (RFC 6455 §4.2.1), i.e. 22
+/// base64 characters and `==`, the test node's `ws` applies.
+fn is_websocket_key(key: &[u8]) -> bool {
+    key.len() == 24
+        && key.ends_with(b"==")
+        && key
+            .iter()
+            .take(22)
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
 fn switching_protocols(accept: &str) -> Response<ResponseBody> {
     let mut r = Response::new(ResponseBody::full(Bytes::new()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -312,18 +363,35 @@ mod tests {
     }
 
     #[test]
+    fn websocket_keys_are_base64_of_16_bytes() {
+        assert!(is_websocket_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        assert!(is_websocket_key(b"+/+/+/+/+/+/+/+/+/+/+w=="));
+        for bad in [
+            &b""[..],
+            b"short",
+            b"dGhlIHNhbXBsZSBub25jZQ",
+            b"dGhlIHNhbXBsZSBub25jZQ==x",
+            b"dGhlIHNhbXBsZSBub25jZ===",
+            b"!!!!!!!!!!!!!!!!!!!!!!==",
+            b"dGhlIHNhbXBsZSBub25jZQ=a",
+        ] {
+            assert!(!is_websocket_key(bad), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
     fn body_cap_is_exact() {
         let body = |n: usize| Full::new(Bytes::from(vec![b'x'; n]));
         assert_eq!(
-            block_on(read_capped(body(10), 10)),
+            block_on(read_capped(pin!(body(10)), 10)),
             Some(HttpBody::Complete(Bytes::from(vec![b'x'; 10])))
         );
         assert_eq!(
-            block_on(read_capped(body(11), 10)),
+            block_on(read_capped(pin!(body(11)), 10)),
             Some(HttpBody::TooLarge)
         );
         assert_eq!(
-            block_on(read_capped(body(0), 0)),
+            block_on(read_capped(pin!(body(0)), 0)),
             Some(HttpBody::Complete(Bytes::new()))
         );
     }
@@ -337,11 +405,11 @@ mod tests {
             })))
         };
         assert_eq!(
-            block_on(read_capped(chunks(vec![4, 4, 2]), 10)),
+            block_on(read_capped(pin!(chunks(vec![4, 4, 2])), 10)),
             Some(HttpBody::Complete(Bytes::from(vec![b'y'; 10])))
         );
         assert_eq!(
-            block_on(read_capped(chunks(vec![4, 4, 3]), 10)),
+            block_on(read_capped(pin!(chunks(vec![4, 4, 3])), 10)),
             Some(HttpBody::TooLarge)
         );
     }
