@@ -379,6 +379,94 @@ pub async fn slow_bodies_are_cut_off<R: Runtime, C: Connect>(rt: R, c: C) {
     running.shutdown().await;
 }
 
+/// Sessions in one round of [`sessions_leave_no_heap_behind`].
+pub const HEAP_ROUND: usize = 200;
+
+/// Most bytes the live heap may keep after two rounds of [`HEAP_ROUND`] sessions, beyond
+/// what a warm-up round left: 4 bytes per session, far below anything a session itself
+/// allocates (a handler's ordering gate once stayed behind: ~100 bytes per socket).
+pub const HEAP_ALLOWANCE: i64 = 4 * 2 * HEAP_ROUND as i64;
+
+/// Sessions leave no heap behind: each of [`HEAP_ROUND`] WebSocket clients connects, sends an
+/// event (its handler runs) and a binary event whose attachment never comes, and closes.
+/// After a warm-up round (maps and the runtime reach their size), two more rounds may grow
+/// the live heap by at most [`HEAP_ALLOWANCE`]. `live_bytes` reads the test binary's counting
+/// allocator. The heap is read until it is back under the bound (the last connection tasks
+/// finish after the clients see their close), at most 10 s.
+pub async fn sessions_leave_no_heap_behind<R, C>(rt: R, c: C, live_bytes: impl Fn() -> i64)
+where
+    R: Runtime,
+    C: Connect,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let gone = Arc::new(AtomicUsize::new(0));
+    let seen = gone.clone();
+    let app = echo_app(DriverConfig::default()).namespace(
+        Namespace::new("/")
+            .on("echo", |socket, data| async move {
+                let args = data.args.to_value().unwrap();
+                socket.emit("echo", &args).unwrap();
+            })
+            .on_disconnect(move |_socket, _reason| {
+                let seen = seen.clone();
+                async move {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                }
+            }),
+    );
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(app);
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let round = |n: usize| {
+        let c = c.clone();
+        let rt = rt.clone();
+        let gone = gone.clone();
+        async move {
+            for _ in 0..HEAP_ROUND {
+                let mut ws = ws_connect(&c, addr).await;
+                ws.send(Message::text("42[\"echo\",1]")).await.unwrap();
+                assert_eq!(next_text(&mut ws).await, "42[\"echo\",1]");
+                ws.send(Message::text(
+                    "451-[\"echo\",{\"_placeholder\":true,\"num\":0}]",
+                ))
+                .await
+                .unwrap();
+                ws.close(None).await.unwrap();
+                while let Some(Ok(_)) = ws.next().await {}
+            }
+            for _ in 0..1000 {
+                if gone.load(Ordering::SeqCst) >= n * HEAP_ROUND {
+                    return;
+                }
+                sleep(&rt, Duration::from_millis(10)).await;
+            }
+            panic!("the server did not see {HEAP_ROUND} disconnects within 10 s");
+        }
+    };
+    round(1).await;
+    let baseline = live_bytes();
+    round(2).await;
+    round(3).await;
+    let mut grown = live_bytes() - baseline;
+    for _ in 0..1000 {
+        if grown <= HEAP_ALLOWANCE {
+            break;
+        }
+        sleep(&rt, Duration::from_millis(10)).await;
+        grown = live_bytes() - baseline;
+    }
+    assert!(
+        grown <= HEAP_ALLOWANCE,
+        "{grown} bytes of heap stayed behind after {} sessions closed",
+        2 * HEAP_ROUND
+    );
+    running.shutdown().await;
+}
+
 /// A timer re-armed earlier fires at the new deadline (what the hub relies on).
 pub async fn timer_can_be_moved<R: Runtime>(rt: R) {
     let start = rt.now();

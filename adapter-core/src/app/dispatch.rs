@@ -241,6 +241,9 @@ impl Dispatcher<Engine> for SioDispatcher {
                 nsp,
                 reason,
             } => {
+                // The socket's handler gate goes with it (it was kept for every socket
+                // that ever had a handler: ~100 bytes each, for the server's lifetime).
+                self.gates.remove(&socket);
                 let Some(s) = self.sockets.remove(&socket) else {
                     return;
                 };
