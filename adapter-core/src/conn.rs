@@ -88,10 +88,31 @@ enum BodyRead {
     SessionEnded,
 }
 
+/// The session a request names (its `sid` query parameter), as its body read sees it.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    /// No `sid`: a handshake or not the engine's request; only the deadline applies.
+    None,
+    /// A `sid` no session can have: the engine refuses the request whatever its body.
+    Invalid,
+    /// Session `Sid`: the body is read while it lasts.
+    Session(Sid),
+}
+
+impl Owner {
+    fn of(meta: &RequestMeta) -> Self {
+        match meta.query_param("sid").map(|s| s.parse::<Sid>()) {
+            None => Self::None,
+            Some(Ok(sid)) => Self::Session(sid),
+            Some(Err(_)) => Self::Invalid,
+        }
+    }
+}
+
 /// Reads `body` (see [`read_capped`]) within `mount.body_read_timeout`, and only while the
-/// session `sid` it belongs to lasts. A body that arrived with its headers (almost every
+/// session it belongs to lasts. A body that arrived with its headers (almost every
 /// one) costs no timer and no message to the hub.
-async fn read_body<R, B>(rt: &R, mount: &Mount, body: B, sid: Option<Sid>) -> BodyRead
+async fn read_body<R, B>(rt: &R, mount: &Mount, body: B, owner: Owner) -> BodyRead
 where
     R: Runtime,
     B: Body<Data = Bytes>,
@@ -112,7 +133,7 @@ where
         if let Poll::Ready(done) = futures_util::poll!(read.as_mut()) {
             return BodyRead::Done(done);
         }
-        read_or_cut(rt, mount, read, sid).await
+        read_or_cut(rt, mount, read, owner).await
     };
     match outcome {
         BodyRead::TimedOut | BodyRead::SessionEnded if too_large => BodyRead::TooLargeUnread,
@@ -120,8 +141,8 @@ where
     }
 }
 
-/// `read` under the mount's body deadline, and while the session `sid` lasts.
-async fn read_or_cut<R, F>(rt: &R, mount: &Mount, read: F, sid: Option<Sid>) -> BodyRead
+/// `read` under the mount's body deadline, and while the session of `owner` lasts.
+async fn read_or_cut<R, F>(rt: &R, mount: &Mount, read: F, owner: Owner) -> BodyRead
 where
     R: Runtime,
     F: Future<Output = Option<HttpBody>> + Unpin,
@@ -131,8 +152,10 @@ where
         .checked_add(mount.body_read_timeout)
         .unwrap_or_else(|| rt.now());
     let ended = async {
-        let Some(sid) = sid else {
-            return std::future::pending().await;
+        let sid = match owner {
+            Owner::None => return std::future::pending().await,
+            Owner::Invalid => return,
+            Owner::Session(sid) => sid,
         };
         let (cut, cut_rx) = oneshot::channel();
         if mount.life.try_send(Life::BodyPending { sid, cut }).is_err() {
@@ -238,8 +261,8 @@ where
             _ => return closing(plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake")),
         }
     }
-    let sid = meta.query_param("sid").and_then(|s| s.parse::<Sid>().ok());
-    let (body, cut) = match read_body(rt, mount, body, sid).await {
+    let owner = Owner::of(&meta);
+    let (body, cut) = match read_body(rt, mount, body, owner).await {
         BodyRead::Done(Some(body)) => (body, false),
         BodyRead::Done(None) => return plain(StatusCode::BAD_REQUEST, "Bad request body"),
         BodyRead::TooLargeUnread => (HttpBody::TooLarge, true),

@@ -355,12 +355,14 @@ pub async fn slow_bodies_are_cut_off<R: Runtime, C: Connect>(rt: R, c: C) {
     let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
     let addr = running.local_addr();
 
-    let mut io = stalled_post(&c, addr, "AAAAAAAAAAAAAAAAAAAA").await;
-    let answer = read_to_end_within(&rt, &mut io, LIMIT)
-        .await
-        .expect("a stalled POST for an unknown sid was still open after 5 s");
-    assert_answered_and_closed(&answer, &[400], "unknown sid");
-    assert!(answer.contains("Session ID unknown"), "{answer}");
+    for sid in ["AAAAAAAAAAAAAAAAAAAA", "nope"] {
+        let mut io = stalled_post(&c, addr, sid).await;
+        let answer = read_to_end_within(&rt, &mut io, LIMIT)
+            .await
+            .expect("a stalled POST for an unknown sid was still open after 5 s");
+        assert_answered_and_closed(&answer, &[400], sid);
+        assert!(answer.contains("Session ID unknown"), "{answer}");
+    }
 
     let sid = polling_sid(&c, addr).await;
     let mut io = stalled_post(&c, addr, &sid).await;
