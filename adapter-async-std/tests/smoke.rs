@@ -54,3 +54,11 @@ fn burst_is_answered() {
 fn slow_bodies_are_cut_off() {
     async_std::task::block_on(testing::slow_bodies_are_cut_off(ASYNC_STD, AsyncStdConnect));
 }
+
+#[test]
+fn stalled_writer_ends_after_close() {
+    async_std::task::block_on(testing::stalled_writer_ends_after_close(
+        ASYNC_STD,
+        AsyncStdConnect,
+    ));
+}

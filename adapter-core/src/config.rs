@@ -19,6 +19,11 @@ pub struct DriverConfig {
     /// (slowloris) is closed after it, so half-open connections cannot pile up. With several
     /// mounts on one listener the shortest applies.
     pub header_read_timeout: Duration,
+    /// How long a WebSocket may still take once the server closed it (the close is queued
+    /// behind what the client has not taken yet): past it the socket is dropped, even if a
+    /// write is stuck behind a client that stopped reading, so such connections do not hold
+    /// their queue forever. Default [`Self::DEFAULT_WS_CLOSE_TIMEOUT`].
+    pub ws_close_timeout: Duration,
     /// How long a client may take to send a request's body once its headers arrived.
     /// Default `None`: the session's own lifetime (`ping_interval + ping_timeout`), past
     /// which the session of a POST that trickles in has ended anyway. Never longer than
@@ -47,6 +52,9 @@ pub struct DriverConfig {
 impl DriverConfig {
     /// Default of [`header_read_timeout`](Self::header_read_timeout): 30 s, hyper's own.
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default of [`ws_close_timeout`](Self::ws_close_timeout): 30 s, node's `ws`
+    /// `closeTimeout`; long enough for a reading client to take a full queue.
+    pub const DEFAULT_WS_CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default of [`ws_read_buffer`](Self::ws_read_buffer): 4 KiB.
     pub const DEFAULT_WS_READ_BUFFER: usize = 4096;
     /// Default of [`net_queue`](Self::net_queue).
@@ -76,6 +84,7 @@ impl Default for DriverConfig {
             ws_read_buffer: Self::DEFAULT_WS_READ_BUFFER,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: None,
+            ws_close_timeout: Self::DEFAULT_WS_CLOSE_TIMEOUT,
             net_queue: Self::DEFAULT_NET_QUEUE,
             max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
             work_batch: Self::DEFAULT_WORK_BATCH,
@@ -94,6 +103,7 @@ mod tests {
         assert_eq!(c.ws_read_buffer, 4096);
         assert_eq!(c.header_read_timeout, Duration::from_secs(30));
         assert_eq!(c.body_read_timeout, None);
+        assert_eq!(c.ws_close_timeout, Duration::from_secs(30));
         assert_eq!(c.net_queue, 1024);
         assert_eq!(c.max_handler_tasks, 10_000);
         assert_eq!(c.work_batch, 64);

@@ -40,6 +40,9 @@ pub(crate) struct Mount {
     pub(crate) max_body: usize,
     pub(crate) ws_config: WebSocketConfig,
     pub(crate) header_read_timeout: std::time::Duration,
+    /// How long a WebSocket may take to finish after the hub closed it
+    /// (`DriverConfig::ws_close_timeout`).
+    pub(crate) ws_close_timeout: std::time::Duration,
     /// How long a request's body may take (`DriverConfig::body_read_limit`).
     pub(crate) body_read_timeout: std::time::Duration,
     pub(crate) net: async_channel::Sender<NetMsg>,

@@ -13,7 +13,9 @@
 //! # Cut
 //! [`OutTx::cut`] tells the connection to drop its socket at once (no close handshake): the
 //! client stopped reading, so its writer is likely stuck in a write that would never finish,
-//! and the frames queued behind it are memory to give back now.
+//! and the frames queued behind it are memory to give back now. When the hub merely drops
+//! its end (after a close), the connection learns that too ([`OutRx::hub_done`]), so it can
+//! bound how long it keeps writing to a client that may never read again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -133,17 +135,15 @@ impl OutRx {
         }
     }
 
-    /// Resolves when the hub cuts the connection ([`OutTx::cut`]); never when it only
-    /// closes or forgets it. Takes the signal, so call it once.
-    pub(crate) fn cut_signal(&mut self) -> impl Future<Output = ()> + Send + 'static {
+    /// Resolves when the hub is done with the connection: `true` when it cut it
+    /// ([`OutTx::cut`]: drop the socket now), `false` when it closed or forgot it (what is
+    /// queued, and the close, may still be written). Takes the signal, so call it once.
+    pub(crate) fn hub_done(&mut self) -> impl Future<Output = bool> + Send + 'static {
         let cut = self.cut.take();
         async move {
-            let cut = match cut {
+            match cut {
                 Some(rx) => rx.await.is_ok(),
-                None => false,
-            };
-            if !cut {
-                std::future::pending::<()>().await;
+                None => std::future::pending().await,
             }
         }
     }
@@ -197,17 +197,21 @@ mod tests {
     }
 
     #[test]
-    fn only_a_cut_resolves_the_cut_signal() {
+    fn the_hub_says_whether_it_cut_or_forgot() {
         let (tx, mut rx) = channel(1000);
-        let mut signal = Box::pin(rx.cut_signal());
-        assert!(signal.as_mut().now_or_never().is_none());
+        let mut done = Box::pin(rx.hub_done());
+        assert_eq!(done.as_mut().now_or_never(), None, "the hub still has it");
         tx.cut();
-        assert!(signal.as_mut().now_or_never().is_some());
+        assert_eq!(done.as_mut().now_or_never(), Some(true));
         // Dropping (the hub forgot the connection after a close) is not a cut.
         let (tx, mut rx) = channel(1000);
-        let mut signal = Box::pin(rx.cut_signal());
+        let mut done = Box::pin(rx.hub_done());
+        tx.close();
         drop(tx);
-        assert!(signal.as_mut().now_or_never().is_none());
-        assert!(rx.recv().now_or_never().flatten().is_none());
+        assert_eq!(done.as_mut().now_or_never(), Some(false));
+        assert!(
+            matches!(rx.try_recv(), Some(WsCmd::Close)),
+            "the close is still queued"
+        );
     }
 }

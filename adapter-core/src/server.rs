@@ -109,6 +109,7 @@ impl<R: Runtime> Server<R> {
                 .max_frame_size(Some(max)),
             header_read_timeout: driver.header_read_timeout,
             body_read_timeout,
+            ws_close_timeout: driver.ws_close_timeout,
             net: net_tx,
             life: life_tx,
             keys: Arc::new(AtomicU64::new(0)),

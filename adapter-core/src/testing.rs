@@ -469,6 +469,75 @@ where
     running.shutdown().await;
 }
 
+/// A client that stops reading keeps no connection open forever: its server-side close is
+/// queued behind 25 MB the client never takes (the byte bound, 64 MiB here, is not reached),
+/// and once the heartbeat has ended its session the socket is dropped `ws_close_timeout`
+/// (300 ms here) later. Reading only after that, the client gets what the kernel had taken,
+/// then the end of the stream: not the rest of the flood, and no close frame.
+pub async fn stalled_writer_ends_after_close<R: Runtime, C: Connect>(rt: R, c: C) {
+    let driver = DriverConfig {
+        ws_close_timeout: Duration::from_millis(300),
+        ..DriverConfig::default()
+    };
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(driver).configure(|c| {
+        c.eio.ping_interval = Duration::from_millis(200);
+        c.eio.ping_timeout = Duration::from_millis(200);
+        c.eio.max_outbox_bytes = 64 * 1024 * 1024;
+    }));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let io = c.connect(addr).await;
+    let url = format!("ws://{addr}/socket.io/?EIO=4&transport=websocket");
+    let (mut ws, _) = async_tungstenite::client_async(url, io).await.unwrap();
+    let open = next_text(&mut ws).await;
+    let sid = open.split('"').nth(3).unwrap().to_owned();
+    ws.send(Message::text("40")).await.unwrap();
+    assert!(next_text(&mut ws).await.starts_with("40{"));
+    ws.send(Message::text("42[\"flood\",400,65536]"))
+        .await
+        .unwrap();
+    // The session ends (no pong can come through) ...
+    let path = format!("/socket.io/?EIO=4&transport=polling&sid={sid}");
+    let mut ended = false;
+    for _ in 0..500 {
+        let (status, body) = http(&c, addr, "GET", &path, "").await;
+        if status == 400 && body.contains("Session ID unknown") {
+            ended = true;
+            break;
+        }
+        sleep(&rt, Duration::from_millis(10)).await;
+    }
+    assert!(
+        ended,
+        "the session of a client that stopped reading did not end"
+    );
+    // ... and ws_close_timeout after it, the server has let go of the socket.
+    sleep(&rt, Duration::from_millis(1000)).await;
+    let mut got = 0usize;
+    let mut closed_by_frame = false;
+    let read = async {
+        while let Some(Ok(m)) = ws.next().await {
+            match m {
+                Message::Text(t) if t.as_str().starts_with("42[\"flood\"") => got += 1,
+                Message::Close(_) => closed_by_frame = true,
+                _ => {}
+            }
+        }
+    };
+    let give_up = async {
+        sleep(&rt, Duration::from_secs(20)).await;
+        panic!("the connection was still open 20 s after its session ended");
+    };
+    futures_util::future::select(Box::pin(read), Box::pin(give_up)).await;
+    assert!(
+        got < 400 && !closed_by_frame,
+        "the server kept writing to a closed session's socket: {got} of 400 messages, close frame: {closed_by_frame}"
+    );
+    running.shutdown().await;
+}
+
 /// A timer re-armed earlier fires at the new deadline (what the hub relies on).
 pub async fn timer_can_be_moved<R: Runtime>(rt: R) {
     let start = rt.now();

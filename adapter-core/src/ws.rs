@@ -5,7 +5,8 @@
 //! queue (the engine forgot the connection), when the hub cuts it (the client left more
 //! than the byte bound unread: the socket is dropped at once, even while a write is stuck),
 //! or after the hub's `Close` (a close frame is sent and the peer gets [`WS_CLOSE_GRACE`] to
-//! answer it). A peer that breaks a rule gets a close frame with node's code (1007 invalid
+//! answer it; however long the writer is stuck behind a client that does not read, the task
+//! ends `DriverConfig::ws_close_timeout` after the hub let go). A peer that breaks a rule gets a close frame with node's code (1007 invalid
 //! UTF-8, 1009 too large, 1002 framing), and a peer's own close frame is answered, each
 //! within [`WS_CLOSE_GRACE`], instead of the socket being dropped under it (1006). Its end is reported to the hub after its last
 //! message, through the same ordered channel, so no message is lost.
@@ -202,7 +203,7 @@ pub(crate) async fn run<R: Runtime>(
         life: mount.life.clone(),
         armed: true,
     };
-    let cut = queue.cut_signal();
+    let hub_done = queue.hub_done();
     if let Ok(up) = on_upgrade.await {
         let ws =
             WebSocketStream::from_raw_socket(upgrade_io(up), Role::Server, Some(mount.ws_config))
@@ -247,8 +248,19 @@ pub(crate) async fn run<R: Runtime>(
                 ReadEnd::Hub => {}
             }
         };
-        // A cut ends the task whatever the writer is waiting for.
-        let _ = select(pin!(session), pin!(cut)).await;
+        // A cut ends the task whatever the writer is waiting for; after a close, the client
+        // has `ws_close_timeout` to take what is queued and answer (node's `closeTimeout`),
+        // then the socket is dropped even if a write is stuck.
+        let bounded = async {
+            if !hub_done.await {
+                let at = rt
+                    .now()
+                    .checked_add(mount.ws_close_timeout)
+                    .unwrap_or_else(|| rt.now());
+                rt.timer_at(at).await;
+            }
+        };
+        let _ = select(pin!(session), pin!(bounded)).await;
     }
     guard.armed = false;
     if mount.net.send(NetMsg::WsClosed { conn }).await.is_err() {

@@ -45,3 +45,8 @@ fn burst_is_answered() {
 fn slow_bodies_are_cut_off() {
     smol::block_on(testing::slow_bodies_are_cut_off(SMOL, SmolConnect));
 }
+
+#[test]
+fn stalled_writer_ends_after_close() {
+    smol::block_on(testing::stalled_writer_ends_after_close(SMOL, SmolConnect));
+}

@@ -45,3 +45,8 @@ async fn burst_is_answered() {
 async fn slow_bodies_are_cut_off() {
     testing::slow_bodies_are_cut_off(TokioRuntime::current(), TokioConnect).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_writer_ends_after_close() {
+    testing::stalled_writer_ends_after_close(TokioRuntime::current(), TokioConnect).await;
+}
