@@ -44,3 +44,21 @@ fn slow_headers_are_cut_off() {
         AsyncStdConnect,
     ));
 }
+
+#[test]
+fn burst_is_answered() {
+    async_std::task::block_on(testing::burst_is_answered(ASYNC_STD, AsyncStdConnect));
+}
+
+#[test]
+fn slow_bodies_are_cut_off() {
+    async_std::task::block_on(testing::slow_bodies_are_cut_off(ASYNC_STD, AsyncStdConnect));
+}
+
+#[test]
+fn stalled_writer_ends_after_close() {
+    async_std::task::block_on(testing::stalled_writer_ends_after_close(
+        ASYNC_STD,
+        AsyncStdConnect,
+    ));
+}

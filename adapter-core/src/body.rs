@@ -7,12 +7,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures_util::Stream;
 use hyper::body::{Body, Frame as BodyFrame, SizeHint};
 use socketio_engine::ConnId;
 use socketio_engine::eio::Frame;
 
 use crate::msg::{Life, WsCmd};
+use crate::outq::OutRx;
 
 /// The body type of every response the driver makes.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ enum Inner {
 #[derive(Debug)]
 struct Streamed {
     first: Option<Bytes>,
-    writer: Pin<Box<async_channel::Receiver<WsCmd>>>,
+    writer: OutRx,
     conn: ConnId,
     life: async_channel::Sender<Life>,
     /// Keeps a graceful shutdown waiting while the body is written.
@@ -55,14 +55,14 @@ impl ResponseBody {
     /// (or the hub dropping the channel); its end is reported as `conn` closing.
     pub(crate) fn stream(
         first: Bytes,
-        writer: async_channel::Receiver<WsCmd>,
+        writer: OutRx,
         conn: ConnId,
         life: async_channel::Sender<Life>,
         alive: async_channel::Sender<()>,
     ) -> Self {
         Self(Inner::Stream(Box::new(Streamed {
             first: Some(first),
-            writer: Box::pin(writer),
+            writer,
             conn,
             life,
             _alive: alive,
@@ -95,7 +95,7 @@ impl Body for ResponseBody {
                 if let Some(first) = s.first.take() {
                     return Poll::Ready(Some(Ok(BodyFrame::data(first))));
                 }
-                match s.writer.as_mut().poll_next(cx) {
+                match s.writer.poll_recv(cx) {
                     Poll::Ready(Some(WsCmd::Frame(Frame::Text(t)))) => {
                         Poll::Ready(Some(Ok(BodyFrame::data(t.into_bytes()))))
                     }

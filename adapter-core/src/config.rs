@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 /// Limits of the I/O driver around an engine. Every field has a named default.
+///
+/// What a WebSocket's writer may hold for a client that does not read is not here: it is the
+/// engine's `max_outbox_bytes`, the same bound as a polling session's queue, counted in
+/// bytes so that a burst to a client that reads is never mistaken for a slow consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DriverConfig {
-    /// Frames queued for one WebSocket's writer. Default [`Self::DEFAULT_WS_SEND_QUEUE`].
-    /// A client that does not read fills it; it is then disconnected (the engine sees its
-    /// connection close) and nobody else waits for it.
-    pub ws_send_queue: usize,
     /// Bytes of the read buffer each WebSocket connection allocates. Default
     /// [`Self::DEFAULT_WS_READ_BUFFER`]. tungstenite's own default (128 KiB) is allocated up
     /// front per connection and dominated idle memory; larger messages still arrive, the
@@ -19,6 +19,18 @@ pub struct DriverConfig {
     /// (slowloris) is closed after it, so half-open connections cannot pile up. With several
     /// mounts on one listener the shortest applies.
     pub header_read_timeout: Duration,
+    /// How long a WebSocket may still take once the server closed it (the close is queued
+    /// behind what the client has not taken yet): past it the socket is dropped, even if a
+    /// write is stuck behind a client that stopped reading, so such connections do not hold
+    /// their queue forever. Default [`Self::DEFAULT_WS_CLOSE_TIMEOUT`].
+    pub ws_close_timeout: Duration,
+    /// How long a client may take to send a request's body once its headers arrived.
+    /// Default `None`: the session's own lifetime (`ping_interval + ping_timeout`), past
+    /// which the session of a POST that trickles in has ended anyway. Never longer than
+    /// [`header_read_timeout`](Self::header_read_timeout), whatever is set here. A body cut
+    /// off is answered 408 and its connection closed; a body whose session ends before it
+    /// is complete is cut at once (the engine answers 400, "Session ID unknown").
+    pub body_read_timeout: Option<Duration>,
     /// Network inputs (requests, WebSocket messages) queued for the hub. Default
     /// [`Self::DEFAULT_NET_QUEUE`]. When full, connection readers wait: TCP backpressure
     /// reaches the clients instead of memory growing.
@@ -44,13 +56,11 @@ pub struct DriverConfig {
 }
 
 impl DriverConfig {
-    /// Default of [`ws_send_queue`](Self::ws_send_queue): 256 frames. The bounded channel
-    /// allocates every slot up front (about 44 bytes each, measured with the load tool's idle
-    /// scenario), so this is ~11 KiB per WebSocket; it still absorbs bursts of a few hundred
-    /// frames before a client counts as not reading.
-    pub const DEFAULT_WS_SEND_QUEUE: usize = 256;
     /// Default of [`header_read_timeout`](Self::header_read_timeout): 30 s, hyper's own.
     pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default of [`ws_close_timeout`](Self::ws_close_timeout): 30 s, node's `ws`
+    /// `closeTimeout`; long enough for a reading client to take a full queue.
+    pub const DEFAULT_WS_CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
     /// Default of [`ws_read_buffer`](Self::ws_read_buffer): 4 KiB.
     pub const DEFAULT_WS_READ_BUFFER: usize = 4096;
     /// Default of [`net_queue`](Self::net_queue).
@@ -67,12 +77,23 @@ impl DriverConfig {
     pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 }
 
+impl DriverConfig {
+    /// The body read limit in force for a server whose sessions outlive silence by
+    /// `session_lifetime`: see [`body_read_timeout`](Self::body_read_timeout).
+    pub(crate) fn body_read_limit(&self, session_lifetime: Duration) -> Duration {
+        self.body_read_timeout
+            .unwrap_or(session_lifetime)
+            .min(self.header_read_timeout)
+    }
+}
+
 impl Default for DriverConfig {
     fn default() -> Self {
         Self {
-            ws_send_queue: Self::DEFAULT_WS_SEND_QUEUE,
             ws_read_buffer: Self::DEFAULT_WS_READ_BUFFER,
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: None,
+            ws_close_timeout: Self::DEFAULT_WS_CLOSE_TIMEOUT,
             net_queue: Self::DEFAULT_NET_QUEUE,
             max_handler_tasks: Self::DEFAULT_MAX_HANDLER_TASKS,
             max_queued_events: Self::DEFAULT_MAX_QUEUED_EVENTS,
@@ -89,13 +110,40 @@ mod tests {
     #[test]
     fn defaults_are_the_named_constants() {
         let c = DriverConfig::default();
-        assert_eq!(c.ws_send_queue, 256);
         assert_eq!(c.ws_read_buffer, 4096);
         assert_eq!(c.header_read_timeout, Duration::from_secs(30));
+        assert_eq!(c.body_read_timeout, None);
+        assert_eq!(c.ws_close_timeout, Duration::from_secs(30));
         assert_eq!(c.net_queue, 1024);
         assert_eq!(c.max_handler_tasks, 10_000);
         assert_eq!(c.max_queued_events, 1024);
         assert_eq!(c.work_batch, 64);
         assert_eq!(c.shutdown_grace, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn the_body_limit_is_the_session_lifetime_at_most_the_header_timeout() {
+        let s = Duration::from_secs;
+        let c = DriverConfig::default();
+        assert_eq!(c.body_read_limit(s(5)), s(5));
+        assert_eq!(
+            c.body_read_limit(s(45)),
+            s(30),
+            "the header timeout bounds it"
+        );
+        let c = DriverConfig {
+            body_read_timeout: Some(s(2)),
+            ..DriverConfig::default()
+        };
+        assert_eq!(c.body_read_limit(s(45)), s(2));
+        let c = DriverConfig {
+            body_read_timeout: Some(s(60)),
+            ..DriverConfig::default()
+        };
+        assert_eq!(
+            c.body_read_limit(s(45)),
+            s(30),
+            "never past the header timeout"
+        );
     }
 }

@@ -2,24 +2,30 @@
 //!
 //! The request is routed to the mount whose path prefix it has, its body read up to the
 //! engine's `max_http_buffer_size + 1` bytes (more is reported as `HttpBody::TooLarge`
-//! without buffering it), and handed to the hub with a oneshot for the answer. If hyper drops
+//! without buffering it), and handed to the hub with a oneshot for the answer. A body that
+//! does not arrive with its headers is read under a deadline (`body_read_timeout`: 408 and
+//! the connection closed) and only while its session lasts (the hub cuts it when the engine
+//! reports `SessionEnded`, and the request is answered at once). If hyper drops
 //! this future first (the client went away), a guard tells the hub so the engine can put
 //! undelivered frames back. A WebSocket upgrade the engine accepts is answered with 101 and
 //! continued in its own task (see `ws`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
 
 use async_tungstenite::tungstenite::handshake::derive_accept_key;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use bytes::{Bytes, BytesMut};
 use futures_channel::oneshot;
+use futures_util::future::{Either, select};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use hyper::body::Body;
-use socketio_engine::{HttpBody, RequestMeta};
+use socketio_engine::{HttpBody, RequestMeta, Sid};
 
 use crate::msg::{HttpIn, HttpReply, Life, NetMsg};
 use crate::runtime::Runtime;
@@ -34,6 +40,11 @@ pub(crate) struct Mount {
     pub(crate) max_body: usize,
     pub(crate) ws_config: WebSocketConfig,
     pub(crate) header_read_timeout: std::time::Duration,
+    /// How long a WebSocket may take to finish after the hub closed it
+    /// (`DriverConfig::ws_close_timeout`).
+    pub(crate) ws_close_timeout: std::time::Duration,
+    /// How long a request's body may take (`DriverConfig::body_read_limit`).
+    pub(crate) body_read_timeout: std::time::Duration,
     pub(crate) net: async_channel::Sender<NetMsg>,
     pub(crate) life: async_channel::Sender<Life>,
     pub(crate) keys: Arc<AtomicU64>,
@@ -67,8 +78,117 @@ fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
     r
 }
 
+/// How reading a request's body ended.
+enum BodyRead {
+    /// Read (`None`: reading failed, the client went away).
+    Done(Option<HttpBody>),
+    /// Longer than `max_http_buffer_size`, and the rest did not end within the deadline or
+    /// the session: 413, and the connection closes.
+    TooLargeUnread,
+    /// Not complete within the mount's `body_read_timeout`.
+    TimedOut,
+    /// The request's session ended while its body was still coming.
+    SessionEnded,
+}
+
+/// The session a request names (its `sid` query parameter), as its body read sees it.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    /// No `sid`: a handshake or not the engine's request; only the deadline applies.
+    None,
+    /// A `sid` no session can have: the engine refuses the request whatever its body.
+    Invalid,
+    /// Session `Sid`: the body is read while it lasts.
+    Session(Sid),
+}
+
+impl Owner {
+    fn of(meta: &RequestMeta) -> Self {
+        match meta.query_param("sid").map(|s| s.parse::<Sid>()) {
+            None => Self::None,
+            Some(Ok(sid)) => Self::Session(sid),
+            Some(Err(_)) => Self::Invalid,
+        }
+    }
+}
+
+/// Reads `body` (see [`read_capped`]) within `mount.body_read_timeout`, and only while the
+/// session it belongs to lasts. A body that arrived with its headers (almost every
+/// one) costs no timer and no message to the hub.
+async fn read_body<R, B>(rt: &R, mount: &Mount, body: B, owner: Owner) -> BodyRead
+where
+    R: Runtime,
+    B: Body<Data = Bytes>,
+{
+    let mut body = pin!(body);
+    let mut too_large = false;
+    let outcome = {
+        let mut read = pin!(async {
+            let done = read_capped(body.as_mut(), mount.max_body).await;
+            if done == Some(HttpBody::TooLarge) {
+                too_large = true;
+                // Discard the rest before answering: answering and closing while the client
+                // still sends resets the connection, and the client never sees its 413.
+                discard(body.as_mut()).await;
+            }
+            done
+        });
+        if let Poll::Ready(done) = futures_util::poll!(read.as_mut()) {
+            return BodyRead::Done(done);
+        }
+        read_or_cut(rt, mount, read, owner).await
+    };
+    match outcome {
+        BodyRead::TimedOut | BodyRead::SessionEnded if too_large => BodyRead::TooLargeUnread,
+        other => other,
+    }
+}
+
+/// `read` under the mount's body deadline, and while the session of `owner` lasts.
+async fn read_or_cut<R, F>(rt: &R, mount: &Mount, read: F, owner: Owner) -> BodyRead
+where
+    R: Runtime,
+    F: Future<Output = Option<HttpBody>> + Unpin,
+{
+    let deadline = rt
+        .now()
+        .checked_add(mount.body_read_timeout)
+        .unwrap_or_else(|| rt.now());
+    let ended = async {
+        let sid = match owner {
+            Owner::None => return std::future::pending().await,
+            Owner::Invalid => return,
+            Owner::Session(sid) => sid,
+        };
+        let (cut, cut_rx) = oneshot::channel();
+        if mount.life.try_send(Life::BodyPending { sid, cut }).is_err() {
+            return std::future::pending().await; // hub gone: the deadline still holds
+        }
+        // Sent or dropped: either way the hub says the session is gone.
+        let _ = cut_rx.await;
+    };
+    match select(read, select(rt.timer_at(deadline), pin!(ended))).await {
+        Either::Left((done, _)) => BodyRead::Done(done),
+        Either::Right((Either::Left(_), _)) => BodyRead::TimedOut,
+        Either::Right((Either::Right(_), _)) => BodyRead::SessionEnded,
+    }
+}
+
+/// Marks `r` as the last response on its connection (the request's body was not read to
+/// its end, so the connection cannot carry another request).
+fn closing(mut r: Response<ResponseBody>) -> Response<ResponseBody> {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+/// Reads and drops what is left of `body` (errors end it too).
+async fn discard<B: Body<Data = Bytes>>(mut body: Pin<&mut B>) {
+    while let Some(Ok(_)) = body.frame().await {}
+}
+
 /// Reads at most `max + 1` bytes of `body`; `None` when reading fails (client gone).
-async fn read_capped<B>(body: B, max: usize) -> Option<HttpBody>
+async fn read_capped<B>(mut body: Pin<&mut B>, max: usize) -> Option<HttpBody>
 where
     B: Body<Data = Bytes>,
 {
@@ -76,7 +196,6 @@ where
     if body.size_hint().lower() > cap {
         return Some(HttpBody::TooLarge);
     }
-    let mut body = std::pin::pin!(body);
     let mut buf = BytesMut::new();
     let mut single: Option<Bytes> = None;
     while let Some(frame) = body.frame().await {
@@ -114,6 +233,11 @@ where
     R: Runtime,
     B: Body<Data = Bytes>,
 {
+    if req.version() == http::Version::HTTP_11 && !req.headers().contains_key(header::HOST) {
+        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (node
+        // does, and closes the connection).
+        return closing(plain(StatusCode::BAD_REQUEST, "Missing Host header"));
+    }
     let path = req.uri().path();
     let Some(mount) = mounts.iter().find(|m| path.starts_with(&*m.path)) else {
         return plain(StatusCode::NOT_FOUND, "Not Found");
@@ -129,18 +253,28 @@ where
     if meta.is_websocket_upgrade() {
         let version_ok = meta.header_str(header::SEC_WEBSOCKET_VERSION) == Some("13");
         match meta.headers.get(header::SEC_WEBSOCKET_KEY) {
-            Some(key) if version_ok => {
+            Some(key) if version_ok && is_websocket_key(key.as_bytes()) => {
                 let accept = derive_accept_key(key.as_bytes());
                 upgrade = Some((
                     accept,
                     parts.extensions.remove::<hyper::upgrade::OnUpgrade>(),
                 ));
             }
-            _ => return plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake"),
+            // node's `ws` answers 400 and closes the connection.
+            _ => return closing(plain(StatusCode::BAD_REQUEST, "Bad WebSocket handshake")),
         }
     }
-    let Some(body) = read_capped(body, mount.max_body).await else {
-        return plain(StatusCode::BAD_REQUEST, "Bad request body");
+    let owner = Owner::of(&meta);
+    let (body, cut) = match read_body(rt, mount, body, owner).await {
+        BodyRead::Done(Some(body)) => (body, false),
+        BodyRead::Done(None) => return plain(StatusCode::BAD_REQUEST, "Bad request body"),
+        BodyRead::TooLargeUnread => (HttpBody::TooLarge, true),
+        BodyRead::TimedOut => {
+            return closing(plain(StatusCode::REQUEST_TIMEOUT, "Request body timeout"));
+        }
+        // The engine refuses a request of a session it forgot before looking at the body,
+        // so the part read is not handed over; its answer ends the connection.
+        BodyRead::SessionEnded => (HttpBody::empty(), true),
     };
     let key = mount.keys.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = oneshot::channel();
@@ -162,6 +296,7 @@ where
     let reply = rx.await;
     guard.armed = false;
     match reply {
+        Ok(HttpReply::Response(r)) if cut => closing(r.map(ResponseBody::full)),
         Ok(HttpReply::Response(r)) => r.map(ResponseBody::full),
         Ok(HttpReply::Stream {
             response,
@@ -197,6 +332,17 @@ where
         }
         Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "Server stopped"),
     }
+}
+
+/// Whether `key` is a `Sec-WebSocket-Key`: the base64 of 16 bytes (RFC 6455 §4.2.1), i.e. 22
+/// base64 characters and `==`, the test node's `ws` applies.
+fn is_websocket_key(key: &[u8]) -> bool {
+    key.len() == 24
+        && key.ends_with(b"==")
+        && key
+            .iter()
+            .take(22)
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 fn switching_protocols(accept: &str) -> Response<ResponseBody> {
@@ -236,9 +382,26 @@ mod tests {
         let mut f = std::pin::pin!(f);
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
         loop {
-            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
                 return v;
             }
+        }
+    }
+
+    #[test]
+    fn websocket_keys_are_base64_of_16_bytes() {
+        assert!(is_websocket_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        assert!(is_websocket_key(b"+/+/+/+/+/+/+/+/+/+/+w=="));
+        for bad in [
+            &b""[..],
+            b"short",
+            b"dGhlIHNhbXBsZSBub25jZQ",
+            b"dGhlIHNhbXBsZSBub25jZQ==x",
+            b"dGhlIHNhbXBsZSBub25jZ===",
+            b"!!!!!!!!!!!!!!!!!!!!!!==",
+            b"dGhlIHNhbXBsZSBub25jZQ=a",
+        ] {
+            assert!(!is_websocket_key(bad), "{}", String::from_utf8_lossy(bad));
         }
     }
 
@@ -246,15 +409,15 @@ mod tests {
     fn body_cap_is_exact() {
         let body = |n: usize| Full::new(Bytes::from(vec![b'x'; n]));
         assert_eq!(
-            block_on(read_capped(body(10), 10)),
+            block_on(read_capped(pin!(body(10)), 10)),
             Some(HttpBody::Complete(Bytes::from(vec![b'x'; 10])))
         );
         assert_eq!(
-            block_on(read_capped(body(11), 10)),
+            block_on(read_capped(pin!(body(11)), 10)),
             Some(HttpBody::TooLarge)
         );
         assert_eq!(
-            block_on(read_capped(body(0), 0)),
+            block_on(read_capped(pin!(body(0)), 0)),
             Some(HttpBody::Complete(Bytes::new()))
         );
     }
@@ -268,11 +431,11 @@ mod tests {
             })))
         };
         assert_eq!(
-            block_on(read_capped(chunks(vec![4, 4, 2]), 10)),
+            block_on(read_capped(pin!(chunks(vec![4, 4, 2])), 10)),
             Some(HttpBody::Complete(Bytes::from(vec![b'y'; 10])))
         );
         assert_eq!(
-            block_on(read_capped(chunks(vec![4, 4, 3]), 10)),
+            block_on(read_capped(pin!(chunks(vec![4, 4, 3])), 10)),
             Some(HttpBody::TooLarge)
         );
     }

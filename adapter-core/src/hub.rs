@@ -11,9 +11,11 @@
 //!    connection's bounded writer channel, events to the [`Dispatcher`] (the application);
 //! 5. re-arms the timer from `poll_timeout` when the deadline changed.
 //!
-//! Backpressure: a writer channel that is full means that client stopped reading; the hub
-//! drops the channel (the connection task then closes the socket) and reports the
-//! connection closed to the engine at once, so nobody else ever waits for one slow client.
+//! Backpressure: a connection's writer queue is bounded by the bytes its client has not
+//! taken (`max_outbox_bytes`, see `outq`), not by a count of frames, so a burst to a client
+//! that reads is delivered. A queue past its bound means that client stopped reading; the
+//! hub cuts the connection (its task drops the socket at once) and reports it closed to the
+//! engine, so nobody else ever waits for one slow client.
 //! Network input pauses while `max_handler_tasks` handlers run.
 //!
 //! Shutdown: `close_all`, then keep serving until every session and WebSocket is gone and
@@ -28,11 +30,12 @@ use std::time::Instant;
 
 use futures_channel::oneshot;
 use futures_util::{FutureExt, Stream};
-use socketio_engine::{Action, ConnId, RequestId};
+use socketio_engine::{Action, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
 use crate::machine::Machine;
 use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, WsCmd};
+use crate::outq::{self, OutTx};
 use crate::runtime::{Runtime, Timer};
 
 /// The application side of a hub: receives events and its own commands, with the machine.
@@ -124,8 +127,10 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     replies: HashMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
     /// Engine id of each connection key, for aborts.
     keys: HashMap<u64, RequestId>,
-    /// Writer channels of the WebSockets the engine knows.
-    conns: HashMap<ConnId, async_channel::Sender<WsCmd>>,
+    /// Requests whose body is still coming, by session: cut when the session ends.
+    pending_bodies: HashMap<Sid, Vec<oneshot::Sender<()>>>,
+    /// Writer queues of the WebSockets (and streamed bodies) the engine knows.
+    conns: HashMap<ConnId, OutTx>,
     /// WebSocket tasks not yet ended (shutdown waits for them).
     ws_tasks: HashSet<ConnId>,
     timer: Option<R::Timer>,
@@ -153,6 +158,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             life_open: true,
             replies: HashMap::new(),
             keys: HashMap::new(),
+            pending_bodies: HashMap::new(),
             conns: HashMap::new(),
             ws_tasks: HashSet::new(),
             timer: None,
@@ -279,6 +285,18 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     self.machine.handle_http_aborted(now, req);
                 }
             }
+            Wake::Life(Life::BodyPending { sid, cut }) => {
+                if !self.machine.has_session(sid) {
+                    // Already gone: stop reading now.
+                    let _ = cut.send(());
+                    return;
+                }
+                let cuts = self.pending_bodies.entry(sid).or_default();
+                // Bodies that completed since dropped their end; forget them here, so a
+                // session's list stays as long as its bodies still coming.
+                cuts.retain(|c| !c.is_canceled());
+                cuts.push(cut);
+            }
             Wake::Ctl(Ctl::HandlerDone) => self.in_flight = self.in_flight.saturating_sub(1),
             Wake::Ctl(Ctl::Shutdown { done }) => match self.shutdown.as_mut() {
                 Some(s) => s.waiters.push(done),
@@ -324,18 +342,23 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                 } => self.accept_ws(now, req, conn, Some(*response)),
                 Action::SendWs { conn, frame } => {
                     if let Some(w) = self.conns.get(&conn)
-                        && w.try_send(WsCmd::Frame(frame)).is_err()
+                        && w.send(WsCmd::Frame(frame)).is_err()
                     {
-                        // Full (the client stopped reading) or gone: disconnect it.
-                        self.conns.remove(&conn);
+                        // Past the bound (the client stopped reading) or gone: drop it.
+                        if let Some(w) = self.conns.remove(&conn) {
+                            w.cut();
+                        }
                         self.machine.handle_ws_closed(now, conn);
                     }
                 }
                 Action::CloseWs { conn } => {
                     if let Some(w) = self.conns.remove(&conn) {
-                        // If the queue is full the close frame is skipped; dropping the
-                        // sender then ends the connection anyway.
-                        let _ = w.try_send(WsCmd::Close);
+                        w.close();
+                    }
+                }
+                Action::SessionEnded { sid } => {
+                    for cut in self.pending_bodies.remove(&sid).unwrap_or_default() {
+                        let _ = cut.send(());
                     }
                 }
                 Action::Dispatch(event) => {
@@ -367,7 +390,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             return;
         };
         self.keys.remove(&key);
-        let (wtx, wrx) = async_channel::bounded(self.config.ws_send_queue.max(1));
+        let (wtx, wrx) = outq::channel(self.machine.max_outbox_bytes());
         let reply = match stream {
             Some(response) => HttpReply::Stream {
                 response,

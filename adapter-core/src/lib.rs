@@ -49,6 +49,7 @@ pub mod io;
 mod limits;
 mod machine;
 mod msg;
+mod outq;
 mod runtime;
 mod server;
 #[cfg(feature = "testing")]

@@ -2,10 +2,12 @@
 //! [`Engine`] and by the bare Engine.IO [`EioServer`], so one driver serves both (the
 //! conformance server mounts one of each on a single port).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socketio_engine::eio::{EioEvent, EioServer};
-use socketio_engine::{Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, WsMessage};
+use socketio_engine::{
+    Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, Sid, WsMessage,
+};
 
 /// The inputs and outputs every sans-IO server shares.
 pub trait Machine: Send + 'static {
@@ -32,8 +34,16 @@ pub trait Machine: Send + 'static {
     fn session_count(&self) -> usize;
     /// The largest accepted request body or WebSocket message.
     fn max_http_buffer_size(&self) -> usize;
+    /// The most bytes held for a client that has not taken them (`max_outbox_bytes`): the
+    /// engine's bound for a polling session's queue, and the driver's for a WebSocket's.
+    fn max_outbox_bytes(&self) -> usize;
     /// The path prefix this server answers (e.g. `/socket.io/`).
     fn path(&self) -> &str;
+    /// How long a session outlives silence from its client (`ping_interval +
+    /// ping_timeout`): longer than that, no request of it can still be worth waiting for.
+    fn session_lifetime(&self) -> Duration;
+    /// Whether session `sid` is open.
+    fn has_session(&self, sid: Sid) -> bool;
 }
 
 macro_rules! forward {
@@ -74,8 +84,18 @@ impl Machine for Engine {
     fn max_http_buffer_size(&self) -> usize {
         self.eio().config().max_http_buffer_size
     }
+    fn max_outbox_bytes(&self) -> usize {
+        self.eio().config().max_outbox_bytes
+    }
     fn path(&self) -> &str {
         &self.eio().config().path
+    }
+    fn session_lifetime(&self) -> Duration {
+        let c = self.eio().config();
+        c.ping_interval.saturating_add(c.ping_timeout)
+    }
+    fn has_session(&self, sid: Sid) -> bool {
+        self.eio().generation(sid).is_some()
     }
 }
 
@@ -88,7 +108,17 @@ impl Machine for EioServer {
     fn max_http_buffer_size(&self) -> usize {
         self.config().max_http_buffer_size
     }
+    fn max_outbox_bytes(&self) -> usize {
+        self.config().max_outbox_bytes
+    }
     fn path(&self) -> &str {
         &self.config().path
+    }
+    fn session_lifetime(&self) -> Duration {
+        let c = self.config();
+        c.ping_interval.saturating_add(c.ping_timeout)
+    }
+    fn has_session(&self, sid: Sid) -> bool {
+        self.generation(sid).is_some()
     }
 }

@@ -4,14 +4,17 @@
 //! - `net` (bounded): requests and WebSocket messages. A full channel makes readers wait, so a
 //!   busy hub slows clients down instead of buffering without bound.
 //! - `life` (unbounded): "this request was aborted" and "this WebSocket died", sent from
-//!   `Drop` where nothing can wait. At most one per request or connection.
+//!   `Drop` where nothing can wait, and "this request's body is still coming" (so the hub
+//!   can cut it when its session ends). At most one of each per request or connection.
 //! - `ctl` (unbounded): application commands (emit, join, ...) and shutdown. Never blocks a
 //!   handler, so a handler can emit from synchronous code.
 
 use bytes::Bytes;
 use futures_channel::oneshot;
 use socketio_engine::eio::Frame;
-use socketio_engine::{ConnId, HttpBody, RequestMeta, WsMessage};
+use socketio_engine::{ConnId, HttpBody, RequestMeta, Sid, WsMessage};
+
+use crate::outq::OutRx;
 
 /// Network input, in arrival order per connection.
 #[derive(Debug)]
@@ -42,6 +45,10 @@ pub(crate) enum Life {
     HttpAborted { key: u64 },
     /// A WebSocket task was dropped without reporting its end.
     WsClosed { conn: ConnId },
+    /// A request of session `sid` is still reading its body; `cut` fires (or is dropped)
+    /// when the session is gone, so the read stops. Sent only for bodies that did not
+    /// arrive with their headers.
+    BodyPending { sid: Sid, cut: oneshot::Sender<()> },
 }
 
 /// The hub's answer to an HTTP request.
@@ -54,13 +61,10 @@ pub(crate) enum HttpReply {
     Stream {
         response: http::Response<Bytes>,
         conn: ConnId,
-        writer: async_channel::Receiver<WsCmd>,
+        writer: OutRx,
     },
     /// Complete the WebSocket handshake; then carry `conn`, writing what `writer` yields.
-    Upgrade {
-        conn: ConnId,
-        writer: async_channel::Receiver<WsCmd>,
-    },
+    Upgrade { conn: ConnId, writer: OutRx },
 }
 
 /// What a WebSocket writer does next.

@@ -100,6 +100,7 @@ impl<R: Runtime> Server<R> {
         let (life_tx, life) = async_channel::unbounded();
         let (ctl_tx, ctl) = async_channel::unbounded();
         let max = machine.max_http_buffer_size();
+        let body_read_timeout = driver.body_read_limit(machine.session_lifetime());
         let mount = Mount {
             path: Arc::from(machine.path()),
             max_body: max,
@@ -108,6 +109,8 @@ impl<R: Runtime> Server<R> {
                 .max_message_size(Some(max))
                 .max_frame_size(Some(max)),
             header_read_timeout: driver.header_read_timeout,
+            body_read_timeout,
+            ws_close_timeout: driver.ws_close_timeout,
             net: net_tx,
             life: life_tx,
             keys: Arc::new(AtomicU64::new(0)),

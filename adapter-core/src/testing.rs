@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_tungstenite::WebSocketStream;
 use async_tungstenite::tungstenite::Message;
 use bytes::Bytes;
-use futures_util::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use futures_util::{AsyncReadExt, AsyncWriteExt, SinkExt, StreamExt};
 
 use crate::app::{App, Namespace};
 use crate::config::DriverConfig;
@@ -161,21 +161,20 @@ pub async fn polling_and_websocket_echo<R: Runtime, C: Connect>(rt: R, c: C) {
     sleep(&rt, Duration::from_millis(50)).await;
 }
 
-/// A client that stops reading is disconnected when its writer queue fills; another
-/// client on the same server is unaffected.
+/// A client that stops reading is disconnected once it leaves more than the byte bound
+/// (`max_outbox_bytes`, 256 KiB here) unread; another client on the same server is
+/// unaffected.
 pub async fn slow_reader_is_disconnected<R: Runtime, C: Connect>(rt: R, c: C) {
-    let driver = DriverConfig {
-        ws_send_queue: 4,
-        ..DriverConfig::default()
-    };
     let mut server = Server::new(rt.clone());
-    let _handle = server.socketio(echo_app(driver));
+    let _handle = server.socketio(
+        echo_app(DriverConfig::default()).configure(|c| c.eio.max_outbox_bytes = 256 * 1024),
+    );
     let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
     let addr = running.local_addr();
 
     let mut slow = ws_connect(&c, addr).await;
     let mut fine = ws_connect(&c, addr).await;
-    // 400 × 64 KiB = 25 MiB: far beyond loopback socket buffers plus 4 queued frames.
+    // 400 × 64 KiB = 25 MiB: far beyond loopback socket buffers plus 256 KiB queued.
     slow.send(Message::text("42[\"flood\",400,65536]"))
         .await
         .unwrap();
@@ -193,6 +192,351 @@ pub async fn slow_reader_is_disconnected<R: Runtime, C: Connect>(rt: R, c: C) {
         }
     }
     assert!(got < 400, "the slow client received everything ({got})");
+    running.shutdown().await;
+}
+
+/// How many events [`burst_is_answered`] sends at once: what node echoes in ~110 ms, and 40
+/// times the 256 frames the writer queue once held.
+pub const BURST_EVENTS: usize = 10_000;
+
+/// A client that sends [`BURST_EVENTS`] small events at once while reading its replies gets
+/// every reply: a burst is not a slow consumer (what it has not taken stays far below the
+/// byte bound).
+pub async fn burst_is_answered<R: Runtime, C: Connect>(rt: R, c: C) {
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let ws = ws_connect(&c, addr).await;
+    let (mut tx, mut rx) = ws.split();
+    let send = async move {
+        for i in 0..BURST_EVENTS {
+            tx.feed(Message::text(format!("42[\"echo\",{i}]")))
+                .await
+                .unwrap();
+        }
+        tx.flush().await.unwrap();
+        tx
+    };
+    let read = async move {
+        let mut got = 0usize;
+        while got < BURST_EVENTS {
+            match rx.next().await {
+                Some(Ok(Message::Text(t))) if t.as_str().starts_with("42[\"echo\",") => {
+                    assert_eq!(t.as_str(), format!("42[\"echo\",{got}]"), "in order");
+                    got += 1;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            }
+        }
+        got
+    };
+    let both = futures_util::future::join(send, read);
+    let give_up = async {
+        sleep(&rt, Duration::from_secs(30)).await;
+    };
+    let (_tx, got) = match futures_util::future::select(Box::pin(both), Box::pin(give_up)).await {
+        futures_util::future::Either::Left((r, _)) => r,
+        futures_util::future::Either::Right(_) => panic!("no answer to the burst within 30 s"),
+    };
+    assert_eq!(got, BURST_EVENTS, "the server cut off a client that reads");
+    running.shutdown().await;
+}
+
+/// Reads `io` to its end, giving up after `limit`: the bytes, or `None` if still open.
+async fn read_to_end_within<R: Runtime>(
+    rt: &R,
+    io: &mut (impl futures_io::AsyncRead + Unpin),
+    limit: Duration,
+) -> Option<String> {
+    let read = async {
+        let mut buf = Vec::new();
+        let _ = io.read_to_end(&mut buf).await;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let give_up = async {
+        sleep(rt, limit).await;
+        None
+    };
+    futures_util::future::select(Box::pin(read), Box::pin(give_up))
+        .await
+        .factor_first()
+        .0
+}
+
+/// The sid of a polling handshake.
+async fn polling_sid<C: Connect>(c: &C, addr: SocketAddr) -> String {
+    let (status, open) = http(c, addr, "GET", "/socket.io/?EIO=4&transport=polling", "").await;
+    assert_eq!(status, 200, "{open}");
+    open.split('"').nth(3).unwrap().to_owned()
+}
+
+/// Starts a POST on session `sid` that declares 100 bytes and sends 1.
+async fn stalled_post<C: Connect>(c: &C, addr: SocketAddr, sid: &str) -> C::Io {
+    let mut io = c.connect(addr).await;
+    let head = format!(
+        "POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4"
+    );
+    io.write_all(head.as_bytes()).await.unwrap();
+    io
+}
+
+/// Asserts `answer` is one HTTP response with one of `statuses`, asking to close.
+fn assert_answered_and_closed(answer: &str, statuses: &[u16], what: &str) {
+    let status: u16 = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{what}: no HTTP answer before the close: {answer:?}"));
+    assert!(statuses.contains(&status), "{what}: {answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{what}: the answer says the connection ends: {answer}"
+    );
+}
+
+/// Request bodies that never complete are cut off (node aborts a session's pending POST
+/// when the session ends): with pingInterval 300 ms + pingTimeout 200 ms, a POST declaring
+/// 100 bytes and sending 1, and a chunked POST trickling a byte every 100 ms, are answered
+/// and closed once their session expired (or their 500 ms body deadline passed). With the
+/// default heartbeat (a 30 s body deadline), a POST for an unknown sid and one whose
+/// session a close packet ends meanwhile are answered and closed at once.
+pub async fn slow_bodies_are_cut_off<R: Runtime, C: Connect>(rt: R, c: C) {
+    const LIMIT: Duration = Duration::from_secs(5);
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()).configure(|c| {
+        c.eio.ping_interval = Duration::from_millis(300);
+        c.eio.ping_timeout = Duration::from_millis(200);
+    }));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let sid = polling_sid(&c, addr).await;
+    let mut io = stalled_post(&c, addr, &sid).await;
+    let answer = read_to_end_within(&rt, &mut io, LIMIT)
+        .await
+        .expect("a POST declaring 100 bytes and sending 1 was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400, 408], "Content-Length body");
+
+    let sid = polling_sid(&c, addr).await;
+    let io = c.connect(addr).await;
+    let (mut r, mut w) = io.split();
+    let head = format!(
+        "POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    w.write_all(head.as_bytes()).await.unwrap();
+    let trickle = async {
+        // At most LIMIT's worth of bytes; the server ends it long before.
+        for _ in 0..50 {
+            if w.write_all(b"1\r\n4\r\n").await.is_err() {
+                break;
+            }
+            sleep(&rt, Duration::from_millis(100)).await;
+        }
+        futures_util::future::pending::<Option<String>>().await
+    };
+    let answer = futures_util::future::select(
+        Box::pin(read_to_end_within(&rt, &mut r, LIMIT)),
+        Box::pin(trickle),
+    )
+    .await
+    .factor_first()
+    .0
+    .expect("a trickling chunked POST was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400, 408], "trickling chunked body");
+    running.shutdown().await;
+
+    // Default heartbeat: only the session's end can cut these bodies within LIMIT.
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(DriverConfig::default()));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    for sid in ["AAAAAAAAAAAAAAAAAAAA", "nope"] {
+        let mut io = stalled_post(&c, addr, sid).await;
+        let answer = read_to_end_within(&rt, &mut io, LIMIT)
+            .await
+            .expect("a stalled POST for an unknown sid was still open after 5 s");
+        assert_answered_and_closed(&answer, &[400], sid);
+        assert!(answer.contains("Session ID unknown"), "{answer}");
+    }
+
+    let sid = polling_sid(&c, addr).await;
+    let mut io = stalled_post(&c, addr, &sid).await;
+    let path = format!("/socket.io/?EIO=4&transport=polling&sid={sid}");
+    // The server knows nothing of the stalled POST yet, so this one is taken: it ends the
+    // session.
+    assert_eq!(
+        http(&c, addr, "POST", &path, "1").await,
+        (200, "ok".to_owned())
+    );
+    let answer = read_to_end_within(&rt, &mut io, LIMIT)
+        .await
+        .expect("a stalled POST of a closed session was still open after 5 s");
+    assert_answered_and_closed(&answer, &[400], "session closed meanwhile");
+    assert!(answer.contains("Session ID unknown"), "{answer}");
+    running.shutdown().await;
+}
+
+/// Sessions in one round of [`sessions_leave_no_heap_behind`].
+pub const HEAP_ROUND: usize = 200;
+
+/// Most bytes the live heap may keep after two rounds of [`HEAP_ROUND`] sessions, beyond
+/// what a warm-up round left: 4 bytes per session, far below anything a session itself
+/// allocates (a handler's ordering gate once stayed behind: ~100 bytes per socket).
+pub const HEAP_ALLOWANCE: i64 = 4 * 2 * HEAP_ROUND as i64;
+
+/// Sessions leave no heap behind: each of [`HEAP_ROUND`] WebSocket clients connects, sends an
+/// event (its handler runs) and a binary event whose attachment never comes, and closes.
+/// After a warm-up round (maps and the runtime reach their size), two more rounds may grow
+/// the live heap by at most [`HEAP_ALLOWANCE`]. `live_bytes` reads the test binary's counting
+/// allocator. The heap is read until it is back under the bound (the last connection tasks
+/// finish after the clients see their close), at most 10 s.
+pub async fn sessions_leave_no_heap_behind<R, C>(rt: R, c: C, live_bytes: impl Fn() -> i64)
+where
+    R: Runtime,
+    C: Connect,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let gone = Arc::new(AtomicUsize::new(0));
+    let seen = gone.clone();
+    let app = echo_app(DriverConfig::default()).namespace(
+        Namespace::new("/")
+            .on("echo", |socket, data| async move {
+                socket.emit("echo", &data.args);
+            })
+            .on_disconnect(move |_socket, _reason| {
+                let seen = seen.clone();
+                async move {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                }
+            }),
+    );
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(app);
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let round = |n: usize| {
+        let c = c.clone();
+        let rt = rt.clone();
+        let gone = gone.clone();
+        async move {
+            for _ in 0..HEAP_ROUND {
+                let mut ws = ws_connect(&c, addr).await;
+                ws.send(Message::text("42[\"echo\",1]")).await.unwrap();
+                assert_eq!(next_text(&mut ws).await, "42[\"echo\",1]");
+                ws.send(Message::text(
+                    "451-[\"echo\",{\"_placeholder\":true,\"num\":0}]",
+                ))
+                .await
+                .unwrap();
+                ws.close(None).await.unwrap();
+                while let Some(Ok(_)) = ws.next().await {}
+            }
+            for _ in 0..1000 {
+                if gone.load(Ordering::SeqCst) >= n * HEAP_ROUND {
+                    return;
+                }
+                sleep(&rt, Duration::from_millis(10)).await;
+            }
+            panic!("the server did not see {HEAP_ROUND} disconnects within 10 s");
+        }
+    };
+    round(1).await;
+    let baseline = live_bytes();
+    round(2).await;
+    round(3).await;
+    let mut grown = live_bytes() - baseline;
+    for _ in 0..1000 {
+        if grown <= HEAP_ALLOWANCE {
+            break;
+        }
+        sleep(&rt, Duration::from_millis(10)).await;
+        grown = live_bytes() - baseline;
+    }
+    assert!(
+        grown <= HEAP_ALLOWANCE,
+        "{grown} bytes of heap stayed behind after {} sessions closed",
+        2 * HEAP_ROUND
+    );
+    running.shutdown().await;
+}
+
+/// A client that stops reading keeps no connection open forever: its server-side close is
+/// queued behind 25 MB the client never takes (the byte bound, 64 MiB here, is not reached),
+/// and once the heartbeat has ended its session the socket is dropped `ws_close_timeout`
+/// (300 ms here) later. Reading only after that, the client gets what the kernel had taken,
+/// then the end of the stream: not the rest of the flood, and no close frame.
+pub async fn stalled_writer_ends_after_close<R: Runtime, C: Connect>(rt: R, c: C) {
+    let driver = DriverConfig {
+        ws_close_timeout: Duration::from_millis(300),
+        ..DriverConfig::default()
+    };
+    let mut server = Server::new(rt.clone());
+    let _handle = server.socketio(echo_app(driver).configure(|c| {
+        c.eio.ping_interval = Duration::from_millis(200);
+        c.eio.ping_timeout = Duration::from_millis(200);
+        c.eio.max_outbox_bytes = 64 * 1024 * 1024;
+    }));
+    let running = server.listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = running.local_addr();
+
+    let io = c.connect(addr).await;
+    let url = format!("ws://{addr}/socket.io/?EIO=4&transport=websocket");
+    let (mut ws, _) = async_tungstenite::client_async(url, io).await.unwrap();
+    let open = next_text(&mut ws).await;
+    let sid = open.split('"').nth(3).unwrap().to_owned();
+    ws.send(Message::text("40")).await.unwrap();
+    assert!(next_text(&mut ws).await.starts_with("40{"));
+    ws.send(Message::text("42[\"flood\",400,65536]"))
+        .await
+        .unwrap();
+    // The session ends (no pong can come through) ...
+    let path = format!("/socket.io/?EIO=4&transport=polling&sid={sid}");
+    let mut ended = false;
+    for _ in 0..500 {
+        let (status, body) = http(&c, addr, "GET", &path, "").await;
+        if status == 400 && body.contains("Session ID unknown") {
+            ended = true;
+            break;
+        }
+        sleep(&rt, Duration::from_millis(10)).await;
+    }
+    assert!(
+        ended,
+        "the session of a client that stopped reading did not end"
+    );
+    // ... and ws_close_timeout after it, the server has let go of the socket.
+    sleep(&rt, Duration::from_millis(1000)).await;
+    let mut got = 0usize;
+    let mut closed_by_frame = false;
+    let read = async {
+        while let Some(Ok(m)) = ws.next().await {
+            match m {
+                Message::Text(t) if t.as_str().starts_with("42[\"flood\"") => got += 1,
+                Message::Close(_) => closed_by_frame = true,
+                _ => {}
+            }
+        }
+    };
+    let give_up = async {
+        sleep(&rt, Duration::from_secs(20)).await;
+        panic!("the connection was still open 20 s after its session ended");
+    };
+    futures_util::future::select(Box::pin(read), Box::pin(give_up)).await;
+    // What got through is what fit in the socket buffers before the writer was let go. A
+    // close frame may follow it when the flood had not filled the queue yet when the session
+    // ended (a loaded machine): the writer was not stuck then, and closing politely is right.
+    // Before the fix, all 400 messages arrived: the closed session's queue was still written.
+    assert!(
+        got < 400,
+        "the server kept writing to a closed session's socket: {got} of 400 messages, close frame: {closed_by_frame}"
+    );
     running.shutdown().await;
 }
 

@@ -2,21 +2,26 @@
 //! draining the connection's bounded channel, in one task.
 //!
 //! The task ends when the peer closes or fails (reader ends), when the hub drops the writer
-//! channel (the engine forgot the connection, or the client was too slow: the socket is
-//! dropped without ceremony), or after the hub's `Close` (a close frame is sent and the peer
-//! gets [`WS_CLOSE_GRACE`] to answer it). Its end is reported to the hub after its last
+//! queue (the engine forgot the connection), when the hub cuts it (the client left more
+//! than the byte bound unread: the socket is dropped at once, even while a write is stuck),
+//! or after the hub's `Close` (a close frame is sent and the peer gets [`WS_CLOSE_GRACE`] to
+//! answer it; however long the writer is stuck behind a client that does not read, the task
+//! ends `DriverConfig::ws_close_timeout` after the hub let go). A peer that breaks a rule gets a close frame with node's code (1007 invalid
+//! UTF-8, 1009 too large, 1002 framing), and a peer's own close frame is answered, each
+//! within [`WS_CLOSE_GRACE`], instead of the socket being dropped under it (1006). Its end is reported to the hub after its last
 //! message, through the same ordered channel, so no message is lost.
 
 use std::pin::pin;
 use std::time::Duration;
 
 use async_tungstenite::WebSocketStream;
-use async_tungstenite::tungstenite::Message;
-use async_tungstenite::tungstenite::protocol::Role;
+use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use async_tungstenite::tungstenite::protocol::{CloseFrame, Role};
+use async_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 use bytes::Bytes;
 use futures_io::{AsyncRead, AsyncWrite};
 use futures_util::future::{Either, select};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{AsyncReadExt, AsyncWriteExt, SinkExt, StreamExt};
 use socketio_engine::eio::Frame;
 use socketio_engine::{ConnId, WsMessage};
 use socketio_proto::Str;
@@ -24,6 +29,7 @@ use socketio_proto::Str;
 use crate::conn::Mount;
 use crate::io::{FuturesIo, HyperIo, Prefixed};
 use crate::msg::{Life, NetMsg, WsCmd};
+use crate::outq::OutRx;
 use crate::runtime::Runtime;
 
 /// How long the peer has to answer our close frame before the socket is dropped.
@@ -71,12 +77,115 @@ fn to_message(frame: Frame) -> Message {
             let bytes = s.into_bytes();
             // A `Str` is UTF-8 by construction, so the conversion cannot fail; the binary
             // fallback only keeps this panic-free.
-            match async_tungstenite::tungstenite::Utf8Bytes::try_from(bytes.clone()) {
+            match Utf8Bytes::try_from(bytes.clone()) {
                 Ok(t) => Message::Text(t),
                 Err(_) => Message::Binary(bytes),
             }
         }
         Frame::Binary(b) => Message::Binary(b),
+    }
+}
+
+/// Why the reader stopped.
+enum ReadEnd {
+    /// The peer closed (a close frame, whose answer tungstenite has queued) or vanished.
+    Peer,
+    /// The peer broke a rule: answer with a close frame carrying this code (node's `ws`
+    /// does: 1007 for invalid UTF-8, 1009 past `maxPayload`, 1002 for framing errors).
+    Fault(CloseCode),
+    /// The hub is gone.
+    Hub,
+}
+
+/// The close code for a read error, or `None` when the connection itself failed.
+fn fault_code(e: &WsError) -> Option<CloseCode> {
+    match e {
+        WsError::Utf8(_) => Some(CloseCode::Invalid),
+        WsError::Capacity(_) => Some(CloseCode::Size),
+        WsError::Protocol(_) | WsError::AttackAttempt => Some(CloseCode::Protocol),
+        _ => None,
+    }
+}
+
+/// Feeds the hub every message `rx` yields, until the peer closes, fails or breaks a rule.
+async fn read_loop<S>(rx: &mut S, net: &async_channel::Sender<NetMsg>, conn: ConnId) -> ReadEnd
+where
+    S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    loop {
+        let msg = match rx.next().await {
+            None => return ReadEnd::Peer,
+            Some(Err(e)) => return fault_code(&e).map_or(ReadEnd::Peer, ReadEnd::Fault),
+            Some(Ok(Message::Text(t))) => match Str::from_utf8(Bytes::from(t)) {
+                Ok(s) => WsMessage::Text(s),
+                Err(_) => return ReadEnd::Fault(CloseCode::Invalid),
+            },
+            Some(Ok(Message::Binary(b))) => WsMessage::Binary(b),
+            Some(Ok(Message::Close(_))) => return ReadEnd::Peer,
+            // Pings are answered by tungstenite itself.
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+        };
+        if net.send(NetMsg::WsMessage { conn, msg }).await.is_err() {
+            return ReadEnd::Hub;
+        }
+    }
+}
+
+/// Writes what the hub queues; true after sending our close frame, false when the queue or
+/// the socket ended first.
+async fn write_loop<S>(tx: &mut S, queue: &OutRx) -> bool
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    while let Some(cmd) = queue.recv().await {
+        match cmd {
+            WsCmd::Frame(f) => {
+                if tx.feed(to_message(f)).await.is_err() {
+                    return false;
+                }
+                // Batch: flush only once the queue is momentarily empty.
+                while let Some(cmd) = queue.try_recv() {
+                    match cmd {
+                        WsCmd::Frame(f) => {
+                            if tx.feed(to_message(f)).await.is_err() {
+                                return false;
+                            }
+                        }
+                        WsCmd::Close => {
+                            let _ = SinkExt::close(tx).await;
+                            return true;
+                        }
+                    }
+                }
+                if tx.flush().await.is_err() {
+                    return false;
+                }
+            }
+            WsCmd::Close => {
+                let _ = SinkExt::close(tx).await;
+                return true;
+            }
+        }
+    }
+    false // the hub dropped the queue: drop the socket at once
+}
+
+/// Ends our side of `io`, then reads and discards until the peer ends its side.
+async fn drain(io: &mut (impl AsyncRead + AsyncWrite + Unpin)) {
+    let _ = io.close().await;
+    let mut scratch = [0u8; 4096];
+    while matches!(io.read(&mut scratch).await, Ok(n) if n > 0) {}
+}
+
+/// `fut`, unless [`WS_CLOSE_GRACE`] passes first.
+async fn within_grace<R: Runtime, F: Future>(rt: &R, fut: F) -> Option<F::Output> {
+    let deadline = rt
+        .now()
+        .checked_add(WS_CLOSE_GRACE)
+        .unwrap_or_else(|| rt.now());
+    match select(pin!(fut), rt.timer_at(deadline)).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
     }
 }
 
@@ -86,7 +195,7 @@ pub(crate) async fn run<R: Runtime>(
     on_upgrade: hyper::upgrade::OnUpgrade,
     upgrade_io: UpgradeIo,
     conn: ConnId,
-    writer: async_channel::Receiver<WsCmd>,
+    mut queue: OutRx,
     mount: Mount,
 ) {
     let mut guard = ClosedGuard {
@@ -94,71 +203,64 @@ pub(crate) async fn run<R: Runtime>(
         life: mount.life.clone(),
         armed: true,
     };
+    let hub_done = queue.hub_done();
     if let Ok(up) = on_upgrade.await {
         let ws =
             WebSocketStream::from_raw_socket(upgrade_io(up), Role::Server, Some(mount.ws_config))
                 .await;
-        let (mut tx, mut rx) = ws.split();
-        let net = mount.net.clone();
-        let reader = async move {
-            while let Some(Ok(m)) = rx.next().await {
-                let msg = match m {
-                    Message::Text(t) => match Str::from_utf8(Bytes::from(t)) {
-                        Ok(s) => WsMessage::Text(s),
-                        Err(_) => break,
-                    },
-                    Message::Binary(b) => WsMessage::Binary(b),
-                    Message::Close(_) => break,
-                    // Pings are answered by tungstenite itself.
-                    Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
-                };
-                if net.send(NetMsg::WsMessage { conn, msg }).await.is_err() {
-                    break;
-                }
-            }
-        };
-        let writer = async move {
-            while let Ok(cmd) = writer.recv().await {
-                match cmd {
-                    WsCmd::Frame(f) => {
-                        if tx.feed(to_message(f)).await.is_err() {
-                            return false;
+        let session = async {
+            let (mut tx, mut rx) = ws.split();
+            let end = {
+                let mut reader = pin!(read_loop(&mut rx, &mount.net, conn));
+                match select(reader.as_mut(), pin!(write_loop(&mut tx, &queue))).await {
+                    Either::Left((end, _)) => end,
+                    Either::Right((sent_close, _)) => {
+                        if sent_close {
+                            // Give the peer a moment to answer our close frame.
+                            let _ = within_grace(&rt, reader).await;
                         }
-                        // Batch: flush only once the queue is momentarily empty.
-                        while let Ok(cmd) = writer.try_recv() {
-                            match cmd {
-                                WsCmd::Frame(f) => {
-                                    if tx.feed(to_message(f)).await.is_err() {
-                                        return false;
-                                    }
-                                }
-                                WsCmd::Close => {
-                                    let _ = SinkExt::close(&mut tx).await;
-                                    return true;
-                                }
-                            }
-                        }
-                        if tx.flush().await.is_err() {
-                            return false;
-                        }
-                    }
-                    WsCmd::Close => {
-                        let _ = SinkExt::close(&mut tx).await;
-                        return true;
+                        ReadEnd::Hub
                     }
                 }
+            };
+            match end {
+                ReadEnd::Fault(code) => {
+                    let frame = CloseFrame {
+                        code,
+                        reason: Utf8Bytes::default(),
+                    };
+                    let _ = within_grace(&rt, async {
+                        let _ = tx.send(Message::Close(Some(frame))).await;
+                        // tungstenite cannot read past the fault (it would buffer a frame
+                        // of the declared size), so end our side and discard what the peer
+                        // still sends: closing with its bytes unread would reset the
+                        // connection and lose the close frame (1006 instead of the code).
+                        if let Ok(mut ws) = WebSocketStream::reunite(tx, rx) {
+                            drain(ws.get_mut()).await;
+                        }
+                    })
+                    .await;
+                }
+                // Writes the answer to the peer's close frame, which tungstenite queued.
+                ReadEnd::Peer => {
+                    let _ = within_grace(&rt, tx.flush()).await;
+                }
+                ReadEnd::Hub => {}
             }
-            false // the hub dropped the channel: drop the socket at once
         };
-        let mut reader = pin!(reader);
-        if let Either::Right((true, _)) = select(reader.as_mut(), pin!(writer)).await {
-            // We sent a close frame: give the peer a moment to answer it.
-            let deadline = rt
-                .now()
-                .checked_add(WS_CLOSE_GRACE)
-                .unwrap_or_else(|| rt.now());
-            let _ = select(reader, rt.timer_at(deadline)).await;
-        }
+        // A cut ends the task whatever the writer is waiting for; after a close, the client
+        // has `ws_close_timeout` to take what is queued and answer (node's `closeTimeout`),
+        // then the socket is dropped even if a write is stuck.
+        let bounded = async {
+            if !hub_done.await {
+                let at = rt
+                    .now()
+                    .checked_add(mount.ws_close_timeout)
+                    .unwrap_or_else(|| rt.now());
+                rt.timer_at(at).await;
+            }
+        };
+        let _ = select(pin!(session), pin!(bounded)).await;
     }
     guard.armed = false;
     if mount.net.send(NetMsg::WsClosed { conn }).await.is_err() {

@@ -35,3 +35,18 @@ fn timer_can_be_moved() {
 fn slow_headers_are_cut_off() {
     smol::block_on(testing::slow_headers_are_cut_off(SMOL, SmolConnect));
 }
+
+#[test]
+fn burst_is_answered() {
+    smol::block_on(testing::burst_is_answered(SMOL, SmolConnect));
+}
+
+#[test]
+fn slow_bodies_are_cut_off() {
+    smol::block_on(testing::slow_bodies_are_cut_off(SMOL, SmolConnect));
+}
+
+#[test]
+fn stalled_writer_ends_after_close() {
+    smol::block_on(testing::stalled_writer_ends_after_close(SMOL, SmolConnect));
+}

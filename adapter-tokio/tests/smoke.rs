@@ -35,3 +35,18 @@ async fn timer_can_be_moved() {
 async fn slow_headers_are_cut_off() {
     testing::slow_headers_are_cut_off(TokioRuntime::current(), TokioConnect).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn burst_is_answered() {
+    testing::burst_is_answered(TokioRuntime::current(), TokioConnect).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_bodies_are_cut_off() {
+    testing::slow_bodies_are_cut_off(TokioRuntime::current(), TokioConnect).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_writer_ends_after_close() {
+    testing::stalled_writer_ends_after_close(TokioRuntime::current(), TokioConnect).await;
+}

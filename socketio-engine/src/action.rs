@@ -4,7 +4,7 @@ use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::eio::Frame;
 
-use crate::ids::{ConnId, RequestId};
+use crate::ids::{ConnId, RequestId, Sid};
 
 /// One output of the engine, drained with `poll_action` in causal order.
 ///
@@ -63,6 +63,15 @@ pub enum Action<E> {
     },
     /// Deliver an event to the layer above.
     Dispatch(E),
+    /// Session `sid` is gone: every request naming it is now refused (400, "Session ID
+    /// unknown"). Nothing needs doing, except for a request of that session the driver is
+    /// still reading (a POST whose body trickles in, which the engine has not seen yet): it
+    /// can stop reading and hand the request over at once, instead of waiting on a client
+    /// that may never finish. Node aborts such a request when the session closes.
+    SessionEnded {
+        /// The session that ended.
+        sid: Sid,
+    },
 }
 
 /// One WebSocket message as received, framing already removed by the driver.

@@ -100,6 +100,7 @@ fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
         Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
         Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
         Action::Dispatch(e) => Err(e),
+        Action::SessionEnded { sid } => Ok(Action::SessionEnded { sid }),
     }
 }
 

@@ -78,9 +78,11 @@ pub struct EioConfig {
     /// there between two GETs) plus those of the last answered GET, kept until the next GET
     /// proves they arrived. A send beyond it closes that session with `BufferFull`; other
     /// sessions are unaffected. WebSocket sessions queue nothing here (frames go straight to
-    /// the driver). Default 8 MiB: several times `max_http_buffer_size`, so one message as
-    /// large as a client may send can always be echoed while a previous response is still in
-    /// flight (a default equal to it closed such sessions with `BufferFull`).
+    /// the driver); adapter-core applies the same bound to the bytes a WebSocket's writer
+    /// holds for a client that has not taken them. Default 8 MiB: several times
+    /// `max_http_buffer_size`, so one message as large as a client may send can always be
+    /// echoed while a previous response is still in flight (a default equal to it closed such
+    /// sessions with `BufferFull`).
     pub max_outbox_bytes: usize,
     /// Most packets accepted in one polling request body. Default 1024: bounds the work and
     /// the event burst one POST can cause.

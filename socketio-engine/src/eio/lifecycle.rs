@@ -1,6 +1,8 @@
 //! Ending sessions, and the packet rules shared by both transports.
 //!
 //! # Theory of operation
+//! - Every way a session ends goes through `remove_session`, which announces it with
+//!   [`Action::SessionEnded`] (a driver may be reading a POST of that session).
 //! - A peer fault or a vanished transport closes the session at once
 //!   ([`EioServer::close_session`]): timers are cancelled, a parked GET gets a close packet
 //!   (a noop when the client itself asked to close, as node), the WebSocket is closed unless
@@ -89,9 +91,11 @@ impl EioServer {
     }
 
     /// Removes `sid` and everything pointing at it (timers, probe connection, request
-    /// maps); returns the session so the caller can settle its transport.
+    /// maps) and tells the driver it ended; returns the session so the caller can settle its
+    /// transport.
     pub(crate) fn remove_session(&mut self, sid: Sid) -> Option<Session> {
         let session = self.sessions.remove(&sid)?;
+        self.actions.push_back(Action::SessionEnded { sid });
         for kind in EioTimer::ALL {
             self.timers.cancel(sid, kind);
         }

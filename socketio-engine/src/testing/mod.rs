@@ -29,7 +29,7 @@ pub use self::eio_client::{FakeClient, decode_frame, decode_payload, text};
 use crate::action::{Action, WsMessage};
 use crate::eio::{EioConfig, EioEvent, EioServer, Frame};
 use crate::http::{HttpBody, RequestMeta};
-use crate::ids::{ConnId, RequestId};
+use crate::ids::{ConnId, RequestId, Sid};
 
 /// An [`EioServer`] plus a virtual clock and a record of everything it asked for.
 #[derive(Debug)]
@@ -45,7 +45,10 @@ pub struct Harness {
     ws_out: HashMap<ConnId, VecDeque<Frame>>,
     closed: HashSet<ConnId>,
     events: VecDeque<EioEvent>,
-    /// Every action as a short string, in order (for transcript assertions).
+    ended: Vec<Sid>,
+    ever_ended: HashSet<Sid>,
+    /// Every action as a short string, in order (for transcript assertions); sessions that
+    /// ended are recorded apart ([`Harness::take_ended`]).
     pub transcript: Vec<String>,
 }
 
@@ -63,6 +66,8 @@ impl Harness {
             ws_out: HashMap::new(),
             closed: HashSet::new(),
             events: VecDeque::new(),
+            ended: Vec::new(),
+            ever_ended: HashSet::new(),
             transcript: Vec::new(),
         }
     }
@@ -138,6 +143,10 @@ impl Harness {
             Action::Dispatch(event) => {
                 self.transcript.push(format!("event {event:?}"));
                 self.events.push_back(event);
+            }
+            Action::SessionEnded { sid } => {
+                assert!(self.ever_ended.insert(sid), "{sid} ended twice");
+                self.ended.push(sid);
             }
         }
     }
@@ -230,6 +239,11 @@ impl Harness {
     /// Takes every event dispatched so far.
     pub fn take_events(&mut self) -> Vec<EioEvent> {
         self.events.drain(..).collect()
+    }
+
+    /// Takes the sessions announced as ended ([`Action::SessionEnded`]) so far, in order.
+    pub fn take_ended(&mut self) -> Vec<Sid> {
+        std::mem::take(&mut self.ended)
     }
 
     /// Takes every event dispatched so far: text messages as their text, anything else in

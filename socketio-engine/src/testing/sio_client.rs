@@ -95,6 +95,7 @@ impl SioHarness {
                 }
                 Action::CloseWs { conn } => self.closed.push(conn),
                 Action::Dispatch(e) => self.events.push_back(e),
+                Action::SessionEnded { .. } => {}
                 Action::Respond { req, response } => {
                     self.responses.insert(req, *response);
                 }

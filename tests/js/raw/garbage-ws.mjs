@@ -2,11 +2,14 @@
 // (within 5 s) and the server must keep serving normal clients:
 // - a text frame that is no Engine.IO packet ("garbage");
 // - a well-formed Engine.IO message holding a malformed Socket.IO packet ("4garbage");
-// - a text frame with invalid UTF-8;
+// - a text frame with invalid UTF-8 (close code 1007, as node's ws), and a client's own close
+//   (answered: 1000);
 // - after a real 101 upgrade, a complete frame that breaks the framing rules (RSV bits set
-//   with no extension, reserved opcode);
+//   with no extension, reserved opcode: close code 1002);
 // - bytes that are no HTTP request at all;
-// - an upgrade request without Sec-WebSocket-Key → answered 400.
+// - an upgrade request without Sec-WebSocket-Key → answered 400;
+// - an HTTP/1.1 request without Host, and upgrades whose Sec-WebSocket-Key is not the base64
+//   of 16 bytes → answered 400 and closed, as node.
 // "Closed" means within CLOSE_MS, less than the harness's pingInterval + pingTimeout (3 s), so a
 // connection that is only reaped by the heartbeat does not count as closed for the bad input.
 import net from "node:net";
@@ -46,6 +49,26 @@ async function rawConnect() {
   return { sock, data: () => buf, closed };
 }
 
+/** The codes of the close frames in `buf`, a run of unmasked server frames. */
+function closeCodes(buf) {
+  const codes = [];
+  let i = 0;
+  while (i + 2 <= buf.length) {
+    let len = buf[i + 1] & 0x7f;
+    let at = i + 2;
+    if (len === 126) {
+      len = buf.readUInt16BE(at);
+      at += 2;
+    } else if (len === 127) {
+      len = Number(buf.readBigUInt64BE(at));
+      at += 8;
+    }
+    if ((buf[i] & 0x0f) === 0x8 && len >= 2) codes.push(buf.readUInt16BE(at));
+    i = at + len;
+  }
+  return codes;
+}
+
 run("garbage on websockets and raw tcp", async () => {
   {
     const { ws, closed } = await openWs();
@@ -67,7 +90,15 @@ run("garbage on websockets and raw tcp", async () => {
     const { ws, closed } = await openWs();
     ws.send(Buffer.from([0x34, 0xff, 0xfe, 0xc3, 0x28]), { binary: false });
     const code = await within(closed, CLOSE_MS, "invalid UTF-8 text frame closes the connection");
+    assert.equal(code, 1007, "invalid UTF-8 is answered with close code 1007, as node's ws does");
     step(`invalid UTF-8 text frame: closed (${code})`);
+  }
+  {
+    const { ws, closed } = await openWs();
+    ws.close(1000, "bye");
+    const code = await within(closed, CLOSE_MS, "a client's close frame is answered");
+    assert.equal(code, 1000, "the client's close frame is answered (not a dropped connection, 1006)");
+    step(`a client's own close: answered (${code})`);
   }
   {
     const { sock, data, closed } = await rawConnect();
@@ -83,7 +114,10 @@ run("garbage on websockets and raw tcp", async () => {
     // cannot be waiting for more bytes.
     sock.write(Buffer.from([0xff, 0x82, 0x01, 0x02, 0x03, 0x04, 0x61, 0x62]));
     await within(closed, CLOSE_MS, "a frame with RSV bits and a reserved opcode closes the connection");
-    step("a frame breaking the WebSocket framing rules: closed");
+    // After the 101 head and the open packet: a close frame with code 1002, as node's ws sends.
+    const codes = closeCodes(data().subarray(data().indexOf("\r\n\r\n") + 4));
+    assert.deepEqual(codes, [1002], "a close frame with code 1002 before the connection ends");
+    step("a frame breaking the WebSocket framing rules: close 1002");
   }
   {
     const { sock, data, closed } = await rawConnect();
@@ -107,6 +141,24 @@ run("garbage on websockets and raw tcp", async () => {
     await within(closed, 5000, "connection closed after the 400");
     step("upgrade without Sec-WebSocket-Key: 400");
   }
+
+  {
+    const { sock, data, closed } = await rawConnect();
+    sock.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n\r\n");
+    await within(closed, CLOSE_MS, "the connection of an HTTP/1.1 request without Host closes");
+    assert.match(data().toString("latin1"), /^HTTP\/1\.1 400/, "HTTP/1.1 without Host: 400 (RFC 9112)");
+    step("HTTP/1.1 request without Host: 400, closed");
+  }
+  for (const key of ["dGhlIHNhbXBsZSBub25jZQ", "short", "!!!!!!!!!!!!!!!!!!!!!!=="]) {
+    const { sock, data, closed } = await rawConnect();
+    sock.write(
+      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\n` +
+        `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`,
+    );
+    await within(closed, CLOSE_MS, `the connection of an upgrade with key ${key} closes`);
+    assert.match(data().toString("latin1"), /^HTTP\/1\.1 400/, `upgrade with Sec-WebSocket-Key ${key}: 400`);
+  }
+  step("upgrades whose Sec-WebSocket-Key is not the base64 of 16 bytes: 400, closed");
 
   await assertServes(url, "after garbage");
 });

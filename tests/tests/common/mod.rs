@@ -132,9 +132,14 @@ impl Server {
     /// Starts the server for `runtime` on `port` (0 = pick), retrying for a few seconds while
     /// the port is still taken (after a restart).
     pub(crate) fn start_on(runtime: &str, port: u16) -> Self {
+        Self::start_with_env(runtime, port, &[])
+    }
+
+    /// Starts the server for `runtime` on `port` with extra environment variables `env`.
+    pub(crate) fn start_with_env(runtime: &str, port: u16, env: &[(&str, &str)]) -> Self {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::try_start(runtime, port) {
+            match Self::try_start(runtime, port, env) {
                 Ok(server) => return server,
                 Err(e) if port != 0 && Instant::now() < deadline => {
                     eprintln!("retrying server start on port {port}: {e}");
@@ -145,7 +150,7 @@ impl Server {
         }
     }
 
-    fn try_start(runtime: &str, port: u16) -> Result<Self, String> {
+    fn try_start(runtime: &str, port: u16, env: &[(&str, &str)]) -> Result<Self, String> {
         let program = server_program();
         let mut cmd = match &program {
             ServerProgram::Binary(path) => Command::new(path),
@@ -156,7 +161,8 @@ impl Server {
                 c
             }
         };
-        cmd.args(["--runtime", runtime, "--port", &port.to_string()])
+        cmd.envs(env.iter().copied())
+            .args(["--runtime", runtime, "--port", &port.to_string()])
             .args([
                 "--ping-interval-ms",
                 PING_INTERVAL_MS,

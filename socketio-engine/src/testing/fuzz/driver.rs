@@ -258,6 +258,8 @@ impl Driver {
                 self.awaiting_open.remove(&conn);
             }
             Action::Dispatch(e) => self.event(e),
+            // Only drivers reading request bodies act on it.
+            Action::SessionEnded { .. } => {}
         }
     }
 
