@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use http::Method;
-use socketio_engine::testing::sio_client::{SioHarness, json};
+use socketio_engine::testing::sio_client::{SioHarness, args};
 use socketio_engine::{EngineConfig, Event};
 
 const MS: Duration = Duration::from_millis(1);
@@ -71,7 +71,7 @@ fn an_ack_at_its_deadline_is_too_late() {
         let (c, s) = h.client("/");
         let ack = h
             .engine
-            .emit_with_ack(h.now, s, "q", &json("[]"), vec![], Duration::from_secs(1))
+            .emit_with_ack(h.now, s, "q", &args("[]"), vec![], Duration::from_secs(1))
             .unwrap();
         h.drive();
         h.take(c);
