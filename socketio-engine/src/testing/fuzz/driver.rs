@@ -267,6 +267,14 @@ impl Driver {
         };
         match &e {
             Event::Connect(_) => {}
+            Event::Recovered(r) => {
+                assert!(
+                    !self.live.contains(&r.socket),
+                    "{:?} recovered twice",
+                    r.socket
+                );
+                self.live.push(r.socket);
+            }
             Event::Message { socket, .. } | Event::AckReply { socket, .. } => live(self, *socket),
             Event::AckTimeout { .. } | Event::BroadcastAck { .. } => {}
             Event::Disconnect { socket, .. } => {
