@@ -549,7 +549,7 @@ impl Engine {
     }
 
     /// Hands the application's data of a socket that just left (its `Event::Disconnect`) to
-    /// connection state recovery, which gives it back in [`Recovered::data`] or
+    /// connection state recovery, which gives it back in [`Recovered::data`](crate::Recovered::data) or
     /// [`take_recovered`](Self::take_recovered) when the client recovers (node persists
     /// `socket.data` with the session).
     ///

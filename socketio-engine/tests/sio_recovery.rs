@@ -326,7 +326,10 @@ fn missed_events_in_order_once_filtered_then_newer() {
     let r = recovered(&mut h).unwrap();
     let shown: Vec<String> = out
         .iter()
-        .map(|t| t.split_once(",\"").map_or_else(|| t.clone(), |(a, _)| a.to_owned()))
+        .map(|t| {
+            t.split_once(",\"")
+                .map_or_else(|| t.clone(), |(a, _)| a.to_owned())
+        })
         .collect();
     // Missed events first, in order, each once; then the CONNECT answer.
     let answer = format!(r#"0{{"sid":"{}""#, conn.sid);
