@@ -512,6 +512,9 @@ impl Dispatcher<Engine> for SioDispatcher {
             Command::Disconnect { socket } => {
                 log_err("disconnect", cx.machine.disconnect(now, socket));
             }
+            Command::CloseTransport { socket } => {
+                log_err("close connection", cx.machine.close_transport(now, socket));
+            }
             Command::Sockets { target, reply } => {
                 let r = cx.machine.sockets(&target).map(|ids| self.sockets_of(ids));
                 let _ = reply.send(r.map_err(Into::into));

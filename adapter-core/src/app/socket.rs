@@ -265,6 +265,19 @@ impl Socket {
         );
     }
 
+    /// Closes the client's connection without a Socket.IO disconnect, as node's
+    /// `socket.conn.close()`: every socket of the connection leaves with "forced close", and
+    /// the client reconnects (recovering its sockets when connection state recovery is on).
+    /// Nothing happens if it is gone already.
+    pub fn close_connection(&self) {
+        log_failure(
+            "close connection",
+            self.inner.handle.send(Command::CloseTransport {
+                socket: self.inner.id,
+            }),
+        );
+    }
+
     /// The application state set with [`App::with_state`](super::App::with_state), if it
     /// is a `T`. Namespace objects get it typed, as [`Ctx::state`](super::Ctx::state).
     #[must_use]
