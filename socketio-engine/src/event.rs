@@ -244,7 +244,9 @@ impl PendingConnect {
     /// Whether the client is recovering a kept session (node's `socket.recovered`, known
     /// before the decision): accepting restores its id, rooms and missed events, unless the
     /// events it missed were dropped meanwhile (then the socket is fresh). Only asked when
-    /// `skip_middlewares` is off; otherwise a recovery comes as `Event::Recovered`.
+    /// `skip_middlewares` is off; otherwise a recovery comes as `Event::Recovered`. The
+    /// request holds the kept session, taken out of the store: rejecting or dropping it
+    /// ends that session for good (node drops it on a middleware error too).
     #[must_use]
     pub fn is_recovery(&self) -> bool {
         self.recovery.is_some()
