@@ -11,7 +11,10 @@
 //! the socket its old id and pid, joins its rooms, writes the events it missed, in order,
 //! then the CONNECT answer (node writes them in the same order; the client buffers them
 //! until CONNECT and delivers them first). Only Socket.IO 5 sessions take part: older
-//! clients never send a `pid`.
+//! clients never send a `pid` (node keeps their sessions too, uselessly). Without
+//! `skip_middlewares`, node writes the missed events before its middlewares decide; we write
+//! nothing to a client before it is accepted, and replay at the acceptance what was logged
+//! until then, so an event sent while the application decides is not lost either.
 
 use std::time::Instant;
 

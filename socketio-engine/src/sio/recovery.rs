@@ -16,6 +16,15 @@
 //!   it is older than `max_disconnection_duration` (one timer, at the earliest front's
 //!   expiry), or when a count or byte limit is reached. Since the log only loses its front, a
 //!   client whose offset is still logged has missed nothing that was dropped.
+//!
+//! # Where we differ from node, on purpose
+//! - The offset is a decimal sequence number, not a `yeast` id (base64 of the time): this
+//!   layer has no wall clock, and the client treats the offset as an opaque string.
+//! - A restored session leaves the store (node's in-memory adapter leaves it there until it
+//!   expires, so a client could recover from the same session twice, e.g. after a
+//!   `disconnect()`; node's redis streams adapter deletes it, as we do).
+//! - Sessions and events expire exactly at the duration, on the timer table, rather than
+//!   by a sweep every 60 s; and the store is bounded by count and bytes as well as by time.
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
