@@ -151,3 +151,57 @@ fn a_namespace_object_is_built_afresh_for_a_recovered_socket() {
         ]
     );
 }
+
+#[test]
+fn without_skip_middlewares_on_connect_decides_and_sees_the_recovery() {
+    let log: Log = Log::default();
+    let (l1, l2) = (log.clone(), log.clone());
+    let app = App::new()
+        .configure(|c| {
+            let mut r = RecoveryConfig::default();
+            r.skip_middlewares(false);
+            c.sio.connection_state_recovery(Some(r));
+        })
+        .namespace(
+            Namespace::new("/")
+                .on_connect(move |req| {
+                    let l = l1.clone();
+                    async move {
+                        l.lock().unwrap().push(format!("decide {}", req.recovered));
+                        ConnectDecision::Accept
+                    }
+                })
+                .on_connection(move |socket, _auth| {
+                    let l = l2.clone();
+                    async move {
+                        let n = socket.data::<u32>().unwrap_or(0);
+                        socket.insert_data(n + 1);
+                        l.lock()
+                            .unwrap()
+                            .push(format!("connection {} {n}", socket.recovered()));
+                        socket.emit("hello", &n);
+                    }
+                }),
+        );
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    assert!(drain(&rx2)[1].contains(&pid));
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "decide false",
+            "connection false 0",
+            "decide true",
+            "connection true 1"
+        ]
+    );
+}
