@@ -205,3 +205,51 @@ fn without_skip_middlewares_on_connect_decides_and_sees_the_recovery() {
         ]
     );
 }
+
+/// Refuses every recovered socket (a token that expired meanwhile, say).
+struct Strict;
+
+impl SocketNamespace for Strict {
+    type State = Log;
+
+    async fn connect(req: ConnectRequest, state: Arc<Self::State>) -> Result<Self, Refusal> {
+        state
+            .lock()
+            .unwrap()
+            .push(format!("connect {}", req.recovered));
+        if req.recovered {
+            return Err(Refusal::new("come back fresh"));
+        }
+        Ok(Self)
+    }
+
+    fn events(_events: &mut Events<Self>) {}
+
+    async fn connected(&mut self, cx: Ctx<Self::State>) {
+        cx.emit("hi", &());
+    }
+}
+
+#[test]
+fn a_namespace_object_refusing_a_recovered_socket_disconnects_it() {
+    let log = Log::default();
+    let app = with_recovery(App::new())
+        .with_state(log.clone())
+        .socket_namespace::<Strict>("/");
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    let frames = drain(&rx2);
+    // The CONNECT answer (the engine restored it), then the server's DISCONNECT.
+    assert!(frames[1].contains(&pid), "{frames:?}");
+    assert_eq!(frames.last().map(String::as_str), Some("41"), "{frames:?}");
+    assert_eq!(*log.lock().unwrap(), ["connect false", "connect true"]);
+}

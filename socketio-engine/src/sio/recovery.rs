@@ -192,7 +192,6 @@ impl Recovery {
     }
 
     /// Keeps a disconnected socket, dropping the oldest kept one beyond `max_sessions`.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn keep(
         &mut self,
         now: Instant,
