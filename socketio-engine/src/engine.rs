@@ -19,9 +19,22 @@ use crate::sio::broadcast::BroadcastTarget;
 use crate::sio::config::SioConfig;
 use crate::sio::error::UsageError;
 use crate::sio::ids::{AckId, SocketId, SocketName};
+use crate::sio::recovery::AppData;
 use crate::sio::session_key::SessionKey;
 use crate::sio::state::SioState;
 use crate::sio::transport::{Encoded, Transport};
+
+/// The size of connection state recovery's store ([`Engine::recovery_store`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecoveryStore {
+    /// Disconnected sessions kept.
+    pub sessions: usize,
+    /// Sent events kept for replay.
+    pub packets: usize,
+    /// Their bytes (JSON text, attachments, room names).
+    pub bytes: usize,
+}
 
 /// Settings of both layers.
 #[derive(Debug, Clone)]
@@ -274,7 +287,7 @@ impl Engine {
                 Message::Binary(data) => self.sio.handle_binary(now, &mut self.eio, sid, data),
             },
             EioEvent::Close { sid, reason } => {
-                self.sio.handle_closed(sid, disconnect_reason(reason));
+                self.sio.handle_closed(now, sid, disconnect_reason(reason));
             }
         }
     }
@@ -515,6 +528,61 @@ impl Engine {
         let r = self.sio.disconnect_session(now, &mut self.eio, socket);
         self.pump(now);
         r
+    }
+
+    /// Closes the connection of `socket`'s session without a Socket.IO DISCONNECT, as
+    /// node's `socket.conn.close()`: every socket of the session leaves with
+    /// [`DisconnectReason::ForcedClose`] (kept for recovery when it is on), and the client
+    /// reconnects.
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownSocket`].
+    pub fn close_transport(&mut self, now: Instant, socket: SocketId) -> Result<(), UsageError> {
+        let now = self.clamp(now);
+        let key = self
+            .sio
+            .socket_session(socket)
+            .ok_or(UsageError::UnknownSocket)?;
+        self.sio
+            .close_session(now, &mut self.eio, key, DisconnectReason::ForcedClose);
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Hands the application's data of a socket that just left (its `Event::Disconnect`) to
+    /// connection state recovery, which gives it back in [`Recovered::data`](crate::Recovered::data) or
+    /// [`take_recovered`](Self::take_recovered) when the client recovers (node persists
+    /// `socket.data` with the session).
+    ///
+    /// # Errors
+    /// The data back, when no session is kept for `socket` (recovery off, a reason that is
+    /// not recoverable, or the session is gone).
+    pub fn keep_data(&mut self, socket: SocketId, data: AppData) -> Result<(), AppData> {
+        self.sio.keep_data(socket, data)
+    }
+
+    /// After [`accept_connect`](Self::accept_connect) of a request that
+    /// [`is_recovery`](PendingConnect::is_recovery): `Some` (with the kept data, if any)
+    /// when the socket was restored, `None` when it is fresh. Answers once per socket.
+    pub fn take_recovered(&mut self, socket: SocketId) -> Option<Option<AppData>> {
+        self.sio.take_recovered(socket)
+    }
+
+    /// What connection state recovery holds: kept sessions, logged events and their bytes
+    /// (all zero when it is off).
+    #[must_use]
+    pub fn recovery_store(&self) -> RecoveryStore {
+        self.sio
+            .recovery
+            .as_ref()
+            .map_or_else(RecoveryStore::default, |r| {
+                let (packets, bytes) = r.log_size();
+                RecoveryStore {
+                    sessions: r.session_count(),
+                    packets,
+                    bytes,
+                }
+            })
     }
 
     /// Shutdown: every socket gets DISCONNECT and `Event::Disconnect` with

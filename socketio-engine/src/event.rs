@@ -12,6 +12,7 @@ use socketio_proto::sio::{Args, EventPayload, Payload, ToArgs};
 
 use crate::sio::ids::{AckId, SocketId};
 use crate::sio::namespace::NsId;
+use crate::sio::recovery::{AppData, Claim};
 use crate::sio::session_key::SessionKey;
 
 /// Something the application should know or answer.
@@ -61,6 +62,11 @@ pub enum Event {
         /// The recipients that did not answer in time, in no particular order.
         timed_out: Vec<SocketId>,
     },
+    /// A client recovered a kept session (connection state recovery, with
+    /// `skip_middlewares`): the engine restored the socket at once, without a connect
+    /// decision, so this stands for both the request and its acceptance. The socket has its
+    /// old id, rooms and data, and has been sent the events it missed.
+    Recovered(Recovered),
     /// A socket left its namespace; its id is now invalid.
     Disconnect {
         /// The socket.
@@ -73,6 +79,23 @@ pub enum Event {
         /// listeners read from `socket.rooms`); it is in none of them any more.
         rooms: Vec<Str>,
     },
+}
+
+/// A socket restored by connection state recovery: what the application needs to treat it
+/// as connected again (node's `socket.recovered === true`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Recovered {
+    /// The new handle of the socket (its public id is the old one).
+    pub socket: SocketId,
+    /// Its namespace.
+    pub nsp: Str,
+    /// The Engine.IO session it rides on now.
+    pub session: SessionKey,
+    /// The auth object of the reconnecting CONNECT (with the client's `pid` and `offset`).
+    pub auth: Option<Payload>,
+    /// The data the application attached to the old socket with `Engine::keep_data`.
+    pub data: Option<AppData>,
 }
 
 /// One answer to a broadcast with acks.
@@ -157,6 +180,9 @@ pub enum DisconnectReason {
     ServerNamespaceDisconnect,
     /// The server is shutting down (`close_all`): Node's "server shutting down".
     ServerShuttingDown,
+    /// The server closed the connection without a Socket.IO DISCONNECT
+    /// (`Engine::close_transport`): Node's "forced close". The client reconnects.
+    ForcedClose,
 }
 
 impl DisconnectReason {
@@ -173,7 +199,25 @@ impl DisconnectReason {
             Self::ClientNamespaceDisconnect => "client namespace disconnect",
             Self::ServerNamespaceDisconnect => "server namespace disconnect",
             Self::ServerShuttingDown => "server shutting down",
+            Self::ForcedClose => "forced close",
         }
+    }
+
+    /// Whether connection state recovery keeps the socket's session after this reason:
+    /// node's `RECOVERABLE_DISCONNECT_REASONS` (transport error, transport close, forced
+    /// close, ping timeout, server shutting down, forced server close). A parse error and a
+    /// full buffer are not among them; neither is a namespace disconnect from either side.
+    #[must_use]
+    pub fn is_recoverable(self) -> bool {
+        matches!(
+            self,
+            Self::TransportError
+                | Self::TransportClose
+                | Self::ForcedClose
+                | Self::PingTimeout
+                | Self::ServerShuttingDown
+                | Self::ProtocolViolation
+        )
     }
 }
 
@@ -191,9 +235,23 @@ pub struct PendingConnect {
     pub(crate) nsp: Str,
     pub(crate) auth: Option<Payload>,
     pub(crate) query: Option<Str>,
+    /// The kept session this request claimed (connection state recovery without
+    /// `skip_middlewares`); accepting restores it.
+    pub(crate) recovery: Option<Box<Claim>>,
 }
 
 impl PendingConnect {
+    /// Whether the client is recovering a kept session (node's `socket.recovered`, known
+    /// before the decision): accepting restores its id, rooms and missed events, unless the
+    /// events it missed were dropped meanwhile (then the socket is fresh). Only asked when
+    /// `skip_middlewares` is off; otherwise a recovery comes as `Event::Recovered`. The
+    /// request holds the kept session, taken out of the store: rejecting or dropping it
+    /// ends that session for good (node drops it on a middleware error too).
+    #[must_use]
+    pub fn is_recovery(&self) -> bool {
+        self.recovery.is_some()
+    }
+
     /// The namespace asked for.
     #[must_use]
     pub fn nsp(&self) -> &Str {

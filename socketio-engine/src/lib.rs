@@ -95,8 +95,13 @@ pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
-pub use crate::engine::{Engine, EngineConfig};
-pub use crate::event::{AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
+pub use crate::engine::{Engine, EngineConfig, RecoveryStore};
+pub use crate::event::{
+    AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect, Recovered,
+};
 pub use crate::http::{HttpBody, RequestMeta};
 pub use crate::ids::{ConnId, ParseSidError, RequestId, Sid};
-pub use crate::sio::{AckId, BroadcastTarget, SioConfig, SocketId, SocketName, UsageError};
+pub use crate::sio::recovery::AppData;
+pub use crate::sio::{
+    AckId, BroadcastTarget, RecoveryConfig, SioConfig, SocketId, SocketName, UsageError,
+};

@@ -4,7 +4,7 @@
 #![cfg(feature = "testing")]
 
 use proptest::prelude::*;
-use socketio_engine::testing::fuzz::{Summary, run, run_with_summary};
+use socketio_engine::testing::fuzz::{Summary, run, run_recovering, run_with_summary};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
@@ -14,6 +14,38 @@ proptest! {
     ) {
         run(&data);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    /// The same with connection state recovery on: clients come back with the last pid and
+    /// offset, and the store stays within its limits and empties by the end.
+    #[test]
+    fn random_operation_sequences_with_recovery_keep_every_invariant(
+        data in proptest::collection::vec(any::<u8>(), 0..600)
+    ) {
+        run_recovering(&data);
+    }
+}
+
+/// Random inputs with recovery on do restore sockets (or the property above proves little).
+#[test]
+fn random_inputs_with_recovery_reach_recoveries() {
+    let mut recoveries = 0;
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..200 {
+        let data: Vec<u8> = (0..600)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng as u8
+            })
+            .collect();
+        recoveries += run_recovering(&data).recoveries;
+    }
+    println!("recoveries: {recoveries}");
+    assert!(recoveries > 5, "{recoveries}");
 }
 
 /// Random inputs must reach deep states, or the property above proves little.

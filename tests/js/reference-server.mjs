@@ -3,7 +3,9 @@
 // against this server before its result against our `e2e-server` means anything.
 //
 // Same command-line contract as `e2e-server`:
-//   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N] [--runtime X]
+//   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N]
+//     [--recovery-ms N] [--runtime X]
+// `--recovery-ms N` turns connectionStateRecovery on with maxDisconnectionDuration N.
 // `--port 0` (the default) picks a free port; when listening it prints exactly one line
 // `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
 // with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
@@ -16,7 +18,7 @@ import http from "node:http";
 import { Server } from "socket.io";
 
 function parseArgs(argv) {
-  const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined };
+  const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined, recoveryMs: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -33,6 +35,7 @@ function parseArgs(argv) {
       case "--port": opts.port = num(); break;
       case "--ping-interval-ms": opts.pingIntervalMs = num(); break;
       case "--ping-timeout-ms": opts.pingTimeoutMs = num(); break;
+      case "--recovery-ms": opts.recoveryMs = num(); break;
       case "--runtime": i++; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
@@ -49,6 +52,9 @@ const io = new Server(httpServer, {
   allowEIO3: true,
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
   ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),
+  ...(opts.recoveryMs !== undefined && {
+    connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs },
+  }),
 });
 
 /** The auth a client sent, or null when it sent none (node reports an absent auth as {}). */
@@ -119,6 +125,11 @@ function setUp(nsp) {
 
     socket.on("disconnect-me", () => {
       socket.disconnect(false);
+    });
+
+    // The server cuts the client's connection, as a network failure would.
+    socket.on("drop-connection", () => {
+      socket.conn.close();
     });
 
     socket.on("count", (ack) => {

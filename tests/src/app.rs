@@ -5,6 +5,7 @@
 //! (only auth `{"token":"secret"}`), a namespace object ([`admin::Admin`](crate::admin)), so
 //! every client generation exercises both kinds of handler. On both: `welcome` on connect,
 //! `echo`, `echo-ack`, `join`, `leave`, `broadcast`, `ask`, `binary`, `disconnect-me`,
+//! `drop-connection` (the server closes the client's connection),
 //! `count`, `left` broadcast on disconnect, and the argument-rule events `ack-number` (acks
 //! `5`), `ack-string` (acks `"ok"`), `ack-pair` (acks `"a", 1`), `ack-vec` (acks one array
 //! `[1, 2]`) and `send-vec` (emits `vec` with one array `[1, 2, 3]`).
@@ -90,6 +91,11 @@ fn handlers(ns: Namespace) -> Namespace {
     })
     .on("disconnect-me", |socket, _data| async move {
         socket.disconnect();
+    })
+    .on("drop-connection", |socket, _data| async move {
+        // Cuts the client's connection from the server side, as a network failure would
+        // (node: `socket.conn.close()`): the client reconnects by itself.
+        socket.close_connection();
     })
     .on("count", |socket, data| async move {
         let n = socket

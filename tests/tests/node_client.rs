@@ -1,7 +1,7 @@
 //! socket.io-client 4.8 under node against the e2e server, once per runtime: each scenario is a
 //! script in `tests/js/client/` (transports, upgrade, namespaces, auth, events and acks, binary,
-//! rooms and broadcast, disconnect reasons, heartbeat), plus the server lifecycle: reconnect after a
-//! restart on the same port, and graceful shutdown on stdin EOF.
+//! rooms and broadcast, disconnect reasons, heartbeat, connection state recovery), plus the server
+//! lifecycle: reconnect after a restart on the same port, and graceful shutdown on stdin EOF.
 
 #[macro_use]
 mod common;
@@ -81,6 +81,20 @@ fn reconnect_after_restart(runtime: &str) {
     script.expect_success(Duration::from_secs(60), &restarted);
 }
 
+/// The shortened maximum disconnection duration of the recovery scenario: long enough for a
+/// cut, the events sent meanwhile and the reconnect on a busy machine, short enough to wait
+/// past it.
+const RECOVERY_MS: &str = "2000";
+
+/// Connection state recovery: cut by the server and by the client, the missed events once and
+/// in order, rooms kept; no recovery after `disconnect()` or past the duration.
+fn connection_state_recovery(runtime: &str) {
+    let server = Server::start_with(runtime, 0, &["--recovery-ms", RECOVERY_MS], &[]);
+    let mut cmd = node_script("client/recovery.mjs", &server);
+    cmd.args(["--recovery-ms", RECOVERY_MS]);
+    Script::spawn(cmd).expect_success(SCRIPT_TIMEOUT, &server);
+}
+
 /// stdin EOF: connected clients (websocket and polling) see a disconnect and the server exits 0.
 fn graceful_shutdown(runtime: &str) {
     let mut server = Server::start(runtime);
@@ -120,6 +134,7 @@ per_runtime!(
     disconnect_reasons,
     heartbeat,
     reconnect_after_restart,
+    connection_state_recovery,
     graceful_shutdown,
     idle_shutdown,
 );

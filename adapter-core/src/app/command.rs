@@ -62,6 +62,9 @@ pub(crate) enum Command {
     Disconnect {
         socket: SocketId,
     },
+    CloseTransport {
+        socket: SocketId,
+    },
     Sockets {
         target: BroadcastTarget,
         reply: Reply<Vec<Socket>>,

@@ -9,6 +9,9 @@
 //!   nothing leaks. Without a step the request is accepted at once. On accept a [`Socket`]
 //!   handle is made; a closure namespace runs `on_connection`, an object namespace gets its
 //!   socket task (`actor`), fed through the socket's mailbox.
+//! - `Event::Recovered` (connection state recovery with `skip_middlewares`): the engine
+//!   restored the socket without a decision; it gets its handle (with the data kept at its
+//!   disconnect) and its connection handler, or a fresh namespace object (`on_recovered`).
 //! - `Event::Message`: the closure handler (or `on_any`) runs as a task; for an object
 //!   namespace the event goes to the socket's mailbox (a socket `max_queued_events` behind is
 //!   disconnected).
@@ -38,7 +41,9 @@ use super::error::Error;
 use super::handle::ServerHandle;
 use super::object::AnyState;
 use super::order::{Gate, ordered};
-use super::socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
+use super::socket::{
+    AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket, SocketData,
+};
 use super::{BoxFut, Namespace};
 use crate::config::DriverConfig;
 use crate::hub::{Dispatcher, HubCx};
@@ -171,6 +176,7 @@ impl SioDispatcher {
             nsp: pending.connect.nsp().clone(),
             auth: pending.auth.clone(),
             handshake: pending.handshake.clone(),
+            recovered: pending.connect.is_recovery(),
         };
         self.pending.insert(key, pending);
         let guard = DecisionGuard {
@@ -204,7 +210,16 @@ impl SioDispatcher {
         let Some(name) = cx.machine.socket_name(id) else {
             return;
         };
-        let socket = Socket::new(id, name, nsp.clone(), p.handshake, self.handle(cx));
+        // A request that asked to recover may have been restored (then its data comes back).
+        let recovered = cx.machine.take_recovered(id).map(restored_data);
+        let socket = Socket::new(
+            id,
+            name,
+            nsp.clone(),
+            p.handshake,
+            self.handle(cx),
+            recovered,
+        );
         self.sockets.insert(id, socket.clone());
         if let (Some(object), Some(runner)) = (object, self.objects.get(&nsp)) {
             let (mailbox, inbox) = mailbox();
@@ -218,6 +233,59 @@ impl SioDispatcher {
             .and_then(|ns| ns.on_connection.clone())
         {
             self.spawn_ordered(cx, id, f(socket, p.auth));
+        }
+    }
+
+    /// Connection state recovery restored a socket without a connect decision
+    /// (`skip_middlewares`): it is connected, so its connection handler runs, seeing
+    /// `recovered()`. A namespace object is built afresh by its `connect` step (told
+    /// `req.recovered`), while the socket's events wait in its mailbox; a refusal there
+    /// disconnects the socket, as the client was already told it is connected.
+    fn on_recovered(&mut self, cx: &mut Cx<'_>, r: socketio_engine::Recovered) {
+        let (Some(info), Some(name)) = (
+            cx.machine.handshake(r.session).cloned(),
+            cx.machine.socket_name(r.socket),
+        ) else {
+            return;
+        };
+        let handshake = Arc::new(info);
+        let data = restored_data(r.data);
+        let socket = Socket::new(
+            r.socket,
+            name,
+            r.nsp.clone(),
+            handshake.clone(),
+            self.handle(cx),
+            Some(data),
+        );
+        self.sockets.insert(r.socket, socket.clone());
+        if let Some(runner) = self.objects.get(&r.nsp).cloned() {
+            let (mailbox, inbox) = mailbox();
+            self.mailboxes.insert(r.socket, mailbox);
+            let req = ConnectRequest {
+                nsp: r.nsp,
+                auth: r.auth,
+                handshake,
+                recovered: true,
+            };
+            let state = self.state.clone();
+            cx.spawn_socket_task(async move {
+                match runner.connect(req, &state).await {
+                    Ok(object) => runner.run(object, socket, &state, inbox).await,
+                    Err(refusal) => {
+                        tracing::debug!(message = %refusal.message, "recovered socket refused");
+                        socket.disconnect();
+                    }
+                }
+            });
+            return;
+        }
+        if let Some(f) = self
+            .namespaces
+            .get(&r.nsp)
+            .and_then(|ns| ns.on_connection.clone())
+        {
+            self.spawn_ordered(cx, r.socket, f(socket, r.auth));
         }
     }
 
@@ -263,6 +331,8 @@ impl SioDispatcher {
         let Some(s) = self.sockets.remove(&socket) else {
             return;
         };
+        // Connection state recovery keeps the data with the session, if it kept one.
+        let _ = cx.machine.keep_data(socket, Box::new(s.shared_data()));
         if let Some(mailbox) = self.mailboxes.remove(&socket) {
             mailbox.close(reason, rooms);
             return;
@@ -293,6 +363,13 @@ impl SioDispatcher {
     }
 }
 
+/// The socket data recovery kept (ours, as `keep_data` was given it), or fresh data.
+fn restored_data(kept: Option<socketio_engine::AppData>) -> SocketData {
+    kept.and_then(|d| d.downcast::<SocketData>().ok())
+        .map(|d| *d)
+        .unwrap_or_default()
+}
+
 fn log_err<T>(what: &str, r: Result<T, socketio_engine::UsageError>) {
     if let Err(e) = r {
         tracing::debug!("{what}: {e}");
@@ -305,6 +382,7 @@ impl Dispatcher<Engine> for SioDispatcher {
     fn on_event(&mut self, cx: &mut Cx<'_>, event: Event) {
         match event {
             Event::Connect(p) => self.on_connect(cx, p),
+            Event::Recovered(r) => self.on_recovered(cx, r),
             Event::Message {
                 socket,
                 event,
@@ -433,6 +511,9 @@ impl Dispatcher<Engine> for SioDispatcher {
             }
             Command::Disconnect { socket } => {
                 log_err("disconnect", cx.machine.disconnect(now, socket));
+            }
+            Command::CloseTransport { socket } => {
+                log_err("close connection", cx.machine.close_transport(now, socket));
             }
             Command::Sockets { target, reply } => {
                 let r = cx.machine.sockets(&target).map(|ids| self.sockets_of(ids));

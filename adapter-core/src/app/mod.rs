@@ -15,6 +15,12 @@
 //! application's shared state ([`App::with_state`]) is [`Ctx::state`] in namespace objects
 //! and [`Socket::state`] in closures.
 //!
+//! Connection state recovery (node's `connectionStateRecovery`) is an engine setting:
+//! `App::new().configure(|c| { c.sio.connection_state_recovery(Some(RecoveryConfig::default())); })`
+//! with [`RecoveryConfig`](socketio_engine::RecoveryConfig). A recovered socket has
+//! [`Socket::recovered`] true, its old id, rooms and data; see [`Namespace::on_connect`] and
+//! [`SocketNamespace`] for the connect step.
+//!
 //! Arguments follow one rule everywhere (emit, broadcast, ack, and reading them): **a tuple
 //! is the argument list, anything else is one argument**. `emit("stats", &stats)` sends one
 //! argument, `emit("move", &(x, y))` two, `emit("list", &vec![1, 2])` one array.
@@ -146,6 +152,10 @@ impl Namespace {
 
     /// Decides on each connect request (middleware, authentication): accept, or reject
     /// with a message and optional data the client receives in its `connect_error`.
+    ///
+    /// With connection state recovery on and `skip_middlewares` (its default), a client
+    /// that recovers its session is not asked again, as in node; otherwise
+    /// [`ConnectRequest::recovered`] tells the decision it is a recovery.
     #[must_use]
     pub fn on_connect<F, Fut>(mut self, f: F) -> Self
     where
@@ -156,7 +166,9 @@ impl Namespace {
         self
     }
 
-    /// Runs once a socket is connected, with the auth object the client sent.
+    /// Runs once a socket is connected, with the auth object the client sent; also for a
+    /// socket restored by connection state recovery, where [`Socket::recovered`] is true
+    /// (node's `connection` listener runs for it too).
     #[must_use]
     pub fn on_connection<F, Fut>(mut self, f: F) -> Self
     where

@@ -67,6 +67,19 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// - Everyone: the application state ([`App::with_state`](super::App::with_state)), reached
 ///   from every method as [`Ctx::state`].
 ///
+/// # Recovered sockets (connection state recovery)
+/// With [`RecoveryConfig`](socketio_engine::RecoveryConfig) on, a client back from a short
+/// disconnection keeps its socket id, rooms and [`Socket::insert_data`] data, and is sent
+/// the events it missed, but **not its namespace object**: the object of its previous life
+/// was consumed by [`disconnect`](Self::disconnect), and objects are not required to be
+/// storable. So [`connect`](Self::connect) builds a fresh one, with
+/// [`ConnectRequest::recovered`] true (also under `skip_middlewares`, where closures'
+/// `on_connect` is not asked: the object has to come from somewhere), then
+/// [`connected`](Self::connected) runs, where [`Socket::recovered`] is true. Keep what must
+/// survive a reconnect in the socket's data, not in fields. A refusal from `connect` for a
+/// recovered socket under `skip_middlewares` disconnects it (server namespace disconnect),
+/// since the client was already told it is connected.
+///
 /// # Example
 /// ```
 /// use adapter_core::app::{App, Ctx, Events, Refusal, ConnectRequest, SocketNamespace};

@@ -27,6 +27,11 @@ pub struct ConnectRequest {
     pub auth: Option<Payload>,
     /// The Engine.IO handshake: query, headers, peer address.
     pub handshake: Arc<HandshakeInfo>,
+    /// Whether the client is recovering a session (connection state recovery; node's
+    /// `socket.recovered`, known before the decision). Closures are asked only when
+    /// `skip_middlewares` is off; a namespace object's `connect` always runs, as it builds
+    /// the socket's object (see [`SocketNamespace`](super::SocketNamespace)).
+    pub recovered: bool,
 }
 
 impl ConnectRequest {
@@ -52,9 +57,15 @@ struct SocketInner {
     name: SocketName,
     nsp: Str,
     handshake: Arc<HandshakeInfo>,
-    data: Mutex<Extensions>,
+    /// Shared, so connection state recovery can keep it for the socket's next life (node
+    /// keeps the same `socket.data` object).
+    data: SocketData,
+    recovered: bool,
     handle: ServerHandle,
 }
+
+/// A socket's data, as connection state recovery keeps it.
+pub(crate) type SocketData = Arc<Mutex<Extensions>>;
 
 impl std::fmt::Debug for Socket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -66,12 +77,15 @@ impl std::fmt::Debug for Socket {
 }
 
 impl Socket {
+    /// A handle; `recovered` carries the data of the socket's previous life when it is a
+    /// recovered one.
     pub(crate) fn new(
         id: SocketId,
         name: SocketName,
         nsp: Str,
         handshake: Arc<HandshakeInfo>,
         handle: ServerHandle,
+        recovered: Option<SocketData>,
     ) -> Self {
         Self {
             inner: Arc::new(SocketInner {
@@ -79,10 +93,24 @@ impl Socket {
                 name,
                 nsp,
                 handshake,
-                data: Mutex::new(Extensions::default()),
+                recovered: recovered.is_some(),
+                data: recovered.unwrap_or_default(),
                 handle,
             }),
         }
+    }
+
+    /// Whether connection state recovery restored this socket after a short disconnection
+    /// (node's `socket.recovered`): it has its old [`id`](Self::id), rooms and data, and
+    /// the client was sent the events it missed. False for a fresh socket.
+    #[must_use]
+    pub fn recovered(&self) -> bool {
+        self.inner.recovered
+    }
+
+    /// The data, shared, for connection state recovery to keep.
+    pub(crate) fn shared_data(&self) -> SocketData {
+        self.inner.data.clone()
     }
 
     /// The public id (the client's `socket.id`, and the name of the socket's own room).
@@ -232,6 +260,19 @@ impl Socket {
         log_failure(
             "disconnect",
             self.inner.handle.send(Command::Disconnect {
+                socket: self.inner.id,
+            }),
+        );
+    }
+
+    /// Closes the client's connection without a Socket.IO disconnect, as node's
+    /// `socket.conn.close()`: every socket of the connection leaves with "forced close", and
+    /// the client reconnects (recovering its sockets when connection state recovery is on).
+    /// Nothing happens if it is gone already.
+    pub fn close_connection(&self) {
+        log_failure(
+            "close connection",
+            self.inner.handle.send(Command::CloseTransport {
                 socket: self.inner.id,
             }),
         );

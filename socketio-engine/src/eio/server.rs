@@ -192,7 +192,7 @@ impl EioServer {
     ///
     /// A late call (the driver's timer woke after the deadline) changes nothing but the
     /// delay: each timer's follow-up deadline is computed from when it was due, and every
-    /// `handle_*` input fires what is due first anyway (see [`expire`](Self::expire)).
+    /// `handle_*` input fires what is due first anyway.
     pub fn handle_timeout(&mut self, now: Instant) {
         let now = self.clamp(now);
         while let Some((sid, kind, due)) = self.timers.pop_expired(now) {

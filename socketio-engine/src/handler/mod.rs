@@ -202,6 +202,16 @@ impl Handlers {
                 }
                 None
             }
+            Event::Recovered(r) => {
+                // Connection state recovery restored a socket without asking on_connect
+                // (skip_middlewares): it is connected, so on_connected runs, with the data
+                // kept through `Engine::keep_data`, if it was this layer's.
+                if let Some(ext) = r.data.and_then(|d| d.downcast::<Extensions>().ok()) {
+                    self.data.insert(r.socket, *ext);
+                }
+                self.with_socket(engine, now, r.socket, |h, ctx| h.on_connected(ctx));
+                None
+            }
             Event::Message {
                 socket,
                 event,

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use socketio_proto::Str;
 
+use super::recovery_config::RecoveryConfig;
+
 /// Decides whether a namespace name not registered up front may be created on first connect.
 pub type NamespacePredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
@@ -25,6 +27,7 @@ pub struct SioConfig {
     pub(crate) dynamic_namespaces: Option<NamespacePredicate>,
     pub(crate) max_dynamic_namespaces: usize,
     pub(crate) rng_seed: Option<[u8; 32]>,
+    pub(crate) recovery: Option<RecoveryConfig>,
 }
 
 impl Default for SioConfig {
@@ -40,6 +43,7 @@ impl Default for SioConfig {
             dynamic_namespaces: None,
             max_dynamic_namespaces: 1024,
             rng_seed: None,
+            recovery: None,
         }
     }
 }
@@ -62,6 +66,7 @@ impl fmt::Debug for SioConfig {
             .field("namespaces", &self.namespaces)
             .field("dynamic_namespaces", &self.dynamic_namespaces.is_some())
             .field("max_dynamic_namespaces", &self.max_dynamic_namespaces)
+            .field("connection_state_recovery", &self.recovery)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +147,16 @@ impl SioConfig {
     /// so ids are unguessable. Set it only in tests, for reproducible ids.
     pub fn rng_seed(&mut self, seed: [u8; 32]) -> &mut Self {
         self.rng_seed = Some(seed);
+        self
+    }
+
+    /// Connection state recovery (node's `connectionStateRecovery`): `Some` turns it on with
+    /// those settings. Default `None` (off, as in node). When on, the CONNECT answer carries
+    /// `pid` beside `sid`, every event sent without an ack and not volatile carries its
+    /// offset as its last argument, and a socket that ended for a transport reason is kept
+    /// for [`RecoveryConfig::max_disconnection_duration`].
+    pub fn connection_state_recovery(&mut self, recovery: Option<RecoveryConfig>) -> &mut Self {
+        self.recovery = recovery;
         self
     }
 }

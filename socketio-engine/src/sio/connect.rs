@@ -1,5 +1,5 @@
-//! Answering connect requests: accept (a socket is born, CONNECT `{"sid"}` goes out) or
-//! reject (CONNECT_ERROR `{"message","data"}`).
+//! Answering connect requests: accept (a socket is born, CONNECT `{"sid"}` goes out, with
+//! `"pid"` when recovery is on) or reject (CONNECT_ERROR `{"message","data"}`).
 //!
 //! A `PendingConnect` is checked against its session's pending list (namespace and serial),
 //! so an answer to a request whose session closed or whose client left fails with
@@ -11,6 +11,8 @@ use socketio_proto::sio::{Packet, PacketBody, Payload, ProtocolVersion};
 
 use super::error::UsageError;
 use super::ids::{SocketId, SocketName};
+use super::namespace::NsId;
+use super::session_key::SessionKey;
 use super::socket::Socket;
 use super::state::SioState;
 use super::timers::SioTimer;
@@ -21,6 +23,14 @@ use crate::event::PendingConnect;
 /// How many fresh names to try before giving up on a collision (2^-120 each; the loop only
 /// guards against a badly seeded generator).
 const NAME_ATTEMPTS: usize = 8;
+
+/// The CONNECT answer's body, fields in node's order (`{sid, pid}`).
+#[derive(serde::Serialize)]
+struct ConnectAnswer<'a> {
+    sid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<&'a str>,
+}
 
 /// CONNECT_ERROR's body, fields in Node's order.
 #[derive(serde::Serialize)]
@@ -49,14 +59,21 @@ impl SioState {
         Ok(session.version)
     }
 
-    /// Accepts a connect request: creates the socket and sends CONNECT with its id.
+    /// Accepts a connect request: creates the socket and sends CONNECT with its id. A
+    /// request that claimed a kept session restores it (`recover`) when the events it
+    /// missed are all still logged; otherwise the socket is fresh.
     pub(crate) fn accept_connect(
         &mut self,
         now: Instant,
         t: &mut impl Transport,
-        p: PendingConnect,
+        mut p: PendingConnect,
     ) -> Result<SocketId, UsageError> {
         let version = self.take_pending(&p)?;
+        if let Some(claim) = p.recovery.take()
+            && let Some(id) = self.restore(now, t, p.session, &p.nsp, *claim, true)
+        {
+            return Ok(id);
+        }
         let name = if version == Generation::Eio4 {
             let mut name = self.rng.next_name();
             for _ in 0..NAME_ATTEMPTS {
@@ -70,35 +87,67 @@ impl SioState {
             // Older clients derive their id from the session id (unique per namespace).
             SocketName::derived(&p.nsp, p.session)
         };
+        let id = self.create_socket(p.session, p.ns, name.clone(), version)?;
+        let pid = self.new_pid(id, version);
+        self.send_connect(now, t, p.session, p.nsp, &name, pid.as_ref(), version);
+        Ok(id)
+    }
+
+    /// Creates socket `name` on `ns` of session `key` and adds it to every index; no packet.
+    pub(crate) fn create_socket(
+        &mut self,
+        key: SessionKey,
+        ns: NsId,
+        name: SocketName,
+        version: Generation,
+    ) -> Result<SocketId, UsageError> {
         if self.names.contains_key(&name) {
             return Err(UsageError::SocketTableFull);
         }
         let id = self
             .sockets
             .insert(Socket {
-                ns: p.ns,
-                session: p.session,
+                ns,
+                session: key,
                 name: name.clone(),
                 version,
                 pending_acks: 0,
             })
             .ok_or(UsageError::SocketTableFull)?;
-        let sid_payload = (version == Generation::Eio4).then(|| {
-            Payload::from_value(&serde_json::json!({
-                "sid": name.as_str()
-            }))
-        });
         self.names.insert(name, id);
-        if let Some(ns) = self.namespaces.get_mut(p.ns) {
-            ns.sockets.insert(id);
+        if let Some(n) = self.namespaces.get_mut(ns) {
+            n.sockets.insert(id);
         }
-        if let Some(session) = self.sessions.get_mut(&p.session) {
-            session.sockets.push((p.ns, id));
+        if let Some(session) = self.sessions.get_mut(&key) {
+            session.sockets.push((ns, id));
         }
-        self.timers.cancel(SioTimer::ConnectDeadline(p.session));
-        let packet = Packet::connect(p.nsp, sid_payload);
-        t.send(now, p.session, &encode(&packet, version));
+        self.timers.cancel(SioTimer::ConnectDeadline(key));
         Ok(id)
+    }
+
+    /// Sends the CONNECT answer: `{"sid"}` to Socket.IO 5 clients, with `"pid"` when
+    /// recovery is on (node's `{sid, pid}`); older clients get a bare CONNECT.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send_connect(
+        &mut self,
+        now: Instant,
+        t: &mut impl Transport,
+        key: SessionKey,
+        nsp: socketio_proto::Str,
+        name: &SocketName,
+        pid: Option<&SocketName>,
+        version: Generation,
+    ) {
+        let payload = (version == Generation::Eio4).then(|| {
+            let answer = ConnectAnswer {
+                sid: name.as_str(),
+                pid: pid.map(SocketName::as_str),
+            };
+            Payload::from_serialize(&answer)
+                .unwrap_or_else(|_| Payload::from_value(&serde_json::Value::Null))
+        });
+        let packet = Packet::connect(nsp, payload);
+        t.send(now, key, &encode(&packet, version));
     }
 
     /// Rejects a connect request with CONNECT_ERROR `{"message": message, "data": data}`

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use socketio_proto::Str;
 use socketio_proto::sio::{Args, Packet, ReservedEventName};
 
 use super::broadcast::{BroadcastTarget, recipients};
@@ -29,13 +30,27 @@ impl From<ReservedEventName> for UsageError {
 /// The event packet, or the usage error for a reserved name (checked before any state
 /// changes, so a refused emit leaves nothing behind).
 fn event_packet(
-    nsp: impl Into<socketio_proto::Str>,
+    nsp: impl Into<Str>,
     event: &str,
     args: &Args,
     binary: Vec<Bytes>,
     id: Option<u64>,
 ) -> Result<Packet, UsageError> {
     Ok(Packet::event(nsp, event, args, binary, id)?)
+}
+
+/// The rooms a broadcast leaves out, by name: its except rooms and the own-id rooms of its
+/// except sockets (node's `except` set, as the recovery log filters on it).
+fn except_names(state: &SioState, target: &BroadcastTarget) -> Vec<Str> {
+    let mut out = target.except_rooms.clone();
+    out.extend(
+        target
+            .except_sockets
+            .iter()
+            .filter_map(|id| state.sockets.get(*id))
+            .map(|s| Str::from(s.name.as_str())),
+    );
+    out
 }
 
 /// Encoded frames of one packet, filled lazily per protocol version.
@@ -68,8 +83,12 @@ impl SioState {
         args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
-        let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
-        let packet = event_packet(nsp, event, args, binary, None)?;
+        let s = self.sockets.get(socket).ok_or(UsageError::UnknownSocket)?;
+        let (ns, name) = (s.ns, Str::from(s.name.as_str()));
+        // With recovery on, node sends a direct emit through the adapter to the socket's own
+        // room, so it is logged and gets an offset like a broadcast.
+        let packet =
+            self.recoverable_event(now, ns, || vec![name], |_| Vec::new(), event, args, binary)?;
         self.send_to(now, t, socket, &packet);
         Ok(())
     }
@@ -173,8 +192,20 @@ impl SioState {
         args: &Args,
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
-        let packet = event_packet(target.nsp.clone(), event, args, binary, None)?;
         let list = self.plan(t, target)?;
+        let packet = match self.namespaces.find(&target.nsp) {
+            // One packet, one offset for every recipient: still encoded once per version.
+            Some(ns) if !target.volatile => self.recoverable_event(
+                now,
+                ns,
+                || target.rooms.clone(),
+                |me| except_names(me, target),
+                event,
+                args,
+                binary,
+            )?,
+            _ => event_packet(target.nsp.clone(), event, args, binary, None)?,
+        };
         self.send_all(now, t, &list, &packet);
         Ok(list.len())
     }

@@ -67,8 +67,13 @@ impl SioState {
     }
 
     /// Engine.IO closed `key` (the client left, the transport failed, a ping timed out...).
-    pub(crate) fn handle_closed(&mut self, key: SessionKey, reason: DisconnectReason) {
-        self.drop_session(key, reason);
+    pub(crate) fn handle_closed(
+        &mut self,
+        now: Instant,
+        key: SessionKey,
+        reason: DisconnectReason,
+    ) {
+        self.drop_session(now, key, reason);
     }
 
     /// A text message arrived on `key`.
@@ -187,7 +192,7 @@ impl SioState {
             }
             (PacketBody::Connect { .. }, None) => {}
             (PacketBody::Disconnect, Some(socket)) => {
-                self.remove_socket(socket, DisconnectReason::ClientNamespaceDisconnect);
+                self.remove_socket(now, socket, DisconnectReason::ClientNamespaceDisconnect);
             }
             (PacketBody::Disconnect, None) if pending => {
                 if let Some(session) = self.sessions.get_mut(&key) {
@@ -266,6 +271,13 @@ impl SioState {
                 .filter(|p| p.as_str() != "{}"),
             _ => auth,
         };
+        let recovery = match self.claim_recovery(now, ns, version, auth.as_ref()) {
+            Some(claim) if self.skips_decision() => {
+                // node's skipMiddlewares: restored at once, the application only told.
+                return self.restore_now(now, t, key, nsp, auth, *claim);
+            }
+            claim => claim,
+        };
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
         if let Some(session) = self.sessions.get_mut(&key) {
@@ -278,6 +290,7 @@ impl SioState {
             nsp,
             auth,
             query,
+            recovery,
         }));
     }
 }

@@ -9,6 +9,8 @@
 //! - `acks`: server-requested acks (single and broadcast); `timers`: the timer table;
 //! - `broadcast`: who receives a broadcast; `transport`: encoding once, and what this layer
 //!   needs from Engine.IO; `session`, `socket`: per-session and per-socket state;
+//! - `recovery_config`, `recovery` (the store of kept sessions and sent events) and
+//!   `recover` (connection state recovery's steps in the layer);
 //! - `state` (the layer's struct and shared helpers), `inbound` (packets in), `connect`
 //!   (accept/reject), `emit` (sends, acks, broadcasts), `ack_flow` (settling acks), `ops`
 //!   (rooms, socket sets, disconnects, shutdown).
@@ -31,6 +33,7 @@ pub mod broadcast;
 pub mod config;
 pub mod error;
 pub mod ids;
+pub mod recovery_config;
 pub mod session_key;
 
 pub(crate) mod ack_flow;
@@ -41,6 +44,8 @@ pub(crate) mod inbound;
 pub(crate) mod name_key;
 pub(crate) mod namespace;
 pub(crate) mod ops;
+pub(crate) mod recover;
+pub(crate) mod recovery;
 pub(crate) mod rooms;
 pub(crate) mod session;
 pub(crate) mod slab;
@@ -54,6 +59,7 @@ pub use broadcast::BroadcastTarget;
 pub use config::{NamespacePredicate, SioConfig};
 pub use error::UsageError;
 pub use ids::{AckId, SocketId, SocketName};
+pub use recovery_config::RecoveryConfig;
 pub use session_key::SessionKey;
 
 /// A base instant for virtual clocks in unit tests: only differences from it matter.

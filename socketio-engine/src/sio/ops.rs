@@ -157,7 +157,7 @@ impl SioState {
     ) -> Result<(), UsageError> {
         let nsp = self.socket_nsp(socket).ok_or(UsageError::UnknownSocket)?;
         self.send_to(now, t, socket, &Packet::disconnect(nsp));
-        self.remove_socket(socket, reason);
+        self.remove_socket(now, socket, reason);
         Ok(())
     }
 

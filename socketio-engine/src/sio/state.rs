@@ -18,6 +18,7 @@ use super::acks::Acks;
 use super::config::SioConfig;
 use super::ids::{NameRng, SocketId, SocketName};
 use super::namespace::{Namespaces, NsId};
+use super::recovery::Recovery;
 use super::session::Session;
 use super::session_key::SessionKey;
 use super::slab::Slab;
@@ -41,6 +42,8 @@ pub(crate) struct SioState {
     pub(crate) rng: NameRng,
     pub(crate) events: VecDeque<Event>,
     pub(crate) next_serial: u32,
+    /// Connection state recovery's store, when it is on (boxed: nothing per socket when off).
+    pub(crate) recovery: Option<Box<Recovery>>,
 }
 
 impl SioState {
@@ -56,6 +59,7 @@ impl SioState {
             rng: NameRng::new(config.rng_seed),
             events: VecDeque::new(),
             next_serial: 0,
+            recovery: config.recovery.clone().map(|c| Box::new(Recovery::new(c))),
             config,
         }
     }
@@ -93,7 +97,14 @@ impl SioState {
     }
 
     /// Removes `socket` from every index and queues its `Disconnect` event. Sends nothing.
-    pub(crate) fn remove_socket(&mut self, socket: SocketId, reason: DisconnectReason) {
+    /// With recovery on, a socket that ended for a transport reason is kept (`recover`).
+    pub(crate) fn remove_socket(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        reason: DisconnectReason,
+    ) {
+        self.keep_for_recovery(now, socket, reason);
         let Some(s) = self.sockets.remove(socket) else {
             return;
         };
@@ -122,13 +133,13 @@ impl SioState {
 
     /// Forgets `session` and disconnects its sockets with `reason`. Does not touch the
     /// transport: the caller closes it if this layer decided the close.
-    pub(crate) fn drop_session(&mut self, key: SessionKey, reason: DisconnectReason) {
+    pub(crate) fn drop_session(&mut self, now: Instant, key: SessionKey, reason: DisconnectReason) {
         let Some(session) = self.sessions.remove(&key) else {
             return;
         };
         self.timers.cancel(SioTimer::ConnectDeadline(key));
         for (_, socket) in session.sockets {
-            self.remove_socket(socket, reason);
+            self.remove_socket(now, socket, reason);
         }
     }
 
@@ -140,7 +151,7 @@ impl SioState {
         key: SessionKey,
         reason: DisconnectReason,
     ) {
-        self.drop_session(key, reason);
+        self.drop_session(now, key, reason);
         t.close(now, key);
     }
 
@@ -158,6 +169,7 @@ impl SioState {
                     }
                 }
                 SioTimer::AckDeadline(ack) => self.expire_ack(ack),
+                SioTimer::RecoveryExpiry => self.expire_recovery(now),
             }
         }
     }

@@ -189,7 +189,8 @@ fn answering_a_stale_pending_connect_fails() {
     let Some(Event::Connect(p)) = w.event() else {
         panic!()
     };
-    w.sio.handle_closed(k(1), DisconnectReason::TransportClose);
+    w.sio
+        .handle_closed(w.now, k(1), DisconnectReason::TransportClose);
     assert_eq!(
         w.sio.accept_connect(w.now, &mut w.t, p).unwrap_err(),
         UsageError::ConnectNotPending
@@ -588,7 +589,8 @@ fn transport_close_disconnects_every_namespace() {
     let mut w = World::new(cfg);
     w.connect(1, "/");
     w.connect(1, "/a");
-    w.sio.handle_closed(k(1), DisconnectReason::PingTimeout);
+    w.sio
+        .handle_closed(w.now, k(1), DisconnectReason::PingTimeout);
     for _ in 0..2 {
         assert!(matches!(
             w.event(),

@@ -19,6 +19,8 @@ pub(crate) enum SioTimer {
     ConnectDeadline(SessionKey),
     /// The ack (single or broadcast) must have been answered by now.
     AckDeadline(AckId),
+    /// The oldest kept session or logged event of connection state recovery expires.
+    RecoveryExpiry,
 }
 
 /// The layer's timers. The table's per-key kind slot is unit: the variant says it all.

@@ -273,6 +273,7 @@ pub fn show(frame: &Frame) -> String {
 
 pub mod fuzz;
 pub mod memory;
+pub mod recovery;
 pub mod sio_client;
 pub mod sio_polling;
 pub mod v09_client;

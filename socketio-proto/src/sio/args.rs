@@ -124,6 +124,29 @@ impl Args {
         self.0
     }
 
+    /// These arguments with the string `last` appended as one more argument: still an
+    /// array (`[a,b]` → `[a,b,"last"]`, `[]` → `["last"]`). Connection state recovery puts
+    /// each stored event's offset there, where socket.io-client reads it (the last
+    /// argument, when it is a string).
+    #[must_use]
+    pub fn with_last_string(&self, last: &str) -> Self {
+        let inner = self.inner();
+        let mut out = String::with_capacity(
+            inner
+                .len()
+                .saturating_add(super::encode::json_str_len(last))
+                .saturating_add(3),
+        );
+        out.push('[');
+        if !inner.is_empty() {
+            out.push_str(inner);
+            out.push(',');
+        }
+        super::encode::write_json_str(&mut out, last);
+        out.push(']');
+        Self(Payload::from_validated(Str::from(out)))
+    }
+
     /// The text between the array's brackets, trimmed: `a,b` for `[a,b]`, empty for `[]`.
     pub(crate) fn inner(&self) -> &str {
         let a = self.0.as_str().trim_matches(JSON_WHITESPACE);
@@ -334,6 +357,19 @@ mod tests {
 
     fn text<T: Serialize + ?Sized>(v: &T) -> String {
         Args::new(v).unwrap().as_str().to_owned()
+    }
+
+    #[test]
+    fn with_last_string_keeps_an_array() {
+        let last = |v: &Args| v.with_last_string("7\"x").as_str().to_owned();
+        assert_eq!(last(&Args::empty()), r#"["7\"x"]"#);
+        assert_eq!(last(&Args::new(&("a", 1)).unwrap()), r#"["a",1,"7\"x"]"#);
+        let spaced = Args::try_from_payload(Payload::from_json(Str::from(" [ 1 ] ")).unwrap());
+        assert_eq!(last(&spaced.unwrap()), r#"[1,"7\"x"]"#);
+        let parsed: serde_json::Value =
+            serde_json::from_str(Args::new(&vec![1]).unwrap().with_last_string("o").as_str())
+                .unwrap();
+        assert_eq!(parsed, json!([[1], "o"]));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `e2e-server`: the end-to-end test application on 127.0.0.1.
 //!
 //! Flags: `--runtime tokio|smol|async-std` (default tokio), `--port N` (default 0 = pick),
-//! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's). Prints exactly one
+//! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
+//! (connection state recovery with a maximum disconnection duration of N ms; off without
+//! it). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -10,6 +12,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use adapter_core::socketio_engine::RecoveryConfig;
 use adapter_core::{App, Runtime, Server};
 use futures_channel::oneshot;
 
@@ -26,6 +29,7 @@ struct Opts {
     port: u16,
     ping_interval: Option<Duration>,
     ping_timeout: Option<Duration>,
+    recovery: Option<Duration>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -34,6 +38,7 @@ fn parse_args() -> Result<Opts, String> {
         port: 0,
         ping_interval: None,
         ping_timeout: None,
+        recovery: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -56,6 +61,7 @@ fn parse_args() -> Result<Opts, String> {
             "--port" => opts.port = value.parse().map_err(|e| format!("--port: {e}"))?,
             "--ping-interval-ms" => opts.ping_interval = Some(ms()?),
             "--ping-timeout-ms" => opts.ping_timeout = Some(ms()?),
+            "--recovery-ms" => opts.recovery = Some(ms()?),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -63,7 +69,7 @@ fn parse_args() -> Result<Opts, String> {
 }
 
 fn app(opts: &Opts) -> App {
-    let (interval, timeout) = (opts.ping_interval, opts.ping_timeout);
+    let (interval, timeout, recovery) = (opts.ping_interval, opts.ping_timeout, opts.recovery);
     socketio_e2e_tests::app::build(move |c| {
         // Every client generation is served: socket.io-client 2.x speaks Engine.IO v3, and
         // socket.io-client 0.9 (and gevent-socketio's clients) the 0.9 protocol.
@@ -74,6 +80,11 @@ fn app(opts: &Opts) -> App {
         }
         if let Some(d) = timeout {
             c.eio.ping_timeout = d;
+        }
+        if let Some(d) = recovery {
+            let mut r = RecoveryConfig::default();
+            r.max_disconnection_duration(d);
+            c.sio.connection_state_recovery(Some(r));
         }
     })
 }

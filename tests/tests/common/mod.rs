@@ -132,14 +132,25 @@ impl Server {
     /// Starts the server for `runtime` on `port` (0 = pick), retrying for a few seconds while
     /// the port is still taken (after a restart).
     pub(crate) fn start_on(runtime: &str, port: u16) -> Self {
-        Self::start_with_env(runtime, port, &[])
+        Self::start_with(runtime, port, &[], &[])
     }
 
     /// Starts the server for `runtime` on `port` with extra environment variables `env`.
     pub(crate) fn start_with_env(runtime: &str, port: u16, env: &[(&str, &str)]) -> Self {
+        Self::start_with(runtime, port, &[], env)
+    }
+
+    /// As [`start_on`](Self::start_on), with `extra` flags for the server (both servers
+    /// take the same ones, e.g. `--recovery-ms N`) and extra environment variables `env`.
+    pub(crate) fn start_with(
+        runtime: &str,
+        port: u16,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::try_start(runtime, port, env) {
+            match Self::try_start(runtime, port, extra, env) {
                 Ok(server) => return server,
                 Err(e) if port != 0 && Instant::now() < deadline => {
                     eprintln!("retrying server start on port {port}: {e}");
@@ -150,7 +161,12 @@ impl Server {
         }
     }
 
-    fn try_start(runtime: &str, port: u16, env: &[(&str, &str)]) -> Result<Self, String> {
+    fn try_start(
+        runtime: &str,
+        port: u16,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Self, String> {
         let program = server_program();
         let mut cmd = match &program {
             ServerProgram::Binary(path) => Command::new(path),
@@ -169,6 +185,7 @@ impl Server {
                 "--ping-timeout-ms",
                 PING_TIMEOUT_MS,
             ])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

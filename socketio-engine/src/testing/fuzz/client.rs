@@ -176,6 +176,19 @@ pub(super) const EVENTS: &[&str] = &[
     "451-[\"up\",{\"_placeholder\":true,\"num\":0}]\u{1e}bAQID",
 ];
 
+/// Sends one Engine.IO text packet made at run time, over the WebSocket or as a POST
+/// (Engine.IO 4 and 3 clients, whose POST body of one packet is the packet).
+fn send_string(d: &mut Driver, c: u8, text: String) {
+    let Some(client) = pick(&d.clients, c) else {
+        return;
+    };
+    if client.conn.is_some() {
+        ws(d, c, WsMessage::Text(Str::from(text)));
+    } else {
+        post(d, c, HttpBody::Complete(Bytes::from(text)));
+    }
+}
+
 /// Sends `text` (Engine.IO packets, `\u{1e}`-separated) over the client's WebSocket, one
 /// message each, or as one POST.
 pub(super) fn send_text(d: &mut Driver, c: u8, text: &'static str) {
@@ -217,7 +230,22 @@ pub(super) fn connect(d: &mut Driver, c: u8, nsp: u8, accept: bool) {
     } else {
         ["40", "40/chat,", "40/d1,", r#"40{"a":1}"#][usize::from(nsp) % 4]
     };
-    send_text(d, c, text);
+    // With recovery on, some CONNECTs present a pid seen (on its namespace) and the last
+    // offset.
+    let plain = kind_of(d, c) == ClientKind::Eio4;
+    let (pids, offset) = &d.resume;
+    let resume = match (pids.get(usize::from(nsp / 8) % pids.len().max(1)), offset) {
+        (Some((prefix, pid)), Some(offset))
+            if plain && nsp.is_multiple_of(2) && d.engine.sio.recovery.is_some() =>
+        {
+            Some(format!(r#"{prefix}{{"pid":"{pid}","offset":"{offset}"}}"#))
+        }
+        _ => None,
+    };
+    match resume {
+        Some(r) => send_string(d, c, r),
+        None => send_text(d, c, text),
+    }
     d.drain();
     d.check();
     if accept {

@@ -63,6 +63,9 @@ pub(super) struct Driver {
     pub(super) acks: HashSet<AckId>,
     /// What the run reached, for coverage checks.
     pub(super) summary: Summary,
+    /// The last few `pid`s (with their CONNECT answer's prefix, `40` or `40/nsp,`) and the
+    /// last offset the engine sent (connection state recovery), which a CONNECT may present.
+    pub(super) resume: (Vec<(String, String)>, Option<String>),
 }
 
 /// What one run reached: lets tests check that random inputs get deep into the protocol.
@@ -84,6 +87,8 @@ pub struct Summary {
     pub acks_settled: u64,
     /// Socket disconnects.
     pub disconnects: u64,
+    /// Sockets restored by connection state recovery.
+    pub recoveries: u64,
 }
 
 /// The protocol generation and polling flavour of a fuzz client.
@@ -142,6 +147,7 @@ impl Driver {
             gone: HashSet::new(),
             acks: HashSet::new(),
             summary: Summary::default(),
+            resume: (Vec::new(), None),
         }
     }
 
@@ -194,6 +200,13 @@ impl Driver {
     fn carry_out(&mut self, a: Action<Event>) {
         match a {
             Action::Respond { req, response } => {
+                if self.engine.sio.recovery.is_some()
+                    && let Ok(body) = std::str::from_utf8(response.body())
+                {
+                    for packet in body.split('\u{1e}') {
+                        self.note_resume(packet);
+                    }
+                }
                 if let ReqKind::Handshake(c) = self.answer(req)
                     && response.status() == 200
                     && let Some(sid) = sid_in(response.body())
@@ -240,6 +253,11 @@ impl Driver {
             }
             Action::SendWs { conn, frame } => {
                 assert!(self.open.contains(&conn), "SendWs on {conn:?}, not open");
+                if let Frame::Text(t) = &frame
+                    && self.engine.sio.recovery.is_some()
+                {
+                    self.note_resume(t.as_str());
+                }
                 if let Some(c) = self.awaiting_open.remove(&conn) {
                     let Frame::Text(t) = &frame else {
                         panic!("first frame of {conn:?} is binary")
@@ -269,6 +287,15 @@ impl Driver {
         };
         match &e {
             Event::Connect(_) => {}
+            Event::Recovered(r) => {
+                assert!(
+                    !self.live.contains(&r.socket),
+                    "{:?} recovered twice",
+                    r.socket
+                );
+                self.live.push(r.socket);
+                self.summary.recoveries = self.summary.recoveries.saturating_add(1);
+            }
             Event::Message { socket, .. } | Event::AckReply { socket, .. } => live(self, *socket),
             Event::AckTimeout { .. } | Event::BroadcastAck { .. } => {}
             Event::Disconnect { socket, .. } => {
@@ -317,8 +344,33 @@ impl Driver {
         self.drain();
     }
 
+    /// Remembers a `pid` (CONNECT answer) or an offset (an event's last argument) in `text`.
+    fn note_resume(&mut self, text: &str) {
+        if let Some((_, rest)) = text.split_once(r#""pid":""#)
+            && let (Some((prefix, _)), Some(pid)) = (text.split_once('{'), rest.split('"').next())
+        {
+            if self.resume.0.len() >= 4 {
+                self.resume.0.remove(0);
+            }
+            self.resume.0.push((prefix.to_owned(), pid.to_owned()));
+        } else if let Some(inner) = text.strip_suffix("\"]")
+            && let Some(last) = inner.rsplit('"').next()
+            && !last.is_empty()
+            && last.bytes().all(|b| b.is_ascii_digit())
+        {
+            // An event whose last argument is a decimal string: an offset.
+            self.resume.1 = Some(last.to_owned());
+        }
+    }
+
     /// The invariants that must hold between steps (after a full drain).
     pub(super) fn check(&self) {
+        let store = self.engine.recovery_store();
+        if let Some(r) = &self.engine.sio.config.recovery {
+            assert!(store.sessions <= r.max_sessions, "{store:?}");
+            assert!(store.packets <= r.max_packets, "{store:?}");
+            assert!(store.bytes <= r.max_bytes, "{store:?}");
+        }
         let eio = &self.engine.eio;
         let sio = &self.engine.sio;
         for req in self.outstanding.keys() {
@@ -409,6 +461,12 @@ impl Driver {
             self.open
         );
         assert!(self.acks.is_empty(), "acks never settled: {:?}", self.acks);
+        let store = self.engine.recovery_store();
+        assert_eq!(
+            (store.sessions, store.packets),
+            (0, 0),
+            "recovery store left"
+        );
         assert_eq!(self.engine.poll_timeout(), None, "timers left");
     }
 }

@@ -55,6 +55,29 @@ pub fn config() -> EngineConfig {
     c
 }
 
+/// [`config`] with connection state recovery on, its store small enough to fill: 3
+/// sessions, 5 events, 300 bytes, kept for 10 s.
+#[must_use]
+pub fn recovery_config() -> EngineConfig {
+    let mut c = config();
+    let mut r = crate::sio::RecoveryConfig::default();
+    r.max_disconnection_duration(Duration::from_secs(10))
+        .max_sessions(3)
+        .max_packets(5)
+        .max_bytes(300);
+    c.sio.connection_state_recovery(Some(r));
+    c
+}
+
+/// As [`run`], with [`recovery_config`]: clients also reconnect with the last `pid` and
+/// offset they were sent, so sessions are kept, claimed, restored and expired.
+///
+/// # Panics
+/// When an invariant breaks.
+pub fn run_recovering(data: &[u8]) -> Summary {
+    run_config(data, recovery_config())
+}
+
 /// Reads `data` as operations and runs them against a fresh engine, checking every
 /// invariant after each one and, at the end, that a shutdown leaves nothing behind.
 ///
@@ -69,10 +92,14 @@ pub fn run(data: &[u8]) {
 /// # Panics
 /// When an invariant breaks.
 pub fn run_with_summary(data: &[u8]) -> Summary {
+    run_config(data, config())
+}
+
+fn run_config(data: &[u8], config: EngineConfig) -> Summary {
     // Only differences from this instant matter.
     #[allow(clippy::disallowed_methods)]
     let now = Instant::now();
-    let mut d = Driver::new(Engine::new(config()), now);
+    let mut d = Driver::new(Engine::new(config), now);
     let mut input = ops::Input::new(data);
     for _ in 0..MAX_OPS {
         let Some(op) = Op::read(&mut input) else {

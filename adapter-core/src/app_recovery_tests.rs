@@ -1,0 +1,255 @@
+//! Connection state recovery through the application API on the fake runtime: a recovered
+//! socket skips the connect decision, its connection handler runs seeing `recovered()`, its
+//! data comes back, and a namespace object is built afresh with `req.recovered`.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use socketio_engine::{ConnId, RecoveryConfig};
+use socketio_proto::Str;
+
+use crate::app::SocketNamespace;
+use crate::app::{App, ConnectDecision, ConnectRequest, Ctx, Events, Namespace, Refusal};
+use crate::hub_tests::{Harness, drain, ws_open};
+use crate::msg::NetMsg;
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn with_recovery<S: Send + Sync + 'static>(app: App<S>) -> App<S> {
+    app.configure(|c| {
+        c.sio
+            .connection_state_recovery(Some(RecoveryConfig::default()));
+    })
+}
+
+fn send(h: &Harness, conn: ConnId, text: String) {
+    h.net
+        .try_send(NetMsg::WsMessage {
+            conn,
+            msg: socketio_engine::WsMessage::Text(Str::from(text)),
+        })
+        .unwrap();
+    h.rt.run();
+}
+
+fn close(h: &Harness, conn: ConnId) {
+    h.net.try_send(NetMsg::WsClosed { conn }).unwrap();
+    h.rt.run();
+}
+
+/// The `pid` of a CONNECT answer `40{...}` and the offset (last argument) of an event.
+fn pid_and_offset(frames: &[String]) -> (String, String) {
+    let answer: Value = serde_json::from_str(&frames[1][2..]).unwrap();
+    let event: Value = serde_json::from_str(&frames[2][2..]).unwrap();
+    let offset = event.as_array().unwrap().last().unwrap().clone();
+    (
+        answer["pid"].as_str().unwrap().to_owned(),
+        offset.as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn a_recovered_socket_skips_on_connect_and_keeps_its_data() {
+    let log: Log = Log::default();
+    let (l1, l2) = (log.clone(), log.clone());
+    let app = with_recovery(App::new()).namespace(
+        Namespace::new("/")
+            .on_connect(move |_req| {
+                let l = l1.clone();
+                async move {
+                    l.lock().unwrap().push("decide".to_owned());
+                    ConnectDecision::Accept
+                }
+            })
+            .on_connection(move |socket, _auth| {
+                let l = l2.clone();
+                async move {
+                    let n = socket.data::<u32>().unwrap_or(0);
+                    socket.insert_data(n + 1);
+                    l.lock()
+                        .unwrap()
+                        .push(format!("connection {} {n}", socket.recovered()));
+                    socket.emit("hello", &n);
+                }
+            }),
+    );
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let frames = drain(&rx);
+    assert_eq!(frames.len(), 3, "{frames:?}");
+    let (pid, offset) = pid_and_offset(&frames);
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    let frames = drain(&rx2);
+    assert!(frames[1].contains(&pid), "{frames:?}");
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["decide", "connection false 0", "connection true 1"],
+        "asked once; the handler ran again, recovered, with the data of the first life"
+    );
+}
+
+/// Built by `connect` for every socket, recovered ones too.
+struct Obj;
+
+impl SocketNamespace for Obj {
+    type State = Log;
+
+    async fn connect(req: ConnectRequest, state: Arc<Self::State>) -> Result<Self, Refusal> {
+        state
+            .lock()
+            .unwrap()
+            .push(format!("connect {}", req.recovered));
+        Ok(Self)
+    }
+
+    fn events(_events: &mut Events<Self>) {}
+
+    async fn connected(&mut self, cx: Ctx<Self::State>) {
+        let recovered = cx.socket().recovered();
+        cx.state()
+            .lock()
+            .unwrap()
+            .push(format!("connected {recovered}"));
+        cx.emit("hi", &());
+    }
+}
+
+#[test]
+fn a_namespace_object_is_built_afresh_for_a_recovered_socket() {
+    let log = Log::default();
+    let app = with_recovery(App::new())
+        .with_state(log.clone())
+        .socket_namespace::<Obj>("/");
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    let frames = drain(&rx2);
+    assert_eq!(frames.len(), 3, "{frames:?}");
+    assert!(frames[2].starts_with(r#"42["hi","#));
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "connect false",
+            "connected false",
+            "connect true",
+            "connected true"
+        ]
+    );
+}
+
+#[test]
+fn without_skip_middlewares_on_connect_decides_and_sees_the_recovery() {
+    let log: Log = Log::default();
+    let (l1, l2) = (log.clone(), log.clone());
+    let app = App::new()
+        .configure(|c| {
+            let mut r = RecoveryConfig::default();
+            r.skip_middlewares(false);
+            c.sio.connection_state_recovery(Some(r));
+        })
+        .namespace(
+            Namespace::new("/")
+                .on_connect(move |req| {
+                    let l = l1.clone();
+                    async move {
+                        l.lock().unwrap().push(format!("decide {}", req.recovered));
+                        ConnectDecision::Accept
+                    }
+                })
+                .on_connection(move |socket, _auth| {
+                    let l = l2.clone();
+                    async move {
+                        let n = socket.data::<u32>().unwrap_or(0);
+                        socket.insert_data(n + 1);
+                        l.lock()
+                            .unwrap()
+                            .push(format!("connection {} {n}", socket.recovered()));
+                        socket.emit("hello", &n);
+                    }
+                }),
+        );
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    assert!(drain(&rx2)[1].contains(&pid));
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "decide false",
+            "connection false 0",
+            "decide true",
+            "connection true 1"
+        ]
+    );
+}
+
+/// Refuses every recovered socket (a token that expired meanwhile, say).
+struct Strict;
+
+impl SocketNamespace for Strict {
+    type State = Log;
+
+    async fn connect(req: ConnectRequest, state: Arc<Self::State>) -> Result<Self, Refusal> {
+        state
+            .lock()
+            .unwrap()
+            .push(format!("connect {}", req.recovered));
+        if req.recovered {
+            return Err(Refusal::new("come back fresh"));
+        }
+        Ok(Self)
+    }
+
+    fn events(_events: &mut Events<Self>) {}
+
+    async fn connected(&mut self, cx: Ctx<Self::State>) {
+        cx.emit("hi", &());
+    }
+}
+
+#[test]
+fn a_namespace_object_refusing_a_recovered_socket_disconnects_it() {
+    let log = Log::default();
+    let app = with_recovery(App::new())
+        .with_state(log.clone())
+        .socket_namespace::<Strict>("/");
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    let frames = drain(&rx2);
+    // The CONNECT answer (the engine restored it), then the server's DISCONNECT.
+    assert!(frames[1].contains(&pid), "{frames:?}");
+    assert_eq!(frames.last().map(String::as_str), Some("41"), "{frames:?}");
+    assert_eq!(*log.lock().unwrap(), ["connect false", "connect true"]);
+}
