@@ -83,6 +83,7 @@
 )]
 
 mod action;
+pub mod cluster;
 pub mod eio;
 mod engine;
 pub mod event;
@@ -95,6 +96,7 @@ pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
+pub use crate::cluster::{ClusterAction, ClusterConfig, ClusterEvent, ClusterRequestId};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::event::{AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
 pub use crate::http::{HttpBody, RequestMeta};

@@ -139,6 +139,8 @@ impl Harness {
                 self.transcript.push(format!("event {event:?}"));
                 self.events.push_back(event);
             }
+            // The bare Engine.IO server has no cluster.
+            Action::Cluster(c) => panic!("Engine.IO server asked for cluster action {c:?}"),
         }
     }
 

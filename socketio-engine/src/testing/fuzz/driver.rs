@@ -258,6 +258,8 @@ impl Driver {
                 self.awaiting_open.remove(&conn);
             }
             Action::Dispatch(e) => self.event(e),
+            // The fuzzed engine has no cluster configured.
+            Action::Cluster(c) => panic!("cluster action {c:?} without a cluster"),
         }
     }
 
@@ -268,7 +270,7 @@ impl Driver {
         match &e {
             Event::Connect(_) => {}
             Event::Message { socket, .. } | Event::AckReply { socket, .. } => live(self, *socket),
-            Event::AckTimeout { .. } | Event::BroadcastAck { .. } => {}
+            Event::AckTimeout { .. } | Event::BroadcastAck { .. } | Event::Cluster(_) => {}
             Event::Disconnect { socket, .. } => {
                 live(self, *socket);
                 assert!(
