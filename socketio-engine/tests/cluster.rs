@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use socketio_engine::testing::sio_client::{SioClient, SioHarness, args};
+use socketio_engine::testing::v09_client::V09Client;
 use socketio_engine::{
     BroadcastTarget, ClusterAction, ClusterConfig, ClusterEvent, EngineConfig, Event, SocketId,
 };
@@ -18,6 +19,7 @@ fn config(uid: &str, seed: u8) -> EngineConfig {
     let mut c = SioHarness::config();
     c.sio.rng_seed([seed; 32]);
     c.eio.allow_eio3 = true;
+    c.eio.allow_v09 = true;
     c.cluster = Some(ClusterConfig {
         uid: Some(uid.to_owned()),
         ..ClusterConfig::default()
@@ -60,6 +62,17 @@ fn fixture(name: &str) -> Bytes {
         env!("CARGO_MANIFEST_DIR")
     );
     Bytes::from(std::fs::read(path).unwrap())
+}
+
+/// A Socket.IO 0.9 client on a WebSocket, its `/` accepted.
+fn v09_ws_client(h: &mut SioHarness) -> V09Client {
+    let (mut c, _) = h.v09_handshake("t=1");
+    let p = h.connect_request();
+    h.engine.accept_connect(h.now, p).unwrap();
+    h.drive();
+    h.v09_websocket(&mut c);
+    assert_eq!(h.v09_ws_take(c), ["1::"]);
+    c
 }
 
 fn client(h: &mut SioHarness) -> (SioClient, SocketId) {
@@ -226,6 +239,7 @@ fn node_broadcasts_reach_clients_of_every_generation() {
     b.engine.accept_connect(b.now, p).unwrap();
     b.drive();
     b.take(v4);
+    let v09 = v09_ws_client(&mut b);
     // io.emit("hello", 1, "two", {three: 3}, Buffer[1,2,3]) from a node server.
     b.engine
         .handle_cluster_message(b.now, "socket.io#/#", fixture("broadcast-all-0.bin"));
@@ -234,6 +248,12 @@ fn node_broadcasts_reach_clients_of_every_generation() {
     assert_eq!(b.take(v5), [format!("51-{event}"), "<bin 3>".to_owned()]);
     // Engine.IO 3 frames a binary with its packet type byte in front.
     assert_eq!(b.take(v4), [format!("51-{event}"), "<bin 4>".to_owned()]);
+    // Socket.IO 0.9 has no binary: the engine's 0.9 encoding of the same event (a Buffer's
+    // JSON, as node 0.9 servers wrote one).
+    assert_eq!(
+        b.v09_ws_take(v09),
+        [r#"5:::{"name":"hello","args":[1,"two",{"three":3},{"data":[1,2,3],"type":"Buffer"}]}"#]
+    );
     // io.to("room1") on room1's channel: nobody here is in room1.
     b.engine
         .handle_cluster_message(b.now, "socket.io#/#room1#", fixture("broadcast-room-0.bin"));
