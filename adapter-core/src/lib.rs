@@ -39,6 +39,8 @@ mod app_tests;
 #[cfg(feature = "async-io")]
 pub mod async_io;
 mod body;
+#[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+pub mod cluster_redis;
 mod config;
 mod conn;
 mod hub;

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use bytes::Bytes;
 use socketio_engine::eio::{EioEvent, EioServer};
 use socketio_engine::{Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, WsMessage};
 
@@ -34,6 +35,10 @@ pub trait Machine: Send + 'static {
     fn max_http_buffer_size(&self) -> usize;
     /// The path prefix this server answers (e.g. `/socket.io/`).
     fn path(&self) -> &str;
+    /// A message arrived on a cluster channel (only a machine with a cluster gets any).
+    fn handle_cluster_message(&mut self, _now: Instant, _channel: &str, _payload: Bytes) {}
+    /// The cluster's server count changed (only a machine with a cluster gets this).
+    fn set_cluster_server_count(&mut self, _count: usize) {}
 }
 
 macro_rules! forward {
@@ -76,6 +81,12 @@ impl Machine for Engine {
     }
     fn path(&self) -> &str {
         &self.eio().config().path
+    }
+    fn handle_cluster_message(&mut self, now: Instant, channel: &str, payload: Bytes) {
+        Self::handle_cluster_message(self, now, channel, payload);
+    }
+    fn set_cluster_server_count(&mut self, count: usize) {
+        Self::set_cluster_server_count(self, count);
     }
 }
 
