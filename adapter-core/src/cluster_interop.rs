@@ -1,0 +1,99 @@
+//! The cluster adapter's interop scenario on a real Redis, for each runtime adapter's tests
+//! (features `testing` and a `cluster-redis-*`): Debian's `redis-server` on a free port of
+//! 127.0.0.1 without persistence, our server on the given runtime with `App::redis`, and
+//! node's socket.io 4.8 with `@socket.io/redis-adapter` 8.3 (`tests/js/cluster/interop.mjs`),
+//! a socket.io-client on each. A broadcast from each server must reach the other's client,
+//! and node's `fetchSockets` / `allRooms` must list our socket.
+//!
+//! Panics are the point here: this is test support, and a panic is a failed scenario.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use socketio_proto::sio::Placeholder;
+
+use crate::runtime::Runtime;
+use crate::{App, Namespace};
+
+/// A child process killed when dropped, also when the test panics.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `redis-server` without persistence on a free port and waits until it accepts.
+fn redis() -> (Killed, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server not found: tools/test.sh installs Debian's redis-server");
+    let child = Killed(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (child, port)
+}
+
+/// Runs the scenario with our server on `rt`; returns the script's output.
+///
+/// # Panics
+/// When Redis or node cannot be started, or the scenario fails.
+pub async fn broadcasts_and_requests_cross_with_node<R: Runtime>(rt: R) -> String {
+    let (_redis, port) = redis();
+    let app = App::new()
+        .redis(format!("redis://127.0.0.1:{port}"))
+        .namespace(
+            Namespace::new("/").on("broadcast-please", |socket, _| async move {
+                socket.server().of("/").emit_binary(
+                    "from-rust",
+                    &(7, Placeholder(0)),
+                    vec![Bytes::from_static(&[1, 2, 3])],
+                );
+            }),
+        );
+    let (running, _handle) = crate::serve(rt, "127.0.0.1:0".parse().unwrap(), app)
+        .await
+        .unwrap();
+    let url = format!("http://{}", running.local_addr());
+    let js = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/js");
+    // node runs on a thread of its own; the runtime keeps serving meanwhile.
+    let (tx, rx) = futures_channel::oneshot::channel();
+    std::thread::spawn(move || {
+        let out = Command::new("node")
+            .arg("cluster/interop.mjs")
+            .arg(port.to_string())
+            .arg(url)
+            .current_dir(js)
+            .output();
+        let _ = tx.send(out);
+    });
+    let out = rx
+        .await
+        .unwrap()
+        .expect("node not found: tools/test.sh installs it and tests/js");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "interop script failed:\n{text}");
+    assert!(text.contains("\nOK"), "{text}");
+    text
+}
