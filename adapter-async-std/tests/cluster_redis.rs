@@ -11,3 +11,12 @@ fn broadcasts_and_requests_cross_with_node() {
     );
     println!("{out}");
 }
+
+/// Redis killed and restarted on its port mid-test: both servers reconnect and resubscribe.
+#[test]
+fn survives_a_redis_restart() {
+    let out = async_std::task::block_on(adapter_core::cluster_interop::survives_a_redis_restart(
+        adapter_async_std::ASYNC_STD,
+    ));
+    println!("{out}");
+}

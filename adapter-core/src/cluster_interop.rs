@@ -35,6 +35,11 @@ fn redis() -> (Killed, u16) {
         .and_then(|l| l.local_addr())
         .unwrap()
         .port();
+    (redis_on(port), port)
+}
+
+/// Starts `redis-server` without persistence on `port` and waits until it accepts.
+fn redis_on(port: u16) -> Killed {
     let child = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no"])
@@ -48,7 +53,7 @@ fn redis() -> (Killed, u16) {
         assert!(Instant::now() < deadline, "redis-server did not start");
         std::thread::sleep(Duration::from_millis(10));
     }
-    (child, port)
+    child
 }
 
 /// Runs the scenario with our server on `rt`; returns the script's output.
@@ -57,21 +62,7 @@ fn redis() -> (Killed, u16) {
 /// When Redis or node cannot be started, or the scenario fails.
 pub async fn broadcasts_and_requests_cross_with_node<R: Runtime>(rt: R) -> String {
     let (_redis, port) = redis();
-    let app = App::new()
-        .redis(format!("redis://127.0.0.1:{port}"))
-        .namespace(
-            Namespace::new("/").on("broadcast-please", |socket, _| async move {
-                socket.server().of("/").emit_binary(
-                    "from-rust",
-                    &(7, Placeholder(0)),
-                    vec![Bytes::from_static(&[1, 2, 3])],
-                );
-            }),
-        );
-    let (running, _handle) = crate::serve(rt, "127.0.0.1:0".parse().unwrap(), app)
-        .await
-        .unwrap();
-    let url = format!("http://{}", running.local_addr());
+    let (_server, url) = serve_ours(rt, port).await;
     let js = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/js");
     // node runs on a thread of its own; the runtime keeps serving meanwhile.
     let (tx, rx) = futures_channel::oneshot::channel();
@@ -96,4 +87,82 @@ pub async fn broadcasts_and_requests_cross_with_node<R: Runtime>(rt: R) -> Strin
     assert!(out.status.success(), "interop script failed:\n{text}");
     assert!(text.contains("\nOK"), "{text}");
     text
+}
+
+/// Our server on `rt` in the cluster of the Redis on `port`; returns its URL. It answers
+/// `broadcast-please` with a broadcast of `from-rust` (7 and a binary) to the cluster.
+async fn serve_ours<R: Runtime>(rt: R, port: u16) -> (crate::Running, String) {
+    let app = App::new()
+        .redis(format!("redis://127.0.0.1:{port}"))
+        .namespace(
+            Namespace::new("/").on("broadcast-please", |socket, _| async move {
+                socket.server().of("/").emit_binary(
+                    "from-rust",
+                    &(7, Placeholder(0)),
+                    vec![Bytes::from_static(&[1, 2, 3])],
+                );
+            }),
+        );
+    let (running, _) = crate::serve(rt, "127.0.0.1:0".parse().unwrap(), app)
+        .await
+        .unwrap();
+    let url = format!("http://{}", running.local_addr());
+    (running, url)
+}
+
+/// The scenario, then Redis is killed and restarted on the same port: both servers
+/// reconnect and resubscribe, and broadcasts cross both ways again. Returns the output.
+///
+/// # Panics
+/// When Redis or node cannot be started, or the scenario fails.
+pub async fn survives_a_redis_restart<R: Runtime>(rt: R) -> String {
+    use futures_util::StreamExt;
+    use std::io::{BufRead, BufReader, Write};
+
+    let (redis, port) = redis();
+    let (_server, url) = serve_ours(rt, port).await;
+    let js = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/js");
+    let mut node = Command::new("node")
+        .arg("cluster/interop.mjs")
+        .arg(port.to_string())
+        .arg(url)
+        .arg("restart")
+        .current_dir(js)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node not found: tools/test.sh installs it and tests/js");
+    let mut stdin = node.stdin.take().unwrap();
+    let stdout = node.stdout.take().unwrap();
+    let node = Killed(node);
+    // Lines arrive from a thread, so waiting for one never blocks the runtime.
+    let (tx, mut lines) = futures_channel::mpsc::unbounded();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.unbounded_send(line);
+        }
+    });
+    let mut out = String::new();
+    while let Some(line) = lines.next().await {
+        out.push_str(&line);
+        out.push('\n');
+        if line == "READY_FOR_RESTART" {
+            break;
+        }
+    }
+    assert!(
+        out.ends_with("READY_FOR_RESTART\n"),
+        "before the restart:\n{out}"
+    );
+    drop(redis);
+    let _redis = redis_on(port);
+    writeln!(stdin, "RESTARTED").unwrap();
+    while let Some(line) = lines.next().await {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    drop(node);
+    assert!(out.ends_with("\nOK\n"), "after the restart:\n{out}");
+    out
 }

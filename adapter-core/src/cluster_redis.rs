@@ -3,38 +3,48 @@
 //! between Redis and a hub whose engine speaks the cluster protocol as data.
 //!
 //! # Theory of operation
-//! The link is one task plus a reader task. The reader forwards every message of the
-//! subscriber connection (channel and bytes as Redis delivered them) to the hub's bounded
-//! network queue, so a flood from Redis waits there like client input does. The link task
-//! carries the engine's [`ClusterAction`]s out: `Subscribe` on the subscriber connection
-//! (remembering the request channels), `Publish` on the publisher; and every
+//! The link is one task plus, per connection, a reader task. The reader forwards every
+//! message of the subscriber connection (channel and bytes as Redis delivered them) to the
+//! hub's bounded network queue, so a flood from Redis waits there like client input does.
+//! The link task carries the engine's [`ClusterAction`]s out: `Subscribe` on the subscriber
+//! connection (and remembered), `Publish` on the publisher; and every
 //! [`SERVER_COUNT_INTERVAL`] it asks Redis how many servers are subscribed to the first
 //! request channel (`PUBSUB NUMSUB`, node's `serverCount`) and tells the hub. It ends when
 //! the hub drops its side (shutdown).
 //!
-//! Not yet: reconnecting. The first connection is retried with backoff until Redis
-//! answers; a connection lost later is logged, and the cluster stays down for this server
-//! (its own clients are still served) until a restart.
+//! Faults: when either connection fails (Redis restarted, the network dropped), the link
+//! reconnects with backoff ([`CONNECT_BACKOFF_MIN`] doubling to [`CONNECT_BACKOFF_MAX`]),
+//! subscribes again to everything it had, and then sends what was published meanwhile. As
+//! node's Redis client, it queues those publishes, but only up to
+//! [`MAX_QUEUED_PUBLISHES`]; later ones are dropped (and logged), so an outage cannot grow
+//! memory without bound. Local clients are served throughout.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::future::{Either, select};
 use redis::AsyncCommands;
 use socketio_engine::ClusterAction;
 
 use crate::msg::NetMsg;
-use crate::runtime::Runtime;
+use crate::runtime::{Runtime, Timer};
 
 /// How often the server count is asked for: node asks before every request; asking once a
 /// second keeps Redis traffic flat, and a server that joined is counted within a second.
 pub const SERVER_COUNT_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The first wait before retrying a failed first connection (doubling up to
-/// [`CONNECT_BACKOFF_MAX`]); node's redis client retries at a similar pace.
+/// The first wait before a reconnection attempt, doubling up to [`CONNECT_BACKOFF_MAX`]:
+/// node's servers are back 0.5–1 s after a Redis restart; this matches that.
 pub const CONNECT_BACKOFF_MIN: Duration = Duration::from_millis(50);
 /// The longest wait between two connection attempts.
-pub const CONNECT_BACKOFF_MAX: Duration = Duration::from_secs(2);
+pub const CONNECT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// Publishes kept while Redis is unreachable, sent after reconnecting. 10 000 broadcasts of
+/// a few hundred bytes are a few MB; past it new publishes are dropped, as a bounded
+/// version of node's offline queue (which has no bound).
+pub const MAX_QUEUED_PUBLISHES: usize = 10_000;
 
 /// Starts the link to Redis at `url` for a hub whose network queue is `net`; returns where
 /// the hub sends its cluster actions.
@@ -46,110 +56,172 @@ pub(crate) fn spawn<R: Runtime>(
     let (tx, rx) = async_channel::unbounded();
     let task_rt = rt.clone();
     rt.spawn(Box::pin(async move {
-        if let Err(e) = run(task_rt, &url, net, rx).await {
-            tracing::warn!(error = %e, "cluster: Redis link ended");
+        match redis::Client::open(url.as_str()) {
+            Ok(client) => {
+                Link {
+                    rt: task_rt,
+                    client,
+                    net,
+                    actions: rx,
+                    channels: Vec::new(),
+                    patterns: Vec::new(),
+                    queue: VecDeque::new(),
+                }
+                .run()
+                .await;
+            }
+            Err(e) => tracing::error!(error = %e, "cluster: bad Redis URL"),
         }
     }));
     tx
 }
 
-async fn connect<R: Runtime>(
-    rt: &R,
-    client: &redis::Client,
-) -> (redis::aio::PubSub, redis::aio::MultiplexedConnection) {
-    let mut backoff = CONNECT_BACKOFF_MIN;
-    loop {
-        let attempt = async {
-            let sub = client.get_async_pubsub().await?;
-            let publisher = client.get_multiplexed_async_connection().await?;
-            Ok::<_, redis::RedisError>((sub, publisher))
-        };
-        match attempt.await {
-            Ok(pair) => return pair,
-            Err(e) => {
-                tracing::debug!(error = %e, "cluster: Redis not reachable yet");
-                rt.timer_at(rt.now() + backoff).await;
-                backoff = (backoff * 2).min(CONNECT_BACKOFF_MAX);
-            }
-        }
-    }
-}
-
-async fn run<R: Runtime>(
+/// The link's state across connections.
+struct Link<R> {
     rt: R,
-    url: &str,
+    client: redis::Client,
     net: async_channel::Sender<NetMsg>,
     actions: async_channel::Receiver<ClusterAction>,
-) -> redis::RedisResult<()> {
-    let client = redis::Client::open(url)?;
-    let (sub, mut publisher) = connect(&rt, &client).await;
-    let (mut sink, mut stream) = sub.split();
-    let reader_net = net.clone();
-    rt.spawn(Box::pin(async move {
-        while let Some(msg) = stream.next().await {
-            let m = NetMsg::Cluster {
-                channel: msg.get_channel_name().to_owned(),
-                payload: bytes::Bytes::copy_from_slice(msg.get_payload_bytes()),
-            };
-            if reader_net.send(m).await.is_err() {
-                return;
+    /// Everything subscribed so far, subscribed again after a reconnection.
+    channels: Vec<String>,
+    patterns: Vec<String>,
+    /// Publishes waiting for a connection.
+    queue: VecDeque<(String, Bytes)>,
+}
+
+/// Why a connection's loop ended.
+enum End {
+    /// The hub stopped: the link ends.
+    Stopped,
+    /// The connection failed: reconnect.
+    Lost,
+}
+
+impl<R: Runtime> Link<R> {
+    async fn run(mut self) {
+        let mut backoff = CONNECT_BACKOFF_MIN;
+        loop {
+            match self.connected().await {
+                Ok(End::Stopped) => return,
+                Ok(End::Lost) => backoff = CONNECT_BACKOFF_MIN,
+                Err(e) => tracing::debug!(error = %e, "cluster: Redis unreachable"),
             }
-        }
-        tracing::warn!("cluster: Redis subscriber connection closed");
-    }));
-    let mut count_channel: Option<String> = None;
-    let mut tick = rt.timer_at(rt.now() + SERVER_COUNT_INTERVAL);
-    loop {
-        let next = match select(Box::pin(actions.recv()), &mut tick).await {
-            Either::Left((Ok(a), _)) => Some(a),
-            // The hub stopped.
-            Either::Left((Err(_), _)) => return Ok(()),
-            Either::Right(((), _)) => None,
-        };
-        match next {
-            Some(ClusterAction::Subscribe { channels, patterns }) => {
-                sink.subscribe(&channels).await?;
-                sink.psubscribe(&patterns).await?;
-                if count_channel.is_none() {
-                    count_channel = channels.first().cloned();
+            // Wait before the next attempt, taking the hub's actions meanwhile.
+            let mut timer = self.rt.timer_at(self.rt.now() + backoff);
+            backoff = (backoff * 2).min(CONNECT_BACKOFF_MAX);
+            loop {
+                match select(Box::pin(self.actions.recv()), &mut timer).await {
+                    Either::Left((Ok(a), _)) => self.hold(a),
+                    Either::Left((Err(_), _)) => return,
+                    Either::Right(((), _)) => break,
                 }
-                count(&mut publisher, count_channel.as_deref(), &net).await;
-            }
-            Some(ClusterAction::Publish { channel, payload }) => {
-                let sent: redis::RedisResult<i64> =
-                    publisher.publish(&channel, payload.as_ref()).await;
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, %channel, "cluster: publish failed");
-                }
-            }
-            Some(_) => {}
-            None => {
-                use crate::runtime::Timer;
-                tick.reset(rt.now() + SERVER_COUNT_INTERVAL);
-                count(&mut publisher, count_channel.as_deref(), &net).await;
             }
         }
     }
-}
 
-/// Asks Redis for the subscriber count of `channel` and tells the hub.
-async fn count(
-    publisher: &mut redis::aio::MultiplexedConnection,
-    channel: Option<&str>,
-    net: &async_channel::Sender<NetMsg>,
-) {
-    let Some(channel) = channel else {
-        return;
-    };
-    let reply: redis::RedisResult<(String, usize)> = redis::cmd("PUBSUB")
-        .arg("NUMSUB")
-        .arg(channel)
-        .query_async(publisher)
-        .await;
-    match reply {
-        Ok((_, n)) => {
-            let _ = net.send(NetMsg::ClusterServers(n)).await;
+    /// Keeps an action for the next connection.
+    fn hold(&mut self, a: ClusterAction) {
+        match a {
+            ClusterAction::Subscribe { channels, patterns } => {
+                self.channels.extend(channels);
+                self.patterns.extend(patterns);
+            }
+            ClusterAction::Publish { channel, payload } => {
+                if self.queue.len() < MAX_QUEUED_PUBLISHES {
+                    self.queue.push_back((channel, payload));
+                } else {
+                    tracing::warn!(%channel, "cluster: Redis away and queue full, publish dropped");
+                }
+            }
+            _ => {}
         }
-        Err(e) => tracing::warn!(error = %e, "cluster: PUBSUB NUMSUB failed"),
+    }
+
+    /// One connection's life: connect, resubscribe, flush the queue, then serve actions
+    /// until the hub stops or the connection fails.
+    async fn connected(&mut self) -> redis::RedisResult<End> {
+        let sub = self.client.get_async_pubsub().await?;
+        let mut publisher = self.client.get_multiplexed_async_connection().await?;
+        let (mut sink, mut stream) = sub.split();
+        if !self.channels.is_empty() {
+            sink.subscribe(&self.channels).await?;
+        }
+        if !self.patterns.is_empty() {
+            sink.psubscribe(&self.patterns).await?;
+        }
+        let (lost_tx, mut lost) = futures_channel::oneshot::channel::<()>();
+        let net = self.net.clone();
+        self.rt.spawn(Box::pin(async move {
+            while let Some(msg) = stream.next().await {
+                let m = NetMsg::Cluster {
+                    channel: msg.get_channel_name().to_owned(),
+                    payload: Bytes::copy_from_slice(msg.get_payload_bytes()),
+                };
+                if net.send(m).await.is_err() {
+                    return;
+                }
+            }
+            let _ = lost_tx.send(());
+        }));
+        tracing::info!("cluster: connected to Redis");
+        while let Some((channel, payload)) = self.queue.front() {
+            let sent: i64 = publisher.publish(channel, payload.as_ref()).await?;
+            let _ = sent;
+            self.queue.pop_front();
+        }
+        self.count(&mut publisher).await?;
+        let mut tick = self.rt.timer_at(self.rt.now() + SERVER_COUNT_INTERVAL);
+        loop {
+            let next = select(Box::pin(self.actions.recv()), &mut tick);
+            let next = match select(next, &mut lost).await {
+                Either::Left((Either::Left((Ok(a), _)), _)) => Some(a),
+                Either::Left((Either::Left((Err(_), _)), _)) => return Ok(End::Stopped),
+                Either::Left((Either::Right(((), _)), _)) => None,
+                Either::Right(_) => {
+                    tracing::warn!("cluster: Redis subscriber connection lost");
+                    return Ok(End::Lost);
+                }
+            };
+            match next {
+                Some(ClusterAction::Subscribe { channels, patterns }) => {
+                    self.channels.extend(channels.iter().cloned());
+                    self.patterns.extend(patterns.iter().cloned());
+                    sink.subscribe(&channels).await?;
+                    sink.psubscribe(&patterns).await?;
+                    self.count(&mut publisher).await?;
+                }
+                Some(ClusterAction::Publish { channel, payload }) => {
+                    let sent: redis::RedisResult<i64> =
+                        publisher.publish(&channel, payload.as_ref()).await;
+                    if let Err(e) = sent {
+                        // Kept for the next connection, like the others while away.
+                        self.hold(ClusterAction::Publish { channel, payload });
+                        return Err(e);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    tick.reset(self.rt.now() + SERVER_COUNT_INTERVAL);
+                    self.count(&mut publisher).await?;
+                }
+            }
+        }
+    }
+
+    /// Asks Redis for the subscriber count of the first request channel and tells the hub.
+    async fn count(
+        &self,
+        publisher: &mut redis::aio::MultiplexedConnection,
+    ) -> redis::RedisResult<()> {
+        let Some(channel) = self.channels.first() else {
+            return Ok(());
+        };
+        let (_, n): (String, usize) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel)
+            .query_async(publisher)
+            .await?;
+        let _ = self.net.send(NetMsg::ClusterServers(n)).await;
+        Ok(())
     }
 }

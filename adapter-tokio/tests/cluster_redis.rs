@@ -12,3 +12,11 @@ async fn broadcasts_and_requests_cross_with_node() {
     .await;
     println!("{out}");
 }
+
+/// Redis killed and restarted on its port mid-test: both servers reconnect and resubscribe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survives_a_redis_restart() {
+    let out =
+        adapter_core::cluster_interop::survives_a_redis_restart(TokioRuntime::current()).await;
+    println!("{out}");
+}

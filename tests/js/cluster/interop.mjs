@@ -1,22 +1,26 @@
 // One node socket.io 4.8 server with @socket.io/redis-adapter 8.3 and one of ours on the same
 // Redis, a socket.io-client on each: a broadcast from each server reaches the other server's
-// client, and node's fetchSockets / allRooms list our socket. Prints OK and exits 0, or
-// exits 1 with the reason. Usage: node cluster/interop.mjs <redis-port> <our-server-url>
+// client, and node's fetchSockets / allRooms list our socket. With `restart`, it then prints
+// READY_FOR_RESTART, waits for a line on stdin (Redis was restarted meanwhile) and checks
+// broadcasts cross both ways again. Prints OK and exits 0, or exits 1 with the reason.
+// Usage: node cluster/interop.mjs <redis-port> <our-server-url> [restart]
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import { io as connect } from "socket.io-client";
 
-const [redisPort, ourUrl] = process.argv.slice(2);
+const [redisPort, ourUrl, mode] = process.argv.slice(2);
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
   process.exit(1);
 };
-setTimeout(() => fail("timed out"), 20000).unref();
+setTimeout(() => fail("timed out"), 30000).unref();
 
 const pub = createClient({ url: `redis://127.0.0.1:${redisPort}` });
+pub.on("error", () => {}); // reconnects by itself; errors while Redis is away are expected
 const sub = pub.duplicate();
+sub.on("error", () => {});
 await Promise.all([pub.connect(), sub.connect()]);
 const http = createServer();
 const nodeIo = new Server(http, { adapter: createAdapter(pub, sub) });
@@ -35,7 +39,7 @@ const onOurs = await open(ourUrl);
 
 // Until each side is subscribed, a broadcast reaches only its own server: retry.
 const until = async (what, pred, poke) => {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 150; i++) {
     if (pred()) return console.log(`ok: ${what}`);
     poke();
     await new Promise((r) => setTimeout(r, 100));
@@ -75,6 +79,22 @@ if (!rooms.has(onOurs.c.id) || !rooms.has("node-room")) {
   fail(`allRooms gave ${JSON.stringify([...rooms])}`);
 }
 console.log("ok: node's allRooms lists our socket's room");
+
+if (mode === "restart") {
+  console.log("READY_FOR_RESTART");
+  await new Promise((r) => process.stdin.once("data", r));
+  const before = [onNode.got.length, onOurs.got.length];
+  await until(
+    "after the restart, node's broadcast reached our client",
+    () => onOurs.got.slice(before[1]).some(([e]) => e === "after-restart-node"),
+    () => nodeIo.emit("after-restart-node"),
+  );
+  await until(
+    "after the restart, our broadcast reached node's client",
+    () => onNode.got.slice(before[0]).some(([e]) => e === "from-rust"),
+    () => onOurs.c.emit("broadcast-please"),
+  );
+}
 
 onNode.c.close();
 onOurs.c.close();
