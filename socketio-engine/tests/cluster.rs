@@ -480,3 +480,46 @@ fn malformed_or_foreign_messages_are_dropped_without_touching_clients() {
     assert_eq!(b.engine.cluster_dropped(), 21);
     assert!(b.event().is_none());
 }
+
+#[test]
+fn redis_emitter_messages_reach_our_clients() {
+    let mut b = server("BBBBBB", 3);
+    let (cb, sb) = client(&mut b);
+    b.engine.join(sb, "room1").unwrap();
+    // emitter.emit("hello", 1, Buffer[1,2]), captured.
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io#/#",
+        fixture("emitter-broadcast-all-0.bin"),
+    );
+    b.drive();
+    assert_eq!(
+        b.take(cb),
+        [r#"51-["hello",1,{"_placeholder":true,"num":0}]"#, "<bin 2>"]
+    );
+    // emitter.to("room1").emit("hello", "r").
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io#/#room1#",
+        fixture("emitter-broadcast-room-0.bin"),
+    );
+    b.drive();
+    assert_eq!(b.take(cb), [r#"2["hello","r"]"#]);
+    // emitter.in("room1").socketsJoin("room2"): a request without a uid.
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io-request#/#",
+        fixture("emitter-sockets-join-0.bin"),
+    );
+    b.drive();
+    assert!(b.engine.rooms(sb).unwrap().iter().any(|r| r == "room2"));
+    // emitter.in("room2").disconnectSockets(true).
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io-request#/#",
+        fixture("emitter-disconnect-sockets-0.bin"),
+    );
+    b.drive();
+    assert!(b.is_closed(cb));
+    assert_eq!(b.engine.cluster_dropped(), 0);
+}

@@ -320,3 +320,29 @@ fn our_encoding_is_the_one_node_accepted() {
         );
     }
 }
+
+/// `@socket.io/redis-emitter` 5.1.0's messages (capture-emitter.mjs): broadcasts from uid
+/// "emitter" (its opts keys in another order: rooms, flags, except), and requests without a
+/// uid, which re-encode byte for byte.
+#[test]
+fn emitter_messages_decode() {
+    let l = ClusterLimits::default();
+    let text = std::fs::read_to_string(dir().join("emitter-index.tsv")).unwrap();
+    let mut n = 0;
+    for line in text.lines() {
+        let mut f = line.split('\t');
+        let (file, channel) = (f.next().unwrap(), f.next().unwrap());
+        let data = bytes(file);
+        if channel.starts_with("socket.io-request#") {
+            let r = Request::decode(&data, &l).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(r.uid(), "", "{file}");
+            assert_eq!(r.encode().unwrap(), data, "{file}");
+        } else {
+            let m = BroadcastMessage::decode(&data, &l).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(m.uid, "emitter");
+            assert!(m.packet.to_packet().is_ok());
+        }
+        n += 1;
+    }
+    assert_eq!(n, 5);
+}

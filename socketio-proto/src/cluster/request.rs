@@ -26,7 +26,8 @@ mod kind {
     pub(super) const BROADCAST: u64 = 7;
 }
 
-/// A request one server publishes to every server of the namespace.
+/// A request one server publishes to every server of the namespace. Its `uid` is empty when
+/// the sender gave none (`@socket.io/redis-emitter` gives none), and is then not written.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Request {
@@ -136,7 +137,11 @@ impl Request {
         let ty = field(&v, "type")?
             .as_u64()
             .ok_or(DecodeError::Shape("type"))?;
-        let uid = str_field(&v, "uid")?;
+        // `@socket.io/redis-emitter` sends its requests without one.
+        let uid = match opt_field(&v, "uid") {
+            None => Str::new(),
+            Some(u) => u.as_str().cloned().ok_or(DecodeError::Shape("uid"))?,
+        };
         let selector = || Selector::from_value(field(&v, "opts")?);
         Ok(match ty {
             kind::SOCKETS => Self::Sockets {
@@ -289,6 +294,10 @@ impl Request {
                 ])));
             }
         };
+        let entries = entries
+            .into_iter()
+            .filter(|(k, v)| *k != "uid" || v.as_str().is_some_and(|s| !s.is_empty()))
+            .collect();
         json_bytes(&map(entries))
     }
 }
