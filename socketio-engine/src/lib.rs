@@ -96,7 +96,9 @@ pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
-pub use crate::cluster::{ClusterAction, ClusterConfig, ClusterEvent, ClusterRequestId};
+pub use crate::cluster::{
+    ClusterAction, ClusterConfig, ClusterEvent, ClusterRequestId, ServerSideAck,
+};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::event::{AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
 pub use crate::http::{HttpBody, RequestMeta};

@@ -523,3 +523,104 @@ fn redis_emitter_messages_reach_our_clients() {
     assert!(b.is_closed(cb));
     assert_eq!(b.engine.cluster_dropped(), 0);
 }
+
+#[test]
+fn server_side_emits_from_node_reach_the_application() {
+    let mut b = server("BBBBBB", 3);
+    published(&mut b);
+    // io.serverSideEmit("ping", 1, {a: 2}), captured.
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io-request#/#",
+        fixture("server-side-emit-0.bin"),
+    );
+    b.drive();
+    let Some(Event::Cluster(ClusterEvent::ServerSideEmit {
+        nsp,
+        event,
+        args,
+        ack,
+    })) = b.event()
+    else {
+        panic!("no server-side emit");
+    };
+    assert_eq!((nsp.as_str(), event.as_str()), ("/", "ping"));
+    assert_eq!(args.as_str(), r#"[1,{"a":2}]"#);
+    assert!(ack.is_none());
+    // io.serverSideEmitWithAck("ask", 1), captured: answered as node's servers answer.
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io-request#/#",
+        fixture("server-side-emit-ack-0.bin"),
+    );
+    b.drive();
+    let Some(Event::Cluster(ClusterEvent::ServerSideEmit {
+        event,
+        ack: Some(ack),
+        ..
+    })) = b.event()
+    else {
+        panic!("no server-side emit with ack");
+    };
+    assert_eq!(event, "ask");
+    b.engine
+        .cluster_server_side_ack(b.now, ack, &serde_json::json!("pong-B-1"))
+        .unwrap();
+    b.drive();
+    let answers = published(&mut b);
+    assert_eq!(answers[0].0, "socket.io-response#/#");
+    assert_eq!(
+        answers[0].1,
+        fixture("server-side-emit-ack-1.bin"),
+        "byte for byte what node's server B answered"
+    );
+}
+
+#[test]
+fn server_side_emit_with_ack_gathers_answers_then_times_out() {
+    let mut a = server("AAAAAA", 2);
+    let mut b = server("BBBBBB", 3);
+    published(&mut a);
+    published(&mut b);
+    a.engine.set_cluster_server_count(3);
+    let req = a
+        .engine
+        .cluster_server_side_emit_with_ack(a.now, "/", "ask", &args("[1]"))
+        .unwrap();
+    a.drive();
+    relay(&published(&mut a), &mut [&mut a, &mut b]);
+    assert!(a.event().is_none(), "its own emit is not for itself");
+    let Some(Event::Cluster(ClusterEvent::ServerSideEmit { ack: Some(ack), .. })) = b.event()
+    else {
+        panic!("B got no emit");
+    };
+    b.engine
+        .cluster_server_side_ack(b.now, ack, &serde_json::json!({"from": "B"}))
+        .unwrap();
+    b.drive();
+    relay(&published(&mut b), &mut [&mut a, &mut b]);
+    assert!(a.event().is_none(), "one of two servers answered");
+    a.advance(Duration::from_millis(5000));
+    let Some(Event::Cluster(ClusterEvent::ServerSideEmitAcks {
+        request,
+        responses,
+        timeout,
+    })) = a.event()
+    else {
+        panic!("no end");
+    };
+    assert_eq!(request, req);
+    assert_eq!(responses, [serde_json::json!({"from": "B"})]);
+    let t = timeout.unwrap();
+    assert_eq!((t.answered, t.expected), (1, 2));
+    // Without the ack: the event, and nothing to answer.
+    a.engine
+        .cluster_server_side_emit(a.now, "/", "note", &args(r#"["x"]"#))
+        .unwrap();
+    a.drive();
+    relay(&published(&mut a), &mut [&mut b]);
+    assert!(matches!(
+        b.event(),
+        Some(Event::Cluster(ClusterEvent::ServerSideEmit { ack: None, event, .. })) if event == "note"
+    ));
+}

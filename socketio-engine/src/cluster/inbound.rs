@@ -201,13 +201,21 @@ impl Engine {
                 let rooms = self.local_rooms(nsp);
                 self.cluster_respond(nsp, request_id, ResponseBody::Rooms(rooms))
             }
-            // Not yet spoken here (see the module docs): server-side emits and broadcasts
-            // with acks from other servers are dropped.
+            Request::ServerSideEmit {
+                request_id, data, ..
+            } => self.cluster_server_side_received(nsp, request_id, &data),
+            // Not yet spoken here (see the module docs): broadcasts with acks from other
+            // servers are dropped.
             _ => false,
         }
     }
 
-    fn cluster_respond(&mut self, nsp: &str, request_id: Str, body: ResponseBody) -> bool {
+    pub(crate) fn cluster_respond(
+        &mut self,
+        nsp: &str,
+        request_id: Str,
+        body: ResponseBody,
+    ) -> bool {
         let Some(channel) = self
             .cluster
             .as_ref()

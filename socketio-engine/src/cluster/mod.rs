@@ -29,9 +29,12 @@
 //! clients of every generation, encoded here for each; this server's own messages (same uid)
 //! are dropped.
 //!
-//! Not spoken yet: `serverSideEmit` (node's requests of type 6 are dropped, so a node
-//! server's `serverSideEmitWithAck` waits for us until its timeout) and broadcasts with acks
-//! (type 7 requests are dropped; `broadcast_with_ack` reaches local sockets only). A
+//! Server-side emits go both ways ([`cluster_server_side_emit`](crate::Engine::cluster_server_side_emit),
+//! with or without answers; another server's arrive as [`ClusterEvent::ServerSideEmit`]).
+//!
+//! Not spoken yet: broadcasts with acks (type 7 requests are dropped, so a node server's
+//! `emitWithAck` gets no count or ack from here; `broadcast_with_ack` reaches local
+//! sockets only). A
 //! `fetchSockets` answer from here carries no `handshake.time`/`issued` (the engine has no
 //! wall clock), and empty `auth` and `data` objects (the engine keeps neither).
 
@@ -39,10 +42,11 @@ mod config;
 mod inbound;
 mod outbound;
 mod requests;
+mod server_side;
 mod state;
 
 pub use config::ClusterConfig;
-pub use requests::{ClusterEvent, ClusterRequestId, RequestTimeout};
+pub use requests::{ClusterEvent, ClusterRequestId, RequestTimeout, ServerSideAck};
 pub use socketio_proto::cluster::RemoteSocket;
 pub(crate) use state::ClusterState;
 

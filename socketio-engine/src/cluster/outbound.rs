@@ -101,7 +101,7 @@ impl Engine {
     }
 
     /// Publishes a request to every server of `nsp` (nothing when the cluster is off).
-    fn cluster_request(&mut self, nsp: &str, request: impl FnOnce(Str) -> Request) {
+    pub(crate) fn cluster_request(&mut self, nsp: &str, request: impl FnOnce(Str) -> Request) {
         self.cluster_sync();
         let Some(c) = &self.cluster else {
             return;
@@ -200,7 +200,7 @@ impl Engine {
         Ok(id)
     }
 
-    fn check_cluster(&self, nsp: &str) -> Result<(), UsageError> {
+    pub(crate) fn check_cluster(&self, nsp: &str) -> Result<(), UsageError> {
         if self.cluster.is_none() {
             return Err(UsageError::ClusterOff);
         }
@@ -211,7 +211,7 @@ impl Engine {
             .ok_or(UsageError::UnknownNamespace)
     }
 
-    fn cluster_start(
+    pub(crate) fn cluster_start(
         &mut self,
         now: Instant,
         nsp: &str,

@@ -32,8 +32,9 @@ pub struct RequestTimeout {
     pub expected: usize,
 }
 
-/// The end of a request to the other servers.
-#[derive(Debug, Clone, PartialEq)]
+/// What the cluster tells the application: the end of a request to the other servers, or
+/// another server's server-side emit.
+#[derive(Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ClusterEvent {
     /// `cluster_fetch_sockets` ended: the other servers' selected sockets (this server's own
@@ -52,6 +53,39 @@ pub enum ClusterEvent {
         /// The room names, or the timeout.
         result: Result<Vec<Str>, RequestTimeout>,
     },
+    /// `cluster_server_side_emit_with_ack` ended: each other server's answer (its first
+    /// argument), in arrival order; with a timeout, the answers that came (node calls back
+    /// with the error and those).
+    ServerSideEmitAcks {
+        /// The request.
+        request: ClusterRequestId,
+        /// The answers.
+        responses: Vec<serde_json::Value>,
+        /// Set when not every server answered in time.
+        timeout: Option<RequestTimeout>,
+    },
+    /// Another server's `serverSideEmit`: an event for this server itself (node's
+    /// `io.on(event, ...)`), not for its clients.
+    ServerSideEmit {
+        /// The namespace it was emitted in.
+        nsp: Str,
+        /// The event name.
+        event: Str,
+        /// Its arguments.
+        args: socketio_proto::sio::Args,
+        /// Present when the sender waits for an answer: give it to
+        /// `Engine::cluster_server_side_ack`, at most once.
+        ack: Option<ServerSideAck>,
+    },
+}
+
+/// The obligation to answer another server's server-side emit once (consumed by
+/// `Engine::cluster_server_side_ack`; not `Clone`, so a second answer cannot be written).
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the other server waits for this answer until its timeout"]
+pub struct ServerSideAck {
+    pub(crate) nsp: Str,
+    pub(crate) request_id: Str,
 }
 
 /// What a request gathers.
@@ -59,6 +93,7 @@ pub enum ClusterEvent {
 pub(crate) enum Gathered {
     Sockets(Vec<RemoteSocket>),
     Rooms(Vec<Str>),
+    Acks(Vec<serde_json::Value>),
 }
 
 /// A request in flight.
@@ -129,6 +164,14 @@ impl ClusterState {
                     }
                 }
             }
+            (Gathered::Acks(list), ResponseBody::ServerSideEmitAck(v)) => {
+                let mut json = String::new();
+                let v = v
+                    .write_plain_json(&mut json)
+                    .ok()
+                    .and_then(|()| serde_json::from_str(&json).ok());
+                list.push(v.unwrap_or(serde_json::Value::Null));
+            }
             _ => {}
         }
         if p.answered >= p.expected {
@@ -167,6 +210,11 @@ fn finish(request: ClusterRequestId, gathered: Gathered, timeout: Option<Request
         Gathered::Rooms(list) => ClusterEvent::AllRooms {
             request,
             result: timeout.map_or(Ok(list), Err),
+        },
+        Gathered::Acks(responses) => ClusterEvent::ServerSideEmitAcks {
+            request,
+            responses,
+            timeout,
         },
     })
 }
