@@ -178,6 +178,8 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
 
     /// Runs until a graceful shutdown completes.
     pub(crate) async fn run(mut self) {
+        // What the machine has to say before any input (the cluster's subscriptions).
+        self.drain(self.rt.now());
         loop {
             let wake = self.wait().await;
             let now = self.rt.now();

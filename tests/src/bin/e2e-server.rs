@@ -1,7 +1,9 @@
 //! `e2e-server`: the end-to-end test application on 127.0.0.1.
 //!
 //! Flags: `--runtime tokio|smol|async-std` (default tokio), `--port N` (default 0 = pick),
-//! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's). Prints exactly one
+//! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), and with the crate's
+//! `redis` feature `--redis URL` (one server of a cluster on that Redis, node's
+//! `@socket.io/redis-adapter` servers included). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -26,6 +28,8 @@ struct Opts {
     port: u16,
     ping_interval: Option<Duration>,
     ping_timeout: Option<Duration>,
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    redis: Option<String>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -34,6 +38,7 @@ fn parse_args() -> Result<Opts, String> {
         port: 0,
         ping_interval: None,
         ping_timeout: None,
+        redis: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -56,6 +61,8 @@ fn parse_args() -> Result<Opts, String> {
             "--port" => opts.port = value.parse().map_err(|e| format!("--port: {e}"))?,
             "--ping-interval-ms" => opts.ping_interval = Some(ms()?),
             "--ping-timeout-ms" => opts.ping_timeout = Some(ms()?),
+            #[cfg(feature = "redis")]
+            "--redis" => opts.redis = Some(value),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -64,7 +71,7 @@ fn parse_args() -> Result<Opts, String> {
 
 fn app(opts: &Opts) -> App {
     let (interval, timeout) = (opts.ping_interval, opts.ping_timeout);
-    socketio_e2e_tests::app::build(move |c| {
+    let app = socketio_e2e_tests::app::build(move |c| {
         // Every client generation is served: socket.io-client 2.x speaks Engine.IO v3, and
         // socket.io-client 0.9 (and gevent-socketio's clients) the 0.9 protocol.
         c.eio.allow_eio3 = true;
@@ -75,7 +82,12 @@ fn app(opts: &Opts) -> App {
         if let Some(d) = timeout {
             c.eio.ping_timeout = d;
         }
-    })
+    });
+    #[cfg(feature = "redis")]
+    if let Some(url) = &opts.redis {
+        return app.redis(url.clone());
+    }
+    app
 }
 
 /// Resolves when stdin reaches EOF (read on a plain thread: stdin is blocking everywhere).
