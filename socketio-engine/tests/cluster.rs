@@ -624,3 +624,57 @@ fn server_side_emit_with_ack_gathers_answers_then_times_out() {
         Some(Event::Cluster(ClusterEvent::ServerSideEmit { ack: None, event, .. })) if event == "note"
     ));
 }
+
+proptest::proptest! {
+    /// Whatever arrives on the cluster channels, the engine neither panics nor touches a
+    /// local client's connection (bytes from Redis are as untrusted as a client's).
+    #[test]
+    fn arbitrary_cluster_messages_never_hurt_local_clients(
+        msgs in proptest::collection::vec(
+            (0usize..4, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)),
+            1..8,
+        )
+    ) {
+        let mut b = server("BBBBBB", 3);
+        let (cb, _) = client(&mut b);
+        let channels = ["socket.io#/#", "socket.io#/#x#", "socket.io-request#/#", "socket.io-response#/#"];
+        for (c, bytes) in msgs {
+            b.engine.handle_cluster_message(b.now, channels[c], Bytes::from(bytes));
+            b.drive();
+        }
+        proptest::prop_assert!(!b.is_closed(cb));
+    }
+}
+
+proptest::proptest! {
+    /// node's real messages with a few bytes changed: most still decode far enough to reach
+    /// delivery or an answer; none may panic or close a local client.
+    #[test]
+    fn mutated_node_messages_never_hurt_local_clients(
+        pick in 0usize..6,
+        flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..4),
+    ) {
+        let (file, channel) = [
+            ("broadcast-all-0.bin", "socket.io#/#"),
+            ("broadcast-rooms-except-volatile-0.bin", "socket.io#/#"),
+            ("sockets-join-targeted-0.bin", "socket.io-request#/#"),
+            ("fetch-sockets-0.bin", "socket.io-request#/#"),
+            ("broadcast-ack-0.bin", "socket.io-request#/#"),
+            ("disconnect-sockets-0.bin", "socket.io-request#/#"),
+        ][pick];
+        let mut bytes = fixture(file).to_vec();
+        for (at, b) in flips {
+            let i = at % bytes.len();
+            bytes[i] = b;
+        }
+        let mut b = server("BBBBBB", 3);
+        let (cb, sb) = client(&mut b);
+        b.engine.join(sb, "room1").unwrap();
+        b.engine.handle_cluster_message(b.now, channel, Bytes::from(bytes));
+        b.drive();
+        // A mutated disconnect request may legitimately disconnect; nothing else may.
+        if !file.starts_with("disconnect") {
+            proptest::prop_assert!(!b.is_closed(cb));
+        }
+    }
+}
