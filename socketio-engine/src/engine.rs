@@ -239,7 +239,11 @@ impl Engine {
         self.cluster_sync();
         loop {
             if let Some(a) = self.out.pop_front() {
-                return Some(a);
+                // Acks of another server's broadcast go back to it, not to the application.
+                match self.cluster_take_ack(a) {
+                    Some(a) => return Some(a),
+                    None => continue,
+                }
             }
             // Nothing reordered is waiting: Engine.IO's queue (answering parked GETs first)
             // holds only network actions, as every input and command processed its events.

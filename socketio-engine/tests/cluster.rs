@@ -678,3 +678,55 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn node_broadcast_with_ack_gets_our_count_then_each_ack() {
+    let mut b = server("BBBBBB", 3);
+    let (cb, _) = client(&mut b);
+    let (cb2, _) = client(&mut b);
+    published(&mut b);
+    // io.timeout(2000).emitWithAck("q", 7, Buffer[1]) from node, captured.
+    b.engine.handle_cluster_message(
+        b.now,
+        "socket.io-request#/#",
+        fixture("broadcast-ack-0.bin"),
+    );
+    b.drive();
+    let answers = published(&mut b);
+    assert_eq!(answers.len(), 1);
+    // Byte for byte what node's server B answered: {"type":8,"requestId":..,"clientCount":1},
+    // with our two clients.
+    let count = String::from_utf8(fixture("broadcast-ack-1.bin").to_vec())
+        .unwrap()
+        .replace(":1}", ":2}");
+    assert_eq!(answers[0].1, count.as_bytes());
+    let frames = b.take(cb);
+    // 51-<ack id>["q",7,<placeholder>] and the binary.
+    let id: String = frames[0][3..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(
+        frames,
+        [
+            format!(r#"51-{id}["q",7,{{"_placeholder":true,"num":0}}]"#),
+            "<bin 1>".to_owned()
+        ]
+    );
+    b.send(cb, &format!(r#"3{id}["a"]"#));
+    let answers = published(&mut b);
+    assert_eq!(
+        answers[0].1,
+        fixture("broadcast-ack-2.bin"),
+        "the ack, byte for byte as node's server sent it"
+    );
+    assert!(
+        b.event().is_none(),
+        "acks for another server are not the application's"
+    );
+    // The other client never answers: its ack ends at the requester's timeout, silently.
+    b.take(cb2);
+    b.advance(Duration::from_millis(2000));
+    assert!(published(&mut b).is_empty());
+    assert!(b.event().is_none());
+}

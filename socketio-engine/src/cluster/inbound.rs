@@ -204,8 +204,12 @@ impl Engine {
             Request::ServerSideEmit {
                 request_id, data, ..
             } => self.cluster_server_side_received(nsp, request_id, &data),
-            // Not yet spoken here (see the module docs): broadcasts with acks from other
-            // servers are dropped.
+            Request::BroadcastWithAck {
+                request_id,
+                packet,
+                opts,
+                ..
+            } => self.cluster_remote_broadcast_with_ack(now, nsp, request_id, &packet, opts),
             _ => false,
         }
     }

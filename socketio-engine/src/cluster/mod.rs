@@ -32,12 +32,15 @@
 //! Server-side emits go both ways ([`cluster_server_side_emit`](crate::Engine::cluster_server_side_emit),
 //! with or without answers; another server's arrive as [`ClusterEvent::ServerSideEmit`]).
 //!
-//! Not spoken yet: broadcasts with acks (type 7 requests are dropped, so a node server's
-//! `emitWithAck` gets no count or ack from here; `broadcast_with_ack` reaches local
-//! sockets only). A
+//! Another server's broadcast with acks reaches the local clients, and the count and each
+//! ack go back as node's servers send them.
+//!
+//! Not spoken yet: our own `broadcast_with_ack` reaches local sockets only (no type 7
+//! request goes out). A
 //! `fetchSockets` answer from here carries no `handshake.time`/`issued` (the engine has no
 //! wall clock), and empty `auth` and `data` objects (the engine keeps neither).
 
+mod acks;
 mod config;
 mod inbound;
 mod outbound;

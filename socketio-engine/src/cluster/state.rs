@@ -8,6 +8,7 @@ use socketio_proto::cluster::Channels;
 
 use super::config::ClusterConfig;
 use super::requests::Pending;
+use crate::sio::ids::AckId;
 use crate::sio::namespace::{Namespaces, NsId};
 use crate::timer::TimerTable;
 
@@ -28,6 +29,9 @@ pub(crate) struct ClusterState {
     pub(crate) timers: TimerTable<u64, ()>,
     /// Messages dropped: malformed, oversized, unknown, or for nobody here.
     pub(crate) dropped: u64,
+    /// Acks our clients owe another server's broadcast with acks: namespace and the
+    /// request's wire id, by the ack the engine asked for.
+    pub(crate) remote_acks: HashMap<AckId, (Str, Str)>,
 }
 
 impl ClusterState {
@@ -43,6 +47,7 @@ impl ClusterState {
             by_wire: HashMap::new(),
             timers: TimerTable::new(),
             dropped: 0,
+            remote_acks: HashMap::new(),
         }
     }
 
