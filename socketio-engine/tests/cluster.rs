@@ -564,7 +564,7 @@ fn server_side_emits_from_node_reach_the_application() {
     };
     assert_eq!(event, "ask");
     b.engine
-        .cluster_server_side_ack(b.now, ack, &serde_json::json!("pong-B-1"))
+        .cluster_server_side_ack(b.now, *ack, &serde_json::json!("pong-B-1"))
         .unwrap();
     b.drive();
     let answers = published(&mut b);
@@ -595,7 +595,7 @@ fn server_side_emit_with_ack_gathers_answers_then_times_out() {
         panic!("B got no emit");
     };
     b.engine
-        .cluster_server_side_ack(b.now, ack, &serde_json::json!({"from": "B"}))
+        .cluster_server_side_ack(b.now, *ack, &serde_json::json!({"from": "B"}))
         .unwrap();
     b.drive();
     relay(&published(&mut b), &mut [&mut a, &mut b]);

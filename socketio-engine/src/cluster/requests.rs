@@ -74,8 +74,9 @@ pub enum ClusterEvent {
         /// Its arguments.
         args: socketio_proto::sio::Args,
         /// Present when the sender waits for an answer: give it to
-        /// `Engine::cluster_server_side_ack`, at most once.
-        ack: Option<ServerSideAck>,
+        /// `Engine::cluster_server_side_ack`, at most once. (Boxed: events queue by the
+        /// thousand, each as large as the largest.)
+        ack: Option<Box<ServerSideAck>>,
     },
 }
 

@@ -122,9 +122,11 @@ impl Engine {
         else {
             return false;
         };
-        let ack = request_id.map(|request_id| ServerSideAck {
-            nsp: nsp.clone(),
-            request_id,
+        let ack = request_id.map(|request_id| {
+            Box::new(ServerSideAck {
+                nsp: nsp.clone(),
+                request_id,
+            })
         });
         self.sio
             .events
