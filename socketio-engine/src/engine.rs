@@ -430,9 +430,13 @@ impl Engine {
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
         let now = self.clamp(now);
+        let published = self.cluster.is_some().then(|| binary.clone());
         let r =
             self.sio
                 .broadcast_with_ack(now, &mut self.eio, target, event, args, binary, timeout);
+        if let (Ok(ack), Some(binary)) = (&r, published) {
+            self.cluster_broadcast_with_ack(now, target, event, args, &binary, *ack, timeout);
+        }
         self.pump(now);
         r
     }

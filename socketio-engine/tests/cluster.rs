@@ -730,3 +730,97 @@ fn node_broadcast_with_ack_gets_our_count_then_each_ack() {
     assert!(published(&mut b).is_empty());
     assert!(b.event().is_none());
 }
+
+#[test]
+fn our_broadcast_with_ack_gathers_the_other_servers_acks() {
+    let mut a = server("AAAAAA", 2);
+    let mut b = server("BBBBBB", 3);
+    let (b1, _) = client(&mut b);
+    let (b2, _) = client(&mut b);
+    published(&mut a);
+    published(&mut b);
+    a.engine.set_cluster_server_count(2);
+    let all = BroadcastTarget::namespace("/");
+    let ack = a
+        .engine
+        .broadcast_with_ack(
+            a.now,
+            &all,
+            "q",
+            &args("[7]"),
+            vec![],
+            Duration::from_secs(2),
+        )
+        .unwrap();
+    a.drive();
+    // No local recipient: the local part settles at once, as without a cluster.
+    assert!(
+        matches!(a.event(), Some(Event::BroadcastAck { ack: x, replies, .. }) if x == ack && replies.is_empty())
+    );
+    let msgs = published(&mut a);
+    assert_eq!(msgs[0].0, "socket.io-request#/#");
+    relay(&msgs, &mut [&mut a, &mut b]);
+    relay(&published(&mut b), &mut [&mut a]); // B's client count: 2
+    // `2<ack id>["q",..]`
+    let id = |frames: Vec<String>| -> String {
+        frames[0][1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+    let i1 = id(b.take(b1));
+    let i2 = id(b.take(b2));
+    b.send(b1, &format!(r#"3{i1}["from b1"]"#));
+    relay(&published(&mut b), &mut [&mut a]);
+    assert!(a.event().is_none(), "one of two acks");
+    b.send(b2, &format!(r#"3{i2}[{{"n":2}}]"#));
+    relay(&published(&mut b), &mut [&mut a]);
+    let Some(Event::Cluster(ClusterEvent::BroadcastAcks {
+        ack: x,
+        responses,
+        timeout,
+    })) = a.event()
+    else {
+        panic!("no remote acks");
+    };
+    assert_eq!(x, ack);
+    assert_eq!(
+        responses,
+        [serde_json::json!("from b1"), serde_json::json!({"n": 2})]
+    );
+    assert!(timeout.is_none());
+
+    // One client of B never answers: the remote part ends at the broadcast's timeout.
+    let ack = a
+        .engine
+        .broadcast_with_ack(
+            a.now,
+            &all,
+            "q",
+            &args("[8]"),
+            vec![],
+            Duration::from_secs(2),
+        )
+        .unwrap();
+    a.drive();
+    a.event();
+    relay(&published(&mut a), &mut [&mut b]);
+    relay(&published(&mut b), &mut [&mut a]);
+    let i1 = id(b.take(b1));
+    b.take(b2);
+    b.send(b1, &format!(r#"3{i1}["late?"]"#));
+    relay(&published(&mut b), &mut [&mut a]);
+    a.advance(Duration::from_millis(1999));
+    assert!(a.event().is_none());
+    a.advance(Duration::from_millis(1));
+    let Some(Event::Cluster(ClusterEvent::BroadcastAcks {
+        ack: x,
+        responses,
+        timeout,
+    })) = a.event()
+    else {
+        panic!("no end at the timeout");
+    };
+    assert_eq!((x, responses.len()), (ack, 1));
+    assert_eq!(timeout.map(|t| (t.answered, t.expected)), Some((1, 1)));
+}

@@ -35,8 +35,10 @@
 //! Another server's broadcast with acks reaches the local clients, and the count and each
 //! ack go back as node's servers send them.
 //!
-//! Not spoken yet: our own `broadcast_with_ack` reaches local sockets only (no type 7
-//! request goes out). A
+//! Our own `broadcast_with_ack` goes out too: its local part ends in `Event::BroadcastAck`
+//! as without a cluster, the other servers' part in [`ClusterEvent::BroadcastAcks`].
+//!
+//! A
 //! `fetchSockets` answer from here carries no `handshake.time`/`issued` (the engine has no
 //! wall clock), and empty `auth` and `data` objects (the engine keeps neither).
 

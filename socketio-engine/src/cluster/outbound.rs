@@ -100,6 +100,57 @@ impl Engine {
         self.cluster_publish(channel, message.encode());
     }
 
+    /// Publishes a broadcast with acks the engine just sent locally as `ack` (node's request
+    /// type 7), gathering the other servers' counts and acks into
+    /// `ClusterEvent::BroadcastAcks` (a no-op when the cluster is off or the target local).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn cluster_broadcast_with_ack(
+        &mut self,
+        now: Instant,
+        target: &BroadcastTarget,
+        event: &str,
+        args: &Args,
+        binary: &[Bytes],
+        ack: crate::sio::ids::AckId,
+        timeout: std::time::Duration,
+    ) {
+        if self.cluster.is_none() || target.local {
+            return;
+        }
+        self.cluster_sync();
+        let Selector { rooms, except } = self.cluster_selector(target);
+        let Ok(packet) = ClusterPacket::event(target.nsp.clone(), event, args, binary) else {
+            return;
+        };
+        let Some(c) = &mut self.cluster else {
+            return;
+        };
+        let gathered = Gathered::BroadcastAcks {
+            ack,
+            clients: 0,
+            acks: Vec::new(),
+        };
+        let (_, wire) = c.start_with(now, gathered, timeout, &mut self.sio.events);
+        let Some(request_id) = wire else {
+            return;
+        };
+        let opts = BroadcastOpts {
+            rooms,
+            except,
+            flags: BroadcastFlags {
+                volatile: target.volatile,
+                timeout: Some(u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX)),
+                ..BroadcastFlags::default()
+            },
+        };
+        self.cluster_request(&target.nsp, |uid| Request::BroadcastWithAck {
+            uid,
+            request_id,
+            packet,
+            opts,
+        });
+    }
+
     /// Publishes a request to every server of `nsp` (nothing when the cluster is off).
     pub(crate) fn cluster_request(&mut self, nsp: &str, request: impl FnOnce(Str) -> Request) {
         self.cluster_sync();

@@ -1,13 +1,14 @@
 //! Requests to the other servers (`fetchSockets`, `allRooms`): their bookkeeping, the
 //! responses that complete them and the timeout that ends them, and the event reporting each.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socketio_proto::Str;
 use socketio_proto::cluster::{RemoteSocket, ResponseBody};
 
 use super::state::ClusterState;
 use crate::event::Event;
+use crate::sio::ids::AckId;
 
 /// A request to the other servers, named in the [`ClusterEvent`] that ends it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -64,6 +65,19 @@ pub enum ClusterEvent {
         /// Set when not every server answered in time.
         timeout: Option<RequestTimeout>,
     },
+    /// The other servers' part of a `broadcast_with_ack` (whose own part is the local
+    /// `Event::BroadcastAck` of the same `ack`): each of their clients' ack (its first
+    /// argument; binaries as node's `Buffer` JSON), ended when every other server sent its
+    /// client count and that many acks came, or at the broadcast's timeout.
+    BroadcastAcks {
+        /// The ack `broadcast_with_ack` returned.
+        ack: AckId,
+        /// The other servers' clients' acks, in arrival order.
+        responses: Vec<serde_json::Value>,
+        /// Set when not everything came in time (`answered` counts the servers that sent
+        /// their client count).
+        timeout: Option<RequestTimeout>,
+    },
     /// Another server's `serverSideEmit`: an event for this server itself (node's
     /// `io.on(event, ...)`), not for its clients.
     ServerSideEmit {
@@ -95,6 +109,12 @@ pub(crate) enum Gathered {
     Sockets(Vec<RemoteSocket>),
     Rooms(Vec<Str>),
     Acks(Vec<serde_json::Value>),
+    /// A broadcast with acks: the clients the other servers counted, and their acks.
+    BroadcastAcks {
+        ack: AckId,
+        clients: u64,
+        acks: Vec<serde_json::Value>,
+    },
 }
 
 /// A request in flight.
@@ -113,6 +133,18 @@ impl ClusterState {
         &mut self,
         now: Instant,
         gathered: Gathered,
+        events: &mut impl Extend<Event>,
+    ) -> (ClusterRequestId, Option<Str>) {
+        let timeout = self.config.requests_timeout;
+        self.start_with(now, gathered, timeout, events)
+    }
+
+    /// As `start`, ending at `now + timeout`.
+    pub(crate) fn start_with(
+        &mut self,
+        now: Instant,
+        gathered: Gathered,
+        timeout: Duration,
         events: &mut impl Extend<Event>,
     ) -> (ClusterRequestId, Option<Str>) {
         let id = self.next_request;
@@ -135,7 +167,7 @@ impl ClusterState {
                 gathered,
             },
         );
-        let at = crate::timer::after(now, self.config.requests_timeout);
+        let at = crate::timer::after(now, timeout);
         self.timers.set(id, (), at);
         (request, Some(wire_id))
     }
@@ -155,6 +187,21 @@ impl ClusterState {
         let Some(p) = self.pending.get_mut(&id) else {
             return false;
         };
+        if let Gathered::BroadcastAcks { clients, acks, .. } = &mut p.gathered {
+            match body {
+                ResponseBody::ClientCount(n) => {
+                    p.answered = p.answered.saturating_add(1);
+                    *clients = clients.saturating_add(n);
+                }
+                ResponseBody::BroadcastAck(v) => acks.push(plain_json(&v)),
+                _ => {}
+            }
+            let done = p.answered >= p.expected && acks.len() as u64 >= *clients;
+            if done {
+                self.end(id, false, events);
+            }
+            return true;
+        }
         p.answered = p.answered.saturating_add(1);
         match (&mut p.gathered, body) {
             (Gathered::Sockets(list), ResponseBody::Sockets(more)) => list.extend(more),
@@ -165,14 +212,7 @@ impl ClusterState {
                     }
                 }
             }
-            (Gathered::Acks(list), ResponseBody::ServerSideEmitAck(v)) => {
-                let mut json = String::new();
-                let v = v
-                    .write_plain_json(&mut json)
-                    .ok()
-                    .and_then(|()| serde_json::from_str(&json).ok());
-                list.push(v.unwrap_or(serde_json::Value::Null));
-            }
+            (Gathered::Acks(list), ResponseBody::ServerSideEmitAck(v)) => list.push(plain_json(&v)),
             _ => {}
         }
         if p.answered >= p.expected {
@@ -217,5 +257,19 @@ fn finish(request: ClusterRequestId, gathered: Gathered, timeout: Option<Request
             responses,
             timeout,
         },
+        Gathered::BroadcastAcks { ack, acks, .. } => ClusterEvent::BroadcastAcks {
+            ack,
+            responses: acks,
+            timeout,
+        },
     })
+}
+
+/// A value as node's `JSON.stringify` would give it, read back as JSON.
+fn plain_json(v: &socketio_proto::cluster::Value) -> serde_json::Value {
+    let mut json = String::new();
+    v.write_plain_json(&mut json)
+        .ok()
+        .and_then(|()| serde_json::from_str(&json).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
