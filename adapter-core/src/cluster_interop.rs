@@ -95,13 +95,29 @@ async fn serve_ours<R: Runtime>(rt: R, port: u16) -> (crate::Running, String) {
     let app = App::new()
         .redis(format!("redis://127.0.0.1:{port}"))
         .namespace(
-            Namespace::new("/").on("broadcast-please", |socket, _| async move {
-                socket.server().of("/").emit_binary(
-                    "from-rust",
-                    &(7, Placeholder(0)),
-                    vec![Bytes::from_static(&[1, 2, 3])],
-                );
-            }),
+            Namespace::new("/")
+                .on("broadcast-please", |socket, _| async move {
+                    socket.server().of("/").emit_binary(
+                        "from-rust",
+                        &(7, Placeholder(0)),
+                        vec![Bytes::from_static(&[1, 2, 3])],
+                    );
+                })
+                // Answers with the ids and rooms of the other servers' sockets.
+                .on("fetch-please", |socket, data| async move {
+                    let remote = socket.server().of("/").cluster_sockets().await;
+                    let list: Vec<(String, Vec<String>)> = remote
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|s| {
+                            let rooms = s.rooms.iter().map(ToString::to_string).collect();
+                            (s.id.to_string(), rooms)
+                        })
+                        .collect();
+                    if let Some(ack) = data.ack {
+                        ack.send(&(list,));
+                    }
+                }),
         );
     let (running, _) = crate::serve(rt, "127.0.0.1:0".parse().unwrap(), app)
         .await

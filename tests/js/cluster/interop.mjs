@@ -80,6 +80,15 @@ if (!rooms.has(onOurs.c.id) || !rooms.has("node-room")) {
 }
 console.log("ok: node's allRooms lists our socket's room");
 
+// Our fetchSockets across the cluster lists node's socket with its rooms (retried: our
+// server count comes from Redis once a second, so node may not be counted at first).
+let remote = [];
+await until(
+  "our fetchSockets lists node's socket",
+  () => remote.some(([id, rooms]) => id === onNode.c.id && rooms.includes("node-room")),
+  () => onOurs.c.emit("fetch-please", (list) => (remote = list)),
+);
+
 if (mode === "restart") {
   console.log("READY_FOR_RESTART");
   await new Promise((r) => process.stdin.once("data", r));
