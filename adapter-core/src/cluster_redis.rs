@@ -65,7 +65,7 @@ pub(crate) fn spawn<R: Runtime>(
                     actions: rx,
                     channels: Vec::new(),
                     patterns: Vec::new(),
-                    queue: VecDeque::new(),
+                    queue: OfflineQueue::new(MAX_QUEUED_PUBLISHES),
                 }
                 .run()
                 .await;
@@ -86,7 +86,36 @@ struct Link<R> {
     channels: Vec<String>,
     patterns: Vec<String>,
     /// Publishes waiting for a connection.
-    queue: VecDeque<(String, Bytes)>,
+    queue: OfflineQueue,
+}
+
+/// Publishes kept while Redis is away, oldest first, at most `max`; later ones are dropped
+/// (and counted).
+#[derive(Debug)]
+struct OfflineQueue {
+    items: VecDeque<(String, Bytes)>,
+    max: usize,
+    dropped: u64,
+}
+
+impl OfflineQueue {
+    fn new(max: usize) -> Self {
+        Self {
+            items: VecDeque::new(),
+            max,
+            dropped: 0,
+        }
+    }
+
+    /// Keeps a publish; false (dropped) when full.
+    fn push(&mut self, channel: String, payload: Bytes) -> bool {
+        if self.items.len() >= self.max {
+            self.dropped = self.dropped.saturating_add(1);
+            return false;
+        }
+        self.items.push_back((channel, payload));
+        true
+    }
 }
 
 /// Why a connection's loop ended.
@@ -127,10 +156,12 @@ impl<R: Runtime> Link<R> {
                 self.patterns.extend(patterns);
             }
             ClusterAction::Publish { channel, payload } => {
-                if self.queue.len() < MAX_QUEUED_PUBLISHES {
-                    self.queue.push_back((channel, payload));
-                } else {
-                    tracing::warn!(%channel, "cluster: Redis away and queue full, publish dropped");
+                let kept = self.queue.push(channel, payload);
+                if !kept {
+                    tracing::warn!(
+                        dropped = self.queue.dropped,
+                        "cluster: Redis away and the queue full, publish dropped"
+                    );
                 }
             }
             _ => {}
@@ -164,10 +195,9 @@ impl<R: Runtime> Link<R> {
             let _ = lost_tx.send(());
         }));
         tracing::info!("cluster: connected to Redis");
-        while let Some((channel, payload)) = self.queue.front() {
-            let sent: i64 = publisher.publish(channel, payload.as_ref()).await?;
-            let _ = sent;
-            self.queue.pop_front();
+        while let Some((channel, payload)) = self.queue.items.front() {
+            let _: i64 = publisher.publish(channel, payload.as_ref()).await?;
+            self.queue.items.pop_front();
         }
         self.count(&mut publisher).await?;
         let mut tick = self.rt.timer_at(self.rt.now() + SERVER_COUNT_INTERVAL);
@@ -223,5 +253,22 @@ impl<R: Runtime> Link<R> {
             .await?;
         let _ = self.net.send(NetMsg::ClusterServers(n)).await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offline_queue_keeps_the_oldest_up_to_its_bound() {
+        let mut q = OfflineQueue::new(2);
+        assert!(q.push("a".into(), Bytes::from_static(b"1")));
+        assert!(q.push("b".into(), Bytes::from_static(b"2")));
+        assert!(!q.push("c".into(), Bytes::from_static(b"3")));
+        assert_eq!(q.dropped, 1);
+        let channels: Vec<&str> = q.items.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(channels, ["a", "b"]);
+        assert_eq!(MAX_QUEUED_PUBLISHES, 10_000);
     }
 }
