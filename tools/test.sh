@@ -61,6 +61,13 @@ if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
 fi
 
+# Debian's redis-server for the cluster adapter's tests (each test starts its own on a free
+# port of 127.0.0.1 without persistence; the system service is not used).
+if ! command -v redis-server >/dev/null; then
+    echo "test.sh: installing redis-server"
+    apt_install redis-server
+fi
+
 # --- the tests -------------------------------------------------------------------------------
 # Unit, property, scenario and doc tests of every crate, with the test-only features on
 # (the fuzz bodies and the engine's test harness are compiled and exercised here too), and the

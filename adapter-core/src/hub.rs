@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use futures_channel::oneshot;
 use futures_util::{FutureExt, Stream};
-use socketio_engine::{Action, ConnId, RequestId, Sid};
+use socketio_engine::{Action, ClusterAction, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
 use crate::machine::Machine;
@@ -138,6 +138,8 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     fired: bool,
     in_flight: usize,
     shutdown: Option<Shutdown>,
+    /// Where the machine's cluster actions go (the Redis link), when it has a cluster.
+    cluster: Option<async_channel::Sender<ClusterAction>>,
 }
 
 impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
@@ -166,11 +168,24 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             fired: false,
             in_flight: 0,
             shutdown: None,
+            cluster: None,
         }
+    }
+
+    /// Sends the machine's cluster actions to `link` (the Redis connection's task).
+    #[cfg_attr(
+        not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+        allow(dead_code)
+    )]
+    pub(crate) fn with_cluster(mut self, link: async_channel::Sender<ClusterAction>) -> Self {
+        self.cluster = Some(link);
+        self
     }
 
     /// Runs until a graceful shutdown completes.
     pub(crate) async fn run(mut self) {
+        // What the machine has to say before any input (the cluster's subscriptions).
+        self.drain(self.rt.now());
         loop {
             let wake = self.wait().await;
             let now = self.rt.now();
@@ -273,6 +288,10 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     self.machine.handle_ws_message(now, conn, msg);
                 }
             }
+            Wake::Net(NetMsg::Cluster { channel, payload }) => {
+                self.machine.handle_cluster_message(now, &channel, payload);
+            }
+            Wake::Net(NetMsg::ClusterServers(n)) => self.machine.set_cluster_server_count(n),
             Wake::Net(NetMsg::WsClosed { conn }) | Wake::Life(Life::WsClosed { conn }) => {
                 self.ws_tasks.remove(&conn);
                 if self.conns.remove(&conn).is_some() {
@@ -335,6 +354,13 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     }
                 }
                 Action::AcceptWebSocket { req, conn } => self.accept_ws(now, req, conn, None),
+                Action::Cluster(c) => {
+                    // Unbounded: publishes are what the application asked for, and the
+                    // link's own queue bound (while Redis is away) applies behind it.
+                    if let Some(link) = &self.cluster {
+                        let _ = link.try_send(*c);
+                    }
+                }
                 Action::StreamResponse {
                     req,
                     conn,

@@ -41,6 +41,13 @@ mod app_tests;
 #[cfg(feature = "async-io")]
 pub mod async_io;
 mod body;
+#[cfg(all(
+    feature = "testing",
+    any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")
+))]
+pub mod cluster_interop;
+#[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+pub mod cluster_redis;
 mod config;
 mod conn;
 mod hub;

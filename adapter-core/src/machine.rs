@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use socketio_engine::eio::{EioEvent, EioServer};
 use socketio_engine::{
     Action, ConnId, Engine, Event, HttpBody, RequestId, RequestMeta, Sid, WsMessage,
@@ -44,6 +45,10 @@ pub trait Machine: Send + 'static {
     fn session_lifetime(&self) -> Duration;
     /// Whether session `sid` is open.
     fn has_session(&self, sid: Sid) -> bool;
+    /// A message arrived on a cluster channel (only a machine with a cluster gets any).
+    fn handle_cluster_message(&mut self, _now: Instant, _channel: &str, _payload: Bytes) {}
+    /// The cluster's server count changed (only a machine with a cluster gets this).
+    fn set_cluster_server_count(&mut self, _count: usize) {}
 }
 
 macro_rules! forward {
@@ -96,6 +101,12 @@ impl Machine for Engine {
     }
     fn has_session(&self, sid: Sid) -> bool {
         self.eio().generation(sid).is_some()
+    }
+    fn handle_cluster_message(&mut self, now: Instant, channel: &str, payload: Bytes) {
+        Self::handle_cluster_message(self, now, channel, payload);
+    }
+    fn set_cluster_server_count(&mut self, count: usize) {
+        Self::set_cluster_server_count(self, count);
     }
 }
 

@@ -26,6 +26,19 @@ pub(crate) enum NetMsg {
     WsMessage { conn: ConnId, msg: WsMessage },
     /// A WebSocket ended (sent after its last message, so nothing is lost).
     WsClosed { conn: ConnId },
+    /// A message from a cluster channel on Redis (bounded like client input: a flood from
+    /// Redis slows the subscriber, not the hub's memory).
+    #[cfg_attr(
+        not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+        allow(dead_code)
+    )]
+    Cluster { channel: String, payload: Bytes },
+    /// The cluster's server count, as Redis last reported it.
+    #[cfg_attr(
+        not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+        allow(dead_code)
+    )]
+    ClusterServers(usize),
 }
 
 /// An HTTP request for the hub; the answer goes to `reply`.

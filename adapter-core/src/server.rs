@@ -73,9 +73,10 @@ impl<R: Runtime> Server<R> {
 
     /// Mounts a Socket.IO application on its configured path (default `/socket.io/`).
     pub fn socketio<S: Send + Sync + 'static>(&mut self, app: App<S>) -> ServerHandle {
+        let redis = app.redis_url().map(str::to_owned);
         let (engine, dispatcher, driver) = app.into_parts();
         let state = dispatcher.state().clone();
-        let ctl = self.mount(engine, dispatcher, driver);
+        let ctl = self.mount(engine, dispatcher, driver, redis);
         ServerHandle::new(ctl, state)
     }
 
@@ -87,7 +88,7 @@ impl<R: Runtime> Server<R> {
         driver: DriverConfig,
         on_event: impl FnMut(&mut EioServer, Instant, EioEvent) + Send + 'static,
     ) {
-        self.mount(EioServer::new(config), EioCallback(on_event), driver);
+        self.mount(EioServer::new(config), EioCallback(on_event), driver, None);
     }
 
     fn mount<M: Machine, D: Dispatcher<M>>(
@@ -95,8 +96,10 @@ impl<R: Runtime> Server<R> {
         machine: M,
         dispatcher: D,
         driver: DriverConfig,
+        redis: Option<String>,
     ) -> async_channel::Sender<Ctl<D::Command>> {
         let (net_tx, net) = async_channel::bounded(driver.net_queue.max(1));
+        let cluster = self.cluster_link(redis, &net_tx);
         let (life_tx, life) = async_channel::unbounded();
         let (ctl_tx, ctl) = async_channel::unbounded();
         let max = machine.max_http_buffer_size();
@@ -125,7 +128,10 @@ impl<R: Runtime> Server<R> {
             ctl: Box::pin(ctl),
             ctl_tx: ctl_tx.clone(),
         };
-        let hub = Hub::new(self.rt.clone(), machine, dispatcher, driver, inputs);
+        let mut hub = Hub::new(self.rt.clone(), machine, dispatcher, driver, inputs);
+        if let Some(link) = cluster {
+            hub = hub.with_cluster(link);
+        }
         let stop = self.stop_tx.clone();
         self.rt.spawn(Box::pin(async move {
             hub.run().await;
@@ -138,6 +144,27 @@ impl<R: Runtime> Server<R> {
             rx
         }));
         ctl_tx
+    }
+
+    /// The Redis link of a mount with a Redis URL (`App::redis`).
+    #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+    fn cluster_link(
+        &self,
+        redis: Option<String>,
+        net: &async_channel::Sender<crate::msg::NetMsg>,
+    ) -> Option<async_channel::Sender<socketio_engine::ClusterAction>> {
+        redis.map(|url| crate::cluster_redis::spawn(&self.rt, url, net.clone()))
+    }
+
+    /// Without a Redis feature there is no link (and `App::redis` does not exist).
+    #[cfg(not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")))]
+    #[allow(clippy::unused_self)]
+    fn cluster_link(
+        &self,
+        _redis: Option<String>,
+        _net: &async_channel::Sender<crate::msg::NetMsg>,
+    ) -> Option<async_channel::Sender<socketio_engine::ClusterAction>> {
+        None
     }
 
     /// Binds `addr` and serves every mount until a shutdown.

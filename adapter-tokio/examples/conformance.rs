@@ -52,6 +52,7 @@ fn socketio_app() -> App {
         .config(EngineConfig {
             eio: eio_config("/socket.io/"),
             sio,
+            ..EngineConfig::default()
         })
         .namespace(
             Namespace::new("/")

@@ -72,6 +72,9 @@ pub enum Action<E> {
         /// The session that ended.
         sid: Sid,
     },
+    /// Subscribe or publish on Redis for the cluster adapter (only with
+    /// `EngineConfig::cluster` set; boxed, as `Respond` is, to keep actions small).
+    Cluster(Box<crate::cluster::ClusterAction>),
 }
 
 /// One WebSocket message as received, framing already removed by the driver.

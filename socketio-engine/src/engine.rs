@@ -11,6 +11,7 @@ use socketio_proto::eio::Message;
 use socketio_proto::sio::Args;
 
 use crate::action::{Action, WsMessage};
+use crate::cluster::{ClusterConfig, ClusterState};
 use crate::eio::{CloseReason, EioConfig, EioEvent, EioServer, Generation, HandshakeInfo};
 use crate::event::{AckToken, DisconnectReason, Event, PendingConnect};
 use crate::http::{HttpBody, RequestMeta};
@@ -43,6 +44,9 @@ pub struct EngineConfig {
     pub eio: EioConfig,
     /// Socket.IO settings.
     pub sio: SioConfig,
+    /// The cluster adapter (servers sharing Redis). Default `None`: off, and nothing of it
+    /// runs.
+    pub cluster: Option<ClusterConfig>,
 }
 
 impl Default for EngineConfig {
@@ -53,6 +57,7 @@ impl Default for EngineConfig {
                 ..EioConfig::default()
             },
             sio: SioConfig::default(),
+            cluster: None,
         }
     }
 }
@@ -112,6 +117,7 @@ fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
         }),
         Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
         Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
+        Action::Cluster(c) => Ok(Action::Cluster(c)),
         Action::Dispatch(e) => Err(e),
         Action::SessionEnded { sid } => Ok(Action::SessionEnded { sid }),
     }
@@ -135,7 +141,9 @@ pub struct Engine {
     pub(crate) eio: EioServer,
     pub(crate) sio: SioState,
     /// Actions already ordered; Engine.IO's own queue follows them.
-    out: VecDeque<Action<Event>>,
+    pub(crate) out: VecDeque<Action<Event>>,
+    /// The cluster adapter, when configured.
+    pub(crate) cluster: Option<ClusterState>,
     now: Option<Instant>,
 }
 
@@ -156,11 +164,12 @@ impl Engine {
             eio: EioServer::new(config.eio),
             sio: SioState::new(config.sio),
             out: VecDeque::new(),
+            cluster: config.cluster.map(ClusterState::new),
             now: None,
         }
     }
 
-    fn clamp(&mut self, now: Instant) -> Instant {
+    pub(crate) fn clamp(&mut self, now: Instant) -> Instant {
         let now = self.now.map_or(now, |last| last.max(now));
         self.now = Some(now);
         now
@@ -212,6 +221,9 @@ impl Engine {
         // Sessions that Engine.IO closed leave the Socket.IO layer before its own timers run.
         self.pump(now);
         self.sio.handle_timeout(now, &mut self.eio);
+        if let Some(c) = &mut self.cluster {
+            c.expire(now, &mut self.sio.events);
+        }
         self.pump(now);
     }
 
@@ -219,7 +231,7 @@ impl Engine {
     /// (a pong, an ack or a CONNECT arriving at or past its deadline is too late, whatever
     /// the driver's timer did, as in node, whose timers run before the I/O of the same loop
     /// turn). One comparison of the earliest deadline when nothing is due.
-    fn expire(&mut self, now: Instant) {
+    pub(crate) fn expire(&mut self, now: Instant) {
         if self.poll_timeout().is_some_and(|at| at <= now) {
             self.fire_due(now);
         }
@@ -228,18 +240,24 @@ impl Engine {
     /// The earliest deadline of either layer.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match (self.eio.poll_timeout(), self.sio.poll_timeout()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let cluster = self.cluster.as_ref().and_then(|c| c.timers.next_deadline());
+        [self.eio.poll_timeout(), self.sio.poll_timeout(), cluster]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// The next action for the driver or the application, in causal order.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<Action<Event>> {
+        self.cluster_sync();
         loop {
             if let Some(a) = self.out.pop_front() {
-                return Some(a);
+                // Acks of another server's broadcast go back to it, not to the application.
+                match self.cluster_take_ack(a) {
+                    Some(a) => return Some(a),
+                    None => continue,
+                }
             }
             // Nothing reordered is waiting: Engine.IO's queue (answering parked GETs first)
             // holds only network actions, as every input and command processed its events.
@@ -258,7 +276,7 @@ impl Engine {
     /// and after each, and the Socket.IO events each caused, into `out` in that order. Does
     /// nothing (keeps the fast path of a broadcast: no copy per frame) when there is no event
     /// to order.
-    fn pump(&mut self, now: Instant) {
+    pub(crate) fn pump(&mut self, now: Instant) {
         if self.eio.dispatches == 0 && self.sio.events.is_empty() {
             return;
         }
@@ -400,9 +418,13 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
+        let published = self.cluster.is_some().then(|| binary.clone());
         let r = self
             .sio
             .broadcast(now, &mut self.eio, target, event, args, binary);
+        if let (Ok(_), Some(binary)) = (&r, published) {
+            self.cluster_broadcast(target, event, args, &binary);
+        }
         self.pump(now);
         r
     }
@@ -422,9 +444,13 @@ impl Engine {
         timeout: Duration,
     ) -> Result<AckId, UsageError> {
         let now = self.clamp(now);
+        let published = self.cluster.is_some().then(|| binary.clone());
         let r =
             self.sio
                 .broadcast_with_ack(now, &mut self.eio, target, event, args, binary, timeout);
+        if let (Ok(ack), Some(binary)) = (&r, published) {
+            self.cluster_broadcast_with_ack(now, target, event, args, &binary, *ack, timeout);
+        }
         self.pump(now);
         r
     }
@@ -478,7 +504,12 @@ impl Engine {
         target: &BroadcastTarget,
         room: impl Into<Str>,
     ) -> Result<usize, UsageError> {
-        self.sio.sockets_join(target, &room.into())
+        let room = room.into();
+        let r = self.sio.sockets_join(target, &room);
+        if r.is_ok() {
+            self.cluster_sockets_join(target, &room);
+        }
+        r
     }
 
     /// Makes the sockets `target` selects leave `room`; returns how many left.
@@ -490,7 +521,11 @@ impl Engine {
         target: &BroadcastTarget,
         room: &str,
     ) -> Result<usize, UsageError> {
-        self.sio.sockets_leave(target, room)
+        let r = self.sio.sockets_leave(target, room);
+        if r.is_ok() {
+            self.cluster_sockets_leave(target, room);
+        }
+        r
     }
 
     /// Disconnects the sockets `target` selects; returns how many.
@@ -504,6 +539,9 @@ impl Engine {
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
         let r = self.sio.disconnect_sockets(now, &mut self.eio, target);
+        if r.is_ok() {
+            self.cluster_disconnect_sockets(target, false);
+        }
         self.pump(now);
         r
     }

@@ -79,6 +79,9 @@ pub enum Event {
         /// listeners read from `socket.rooms`); it is in none of them any more.
         rooms: Vec<Str>,
     },
+    /// A request to the other servers of the cluster ended (`cluster_fetch_sockets`,
+    /// `cluster_all_rooms`).
+    Cluster(crate::cluster::ClusterEvent),
 }
 
 /// A socket restored by connection state recovery: what the application needs to treat it

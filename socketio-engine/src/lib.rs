@@ -83,6 +83,7 @@
 )]
 
 mod action;
+pub mod cluster;
 pub mod eio;
 mod engine;
 pub mod event;
@@ -95,6 +96,9 @@ pub mod testing;
 pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
+pub use crate::cluster::{
+    ClusterAction, ClusterConfig, ClusterEvent, ClusterRequestId, ServerSideAck,
+};
 pub use crate::engine::{Engine, EngineConfig, RecoveryStore};
 pub use crate::event::{
     AckResponse, AckToken, DisconnectReason, Event, EventArgs, PendingConnect, Recovered,

@@ -5,6 +5,8 @@
 //! a `BytesMut` and yields `Bytes`, so one encoded packet can be handed to any number of
 //! recipients without copying.
 //!
+//! - [`cluster`]: the messages servers exchange over Redis, compatible with node's
+//!   `@socket.io/redis-adapter`.
 //! - [`eio`]: Engine.IO packets and long-polling payloads, protocol v4 and v3.
 //! - [`sio`]: Socket.IO packets with binary attachments, protocol v5 and v4, and the
 //!   streaming reassembler for binary packets.
@@ -16,6 +18,7 @@
     clippy::expect_used
 )]
 
+pub mod cluster;
 pub mod eio;
 pub mod sio;
 mod str;

@@ -80,6 +80,11 @@ pub(crate) enum Command {
     DisconnectSockets {
         target: BroadcastTarget,
     },
+    /// The other servers' sockets a target selects (the cluster's `fetchSockets`).
+    ClusterSockets {
+        target: BroadcastTarget,
+        reply: Reply<Vec<socketio_engine::cluster::RemoteSocket>>,
+    },
     /// Tests: how many sockets the dispatcher holds anything for.
     #[cfg(test)]
     Held {

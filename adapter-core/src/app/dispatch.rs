@@ -25,6 +25,7 @@
 //!   predecessor reached its first await, so emits made before awaiting keep the order of the
 //!   events.
 
+use socketio_engine::cluster::{ClusterEvent, ClusterRequestId, RemoteSocket};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -68,6 +69,8 @@ pub(crate) struct SioDispatcher {
     sockets: HashMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     broadcast_acks: HashMap<AckId, Reply<BroadcastReplies>>,
+    /// Cluster `fetchSockets` requests waiting for the other servers.
+    cluster_sockets: HashMap<ClusterRequestId, Reply<Vec<RemoteSocket>>>,
     /// The gate of each closure socket's latest handler task (see `order`).
     gates: HashMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
@@ -124,6 +127,7 @@ impl SioDispatcher {
             sockets: HashMap::new(),
             acks: HashMap::new(),
             broadcast_acks: HashMap::new(),
+            cluster_sockets: HashMap::new(),
             gates: HashMap::new(),
             mailboxes: HashMap::new(),
         }
@@ -425,6 +429,11 @@ impl Dispatcher<Engine> for SioDispatcher {
                 reason,
                 rooms,
             } => self.on_disconnect(cx, socket, &nsp, reason, rooms),
+            Event::Cluster(ClusterEvent::FetchSockets { request, result }) => {
+                if let Some(tx) = self.cluster_sockets.remove(&request) {
+                    let _ = tx.send(result.map_err(Into::into));
+                }
+            }
             _ => {}
         }
     }
@@ -531,6 +540,16 @@ impl Dispatcher<Engine> for SioDispatcher {
             }
             Command::DisconnectSockets { target } => {
                 log_err("disconnect", cx.machine.disconnect_sockets(now, &target));
+            }
+            Command::ClusterSockets { target, reply } => {
+                match cx.machine.cluster_fetch_sockets(now, &target) {
+                    Ok(id) => {
+                        self.cluster_sockets.insert(id, reply);
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
+                }
             }
         }
     }

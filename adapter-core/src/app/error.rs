@@ -18,6 +18,9 @@ pub enum Error {
     /// The client did not acknowledge in time (or disconnected first).
     #[error("acknowledgement timed out")]
     AckTimeout,
+    /// Not every other server of the cluster answered in time.
+    #[error(transparent)]
+    ClusterTimeout(#[from] socketio_engine::cluster::RequestTimeout),
 }
 
 /// Logs the failure of a fire-and-forget call, which its caller could not act on. A stopped

@@ -146,6 +146,33 @@ impl BroadcastOperator {
         rx.await.unwrap_or(Err(Error::Stopped))
     }
 
+    /// This server's sockets only, not those of the other servers of a cluster (node's
+    /// `local`).
+    #[must_use]
+    pub fn local(mut self) -> Self {
+        self.target = self.target.local();
+        self
+    }
+
+    /// The other servers' sockets this operator selects (with [`App::redis`](crate::App):
+    /// node's `fetchSockets` across the cluster, without this server's own, which are
+    /// [`sockets`](Self::sockets)).
+    ///
+    /// # Errors
+    /// [`Error::ClusterTimeout`] when not every other server answered within the requests
+    /// timeout (node's 5 s), [`Error::Usage`] without a cluster or for an unknown namespace,
+    /// [`Error::Stopped`].
+    pub async fn cluster_sockets(
+        &self,
+    ) -> Result<Vec<socketio_engine::cluster::RemoteSocket>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.handle.send(Command::ClusterSockets {
+            target: self.target.clone(),
+            reply: tx,
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
     /// The selected sockets (Node's `fetchSockets`).
     ///
     /// # Errors

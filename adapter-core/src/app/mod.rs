@@ -239,6 +239,8 @@ pub struct App<S = ()> {
     namespaces: Vec<Namespace>,
     objects: Vec<(Str, Arc<dyn ObjectRunner>)>,
     state: Arc<S>,
+    /// The cluster's Redis, when this server is one of several (`redis`).
+    redis: Option<String>,
 }
 
 impl<S> Clone for App<S> {
@@ -249,6 +251,7 @@ impl<S> Clone for App<S> {
             namespaces: self.namespaces.clone(),
             objects: self.objects.clone(),
             state: self.state.clone(),
+            redis: self.redis.clone(),
         }
     }
 }
@@ -284,6 +287,7 @@ impl App {
             namespaces: Vec::new(),
             objects: Vec::new(),
             state: Arc::new(()),
+            redis: None,
         }
     }
 
@@ -299,6 +303,7 @@ impl App {
             namespaces: self.namespaces,
             objects: self.objects,
             state: Arc::new(state),
+            redis: self.redis,
         }
     }
 }
@@ -316,6 +321,24 @@ impl<S: Send + Sync + 'static> App<S> {
     pub fn configure(mut self, f: impl FnOnce(&mut EngineConfig)) -> Self {
         f(&mut self.config);
         self
+    }
+
+    /// Makes this server one of a cluster sharing the Redis at `url` (e.g.
+    /// `redis://127.0.0.1:6379`) with other servers of ours and node's
+    /// (`@socket.io/redis-adapter`): broadcasts, `socketsJoin`/`socketsLeave`,
+    /// `disconnectSockets`, `fetchSockets` and `allRooms` reach theirs too. Turns on the
+    /// engine's cluster adapter with its defaults unless `EngineConfig::cluster` is set.
+    #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+    #[must_use]
+    pub fn redis(mut self, url: impl Into<String>) -> Self {
+        self.config.cluster.get_or_insert_with(Default::default);
+        self.redis = Some(url.into());
+        self
+    }
+
+    /// The cluster's Redis URL, if any.
+    pub(crate) fn redis_url(&self) -> Option<&str> {
+        self.redis.as_deref()
     }
 
     /// Replaces the driver limits.

@@ -26,6 +26,8 @@ pub struct BroadcastTarget {
     pub(crate) except_rooms: Vec<Str>,
     pub(crate) except_sockets: Vec<SocketId>,
     pub(crate) volatile: bool,
+    /// This server only, not the other servers of a cluster.
+    pub(crate) local: bool,
 }
 
 impl BroadcastTarget {
@@ -38,6 +40,7 @@ impl BroadcastTarget {
             except_rooms: Vec::new(),
             except_sockets: Vec::new(),
             volatile: false,
+            local: false,
         }
     }
 
@@ -68,6 +71,14 @@ impl BroadcastTarget {
     #[must_use]
     pub fn volatile(mut self) -> Self {
         self.volatile = true;
+        self
+    }
+
+    /// Reaches this server's sockets only, not those of the other servers of a cluster
+    /// (node's `local`).
+    #[must_use]
+    pub fn local(mut self) -> Self {
+        self.local = true;
         self
     }
 

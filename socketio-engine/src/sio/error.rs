@@ -29,4 +29,7 @@ pub enum UsageError {
     /// The socket table is full (2^32 sockets).
     #[error("socket table full")]
     SocketTableFull,
+    /// A cluster request without `EngineConfig::cluster` set.
+    #[error("the cluster adapter is off")]
+    ClusterOff,
 }

@@ -148,6 +148,8 @@ impl Harness {
                 assert!(self.ever_ended.insert(sid), "{sid} ended twice");
                 self.ended.push(sid);
             }
+            // The bare Engine.IO server has no cluster.
+            Action::Cluster(c) => panic!("Engine.IO server asked for cluster action {c:?}"),
         }
     }
 

@@ -20,6 +20,7 @@ use socketio_proto::eio::Frame;
 use socketio_proto::sio::{Args, Payload};
 
 use crate::action::{Action, WsMessage};
+use crate::cluster::ClusterAction;
 use crate::engine::{Engine, EngineConfig};
 use crate::event::{Event, PendingConnect};
 use crate::http::{HttpBody, RequestMeta};
@@ -48,6 +49,8 @@ pub struct SioHarness {
     accepted: Vec<ConnId>,
     /// HTTP responses not yet taken, by request (polling clients, `sio_polling.rs`).
     pub(crate) responses: HashMap<RequestId, http::Response<Bytes>>,
+    /// Cluster actions (subscriptions, publishes) not yet taken.
+    pub cluster: VecDeque<ClusterAction>,
 }
 
 impl SioHarness {
@@ -65,6 +68,7 @@ impl SioHarness {
             closed: Vec::new(),
             accepted: Vec::new(),
             responses: HashMap::new(),
+            cluster: VecDeque::new(),
         }
     }
 
@@ -99,6 +103,7 @@ impl SioHarness {
                 Action::Respond { req, response } => {
                     self.responses.insert(req, *response);
                 }
+                Action::Cluster(c) => self.cluster.push_back(*c),
             }
         }
     }

@@ -33,6 +33,8 @@ mod validate;
 
 pub use args::{Args, NotAnArray, ToArgs};
 pub use decode::{Decoded, MAX_ACK_ID};
+// The cluster codec writes JSON strings exactly as packets do.
+pub(crate) use encode::write_json_str;
 pub use error::DecodeError;
 pub use event_payload::{EventPayload, ReservedEventName};
 #[cfg(any(test, feature = "fuzzing"))]

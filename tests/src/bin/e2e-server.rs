@@ -3,7 +3,8 @@
 //! Flags: `--runtime tokio|smol|async-std` (default tokio), `--port N` (default 0 = pick),
 //! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
-//! it). Prints exactly one
+//! it), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
+//! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -30,6 +31,8 @@ struct Opts {
     ping_interval: Option<Duration>,
     ping_timeout: Option<Duration>,
     recovery: Option<Duration>,
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    redis: Option<String>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -39,6 +42,7 @@ fn parse_args() -> Result<Opts, String> {
         ping_interval: None,
         ping_timeout: None,
         recovery: None,
+        redis: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -62,6 +66,8 @@ fn parse_args() -> Result<Opts, String> {
             "--ping-interval-ms" => opts.ping_interval = Some(ms()?),
             "--ping-timeout-ms" => opts.ping_timeout = Some(ms()?),
             "--recovery-ms" => opts.recovery = Some(ms()?),
+            #[cfg(feature = "redis")]
+            "--redis" => opts.redis = Some(value),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -70,7 +76,7 @@ fn parse_args() -> Result<Opts, String> {
 
 fn app(opts: &Opts) -> App {
     let (interval, timeout, recovery) = (opts.ping_interval, opts.ping_timeout, opts.recovery);
-    socketio_e2e_tests::app::build(move |c| {
+    let app = socketio_e2e_tests::app::build(move |c| {
         // Every client generation is served: socket.io-client 2.x speaks Engine.IO v3, and
         // socket.io-client 0.9 (and gevent-socketio's clients) the 0.9 protocol.
         c.eio.allow_eio3 = true;
@@ -86,7 +92,12 @@ fn app(opts: &Opts) -> App {
             r.max_disconnection_duration(d);
             c.sio.connection_state_recovery(Some(r));
         }
-    })
+    });
+    #[cfg(feature = "redis")]
+    if let Some(url) = &opts.redis {
+        return app.redis(url.clone());
+    }
+    app
 }
 
 /// Resolves when stdin reaches EOF (read on a plain thread: stdin is blocking everywhere).

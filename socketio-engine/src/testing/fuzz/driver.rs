@@ -278,6 +278,8 @@ impl Driver {
             Action::Dispatch(e) => self.event(e),
             // Only drivers reading request bodies act on it.
             Action::SessionEnded { .. } => {}
+            // The fuzzed engine has no cluster configured.
+            Action::Cluster(c) => panic!("cluster action {c:?} without a cluster"),
         }
     }
 
@@ -297,7 +299,7 @@ impl Driver {
                 self.summary.recoveries = self.summary.recoveries.saturating_add(1);
             }
             Event::Message { socket, .. } | Event::AckReply { socket, .. } => live(self, *socket),
-            Event::AckTimeout { .. } | Event::BroadcastAck { .. } => {}
+            Event::AckTimeout { .. } | Event::BroadcastAck { .. } | Event::Cluster(_) => {}
             Event::Disconnect { socket, .. } => {
                 live(self, *socket);
                 assert!(

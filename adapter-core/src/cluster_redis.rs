@@ -1,0 +1,274 @@
+//! The cluster adapter's Redis connection (features `cluster-redis-tokio`,
+//! `cluster-redis-smol`): redis-rs, one subscriber connection and one publisher per server,
+//! between Redis and a hub whose engine speaks the cluster protocol as data.
+//!
+//! # Theory of operation
+//! The link is one task plus, per connection, a reader task. The reader forwards every
+//! message of the subscriber connection (channel and bytes as Redis delivered them) to the
+//! hub's bounded network queue, so a flood from Redis waits there like client input does.
+//! The link task carries the engine's [`ClusterAction`]s out: `Subscribe` on the subscriber
+//! connection (and remembered), `Publish` on the publisher; and every
+//! [`SERVER_COUNT_INTERVAL`] it asks Redis how many servers are subscribed to the first
+//! request channel (`PUBSUB NUMSUB`, node's `serverCount`) and tells the hub. It ends when
+//! the hub drops its side (shutdown).
+//!
+//! Faults: when either connection fails (Redis restarted, the network dropped), the link
+//! reconnects with backoff ([`CONNECT_BACKOFF_MIN`] doubling to [`CONNECT_BACKOFF_MAX`]),
+//! subscribes again to everything it had, and then sends what was published meanwhile. As
+//! node's Redis client, it queues those publishes, but only up to
+//! [`MAX_QUEUED_PUBLISHES`]; later ones are dropped (and logged), so an outage cannot grow
+//! memory without bound. Local clients are served throughout.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::future::{Either, select};
+use redis::AsyncCommands;
+use socketio_engine::ClusterAction;
+
+use crate::msg::NetMsg;
+use crate::runtime::{Runtime, Timer};
+
+/// How often the server count is asked for: node asks before every request; asking once a
+/// second keeps Redis traffic flat, and a server that joined is counted within a second.
+pub const SERVER_COUNT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The first wait before a reconnection attempt, doubling up to [`CONNECT_BACKOFF_MAX`]:
+/// node's servers are back 0.5–1 s after a Redis restart; this matches that.
+pub const CONNECT_BACKOFF_MIN: Duration = Duration::from_millis(50);
+/// The longest wait between two connection attempts.
+pub const CONNECT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// Publishes kept while Redis is unreachable, sent after reconnecting. 10 000 broadcasts of
+/// a few hundred bytes are a few MB; past it new publishes are dropped, as a bounded
+/// version of node's offline queue (which has no bound).
+pub const MAX_QUEUED_PUBLISHES: usize = 10_000;
+
+/// Starts the link to Redis at `url` for a hub whose network queue is `net`; returns where
+/// the hub sends its cluster actions.
+pub(crate) fn spawn<R: Runtime>(
+    rt: &R,
+    url: String,
+    net: async_channel::Sender<NetMsg>,
+) -> async_channel::Sender<ClusterAction> {
+    let (tx, rx) = async_channel::unbounded();
+    let task_rt = rt.clone();
+    rt.spawn(Box::pin(async move {
+        match redis::Client::open(url.as_str()) {
+            Ok(client) => {
+                Link {
+                    rt: task_rt,
+                    client,
+                    net,
+                    actions: rx,
+                    channels: Vec::new(),
+                    patterns: Vec::new(),
+                    queue: OfflineQueue::new(MAX_QUEUED_PUBLISHES),
+                }
+                .run()
+                .await;
+            }
+            Err(e) => tracing::error!(error = %e, "cluster: bad Redis URL"),
+        }
+    }));
+    tx
+}
+
+/// The link's state across connections.
+struct Link<R> {
+    rt: R,
+    client: redis::Client,
+    net: async_channel::Sender<NetMsg>,
+    actions: async_channel::Receiver<ClusterAction>,
+    /// Everything subscribed so far, subscribed again after a reconnection.
+    channels: Vec<String>,
+    patterns: Vec<String>,
+    /// Publishes waiting for a connection.
+    queue: OfflineQueue,
+}
+
+/// Publishes kept while Redis is away, oldest first, at most `max`; later ones are dropped
+/// (and counted).
+#[derive(Debug)]
+struct OfflineQueue {
+    items: VecDeque<(String, Bytes)>,
+    max: usize,
+    dropped: u64,
+}
+
+impl OfflineQueue {
+    fn new(max: usize) -> Self {
+        Self {
+            items: VecDeque::new(),
+            max,
+            dropped: 0,
+        }
+    }
+
+    /// Keeps a publish; false (dropped) when full.
+    fn push(&mut self, channel: String, payload: Bytes) -> bool {
+        if self.items.len() >= self.max {
+            self.dropped = self.dropped.saturating_add(1);
+            return false;
+        }
+        self.items.push_back((channel, payload));
+        true
+    }
+}
+
+/// Why a connection's loop ended.
+enum End {
+    /// The hub stopped: the link ends.
+    Stopped,
+    /// The connection failed: reconnect.
+    Lost,
+}
+
+impl<R: Runtime> Link<R> {
+    async fn run(mut self) {
+        let mut backoff = CONNECT_BACKOFF_MIN;
+        loop {
+            match self.connected().await {
+                Ok(End::Stopped) => return,
+                Ok(End::Lost) => backoff = CONNECT_BACKOFF_MIN,
+                Err(e) => tracing::debug!(error = %e, "cluster: Redis unreachable"),
+            }
+            // Wait before the next attempt, taking the hub's actions meanwhile.
+            let mut timer = self.rt.timer_at(self.rt.now() + backoff);
+            backoff = (backoff * 2).min(CONNECT_BACKOFF_MAX);
+            loop {
+                match select(Box::pin(self.actions.recv()), &mut timer).await {
+                    Either::Left((Ok(a), _)) => self.hold(a),
+                    Either::Left((Err(_), _)) => return,
+                    Either::Right(((), _)) => break,
+                }
+            }
+        }
+    }
+
+    /// Keeps an action for the next connection.
+    fn hold(&mut self, a: ClusterAction) {
+        match a {
+            ClusterAction::Subscribe { channels, patterns } => {
+                self.channels.extend(channels);
+                self.patterns.extend(patterns);
+            }
+            ClusterAction::Publish { channel, payload } => {
+                let kept = self.queue.push(channel, payload);
+                if !kept {
+                    tracing::warn!(
+                        dropped = self.queue.dropped,
+                        "cluster: Redis away and the queue full, publish dropped"
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// One connection's life: connect, resubscribe, flush the queue, then serve actions
+    /// until the hub stops or the connection fails.
+    async fn connected(&mut self) -> redis::RedisResult<End> {
+        let sub = self.client.get_async_pubsub().await?;
+        let mut publisher = self.client.get_multiplexed_async_connection().await?;
+        let (mut sink, mut stream) = sub.split();
+        if !self.channels.is_empty() {
+            sink.subscribe(&self.channels).await?;
+        }
+        if !self.patterns.is_empty() {
+            sink.psubscribe(&self.patterns).await?;
+        }
+        let (lost_tx, mut lost) = futures_channel::oneshot::channel::<()>();
+        let net = self.net.clone();
+        self.rt.spawn(Box::pin(async move {
+            while let Some(msg) = stream.next().await {
+                let m = NetMsg::Cluster {
+                    channel: msg.get_channel_name().to_owned(),
+                    payload: Bytes::copy_from_slice(msg.get_payload_bytes()),
+                };
+                if net.send(m).await.is_err() {
+                    return;
+                }
+            }
+            let _ = lost_tx.send(());
+        }));
+        tracing::info!("cluster: connected to Redis");
+        while let Some((channel, payload)) = self.queue.items.front() {
+            let _: i64 = publisher.publish(channel, payload.as_ref()).await?;
+            self.queue.items.pop_front();
+        }
+        self.count(&mut publisher).await?;
+        let mut tick = self.rt.timer_at(self.rt.now() + SERVER_COUNT_INTERVAL);
+        loop {
+            let next = select(Box::pin(self.actions.recv()), &mut tick);
+            let next = match select(next, &mut lost).await {
+                Either::Left((Either::Left((Ok(a), _)), _)) => Some(a),
+                Either::Left((Either::Left((Err(_), _)), _)) => return Ok(End::Stopped),
+                Either::Left((Either::Right(((), _)), _)) => None,
+                Either::Right(_) => {
+                    tracing::warn!("cluster: Redis subscriber connection lost");
+                    return Ok(End::Lost);
+                }
+            };
+            match next {
+                Some(ClusterAction::Subscribe { channels, patterns }) => {
+                    self.channels.extend(channels.iter().cloned());
+                    self.patterns.extend(patterns.iter().cloned());
+                    sink.subscribe(&channels).await?;
+                    sink.psubscribe(&patterns).await?;
+                    self.count(&mut publisher).await?;
+                }
+                Some(ClusterAction::Publish { channel, payload }) => {
+                    let sent: redis::RedisResult<i64> =
+                        publisher.publish(&channel, payload.as_ref()).await;
+                    if let Err(e) = sent {
+                        // Kept for the next connection, like the others while away.
+                        self.hold(ClusterAction::Publish { channel, payload });
+                        return Err(e);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    tick.reset(self.rt.now() + SERVER_COUNT_INTERVAL);
+                    self.count(&mut publisher).await?;
+                }
+            }
+        }
+    }
+
+    /// Asks Redis for the subscriber count of the first request channel and tells the hub.
+    async fn count(
+        &self,
+        publisher: &mut redis::aio::MultiplexedConnection,
+    ) -> redis::RedisResult<()> {
+        let Some(channel) = self.channels.first() else {
+            return Ok(());
+        };
+        let (_, n): (String, usize) = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel)
+            .query_async(publisher)
+            .await?;
+        let _ = self.net.send(NetMsg::ClusterServers(n)).await;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offline_queue_keeps_the_oldest_up_to_its_bound() {
+        let mut q = OfflineQueue::new(2);
+        assert!(q.push("a".into(), Bytes::from_static(b"1")));
+        assert!(q.push("b".into(), Bytes::from_static(b"2")));
+        assert!(!q.push("c".into(), Bytes::from_static(b"3")));
+        assert_eq!(q.dropped, 1);
+        let channels: Vec<&str> = q.items.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(channels, ["a", "b"]);
+        assert_eq!(MAX_QUEUED_PUBLISHES, 10_000);
+    }
+}

@@ -1,0 +1,66 @@
+//! Fuzz body for the cluster codec (used by the fuzz target and the proptests).
+//!
+//! Panicking is deliberate here: it is how a fuzzer reports a bug. The decoders never
+//! panic; this harness panics only when something that decoded does not re-encode to bytes
+//! that decode to the same thing (compared by their encoding, so NaN compares equal).
+#![allow(clippy::panic)]
+
+use bytes::Bytes;
+
+use super::{BroadcastMessage, ClusterLimits, Request, Response, decode_value, encode_value};
+
+/// Runs every cluster decoder over `data` (as it is, and with small limits) and checks the
+/// round trip of whatever decodes.
+#[doc(hidden)]
+pub fn fuzz_decode_all(data: &[u8]) {
+    let bytes = Bytes::copy_from_slice(data);
+    let small = ClusterLimits {
+        max_message_bytes: 64,
+        max_depth: 3,
+        max_values: 16,
+    };
+    for limits in [ClusterLimits::default(), small] {
+        if let Ok(v) = decode_value(&bytes, &limits) {
+            let once = encode_value(&v);
+            let again = decode_value(&once, &ClusterLimits::default()).map(|v| encode_value(&v));
+            if again.as_ref().ok() != Some(&once) {
+                panic!("value round trip changed {once:?} into {again:?}");
+            }
+            // Conversions towards clients never panic either.
+            let _ = v.to_json();
+            let mut plain = String::new();
+            let _ = v.write_plain_json(&mut plain);
+        }
+        if let Ok(m) = BroadcastMessage::decode(&bytes, &limits) {
+            let once = m.encode();
+            match BroadcastMessage::decode(&once, &ClusterLimits::default()) {
+                Ok(again) if again.encode() == once => {}
+                other => panic!("broadcast round trip of {m:?} gave {other:?}"),
+            }
+            let _ = m.packet.to_packet();
+        }
+        if let Ok(r) = Request::decode(&bytes, &limits) {
+            check(&r, Request::encode, Request::decode);
+        }
+        if let Ok(r) = Response::decode(&bytes, &limits) {
+            check(&r, Response::encode, Response::decode);
+        }
+    }
+}
+
+/// An encodable message must decode back to bytes that encode the same.
+fn check<T: std::fmt::Debug>(
+    m: &T,
+    encode: impl Fn(&T) -> Result<Bytes, super::DecodeError>,
+    decode: impl Fn(&Bytes, &ClusterLimits) -> Result<T, super::DecodeError>,
+) {
+    // A map key JSON cannot hold is refused on encoding; that is the one allowed failure.
+    let Ok(once) = encode(m) else {
+        return;
+    };
+    let again = decode(&once, &ClusterLimits::default()).map(|v| encode(&v).ok());
+    match again {
+        Ok(Some(b)) if b == once => {}
+        other => panic!("round trip of {m:?} ({once:?}) gave {other:?}"),
+    }
+}

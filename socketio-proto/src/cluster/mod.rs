@@ -1,0 +1,47 @@
+//! The cluster codec: the messages node's `@socket.io/redis-adapter` 8.3 (the classic,
+//! non-sharded adapter) publishes on Redis, so servers of ours and node's can share one
+//! application. Pure: bytes in, typed values out, and back; nothing here talks to Redis.
+//!
+//! - [`Channels`]: the channel names of one namespace (`socket.io#/#`, `socket.io#/#room#`,
+//!   `socket.io-request#/#`, `socket.io-response#/#`, …) and what a received channel is.
+//! - [`BroadcastMessage`]: `[uid, packet, opts]`, MessagePack, on the broadcast channels.
+//! - [`Request`] / [`Response`]: the request and response channels; JSON, except the
+//!   broadcast with acks and its acks (MessagePack). Input may be either: the first byte
+//!   decides (`{` is JSON), as in node.
+//! - [`Value`]: one MessagePack value in notepack.io's model (node's encoder), with
+//!   [`decode_value`] / [`encode_value`] and the conversion to and from a packet's JSON with
+//!   binary placeholders ([`Value::write_json`], [`Value::from_json`]).
+//!
+//! The encoder writes what notepack.io writes, byte for byte (the captured messages in
+//! `tests/fixtures/cluster` re-encode identically). The decoder reads every MessagePack form
+//! and is bounded by [`ClusterLimits`]: bytes from Redis are as untrusted as a client's, so
+//! every input gives a value or a typed [`DecodeError`], never a panic.
+
+mod broadcast;
+mod channel;
+mod date;
+mod error;
+mod fields;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzz;
+mod json;
+mod limits;
+mod msgpack_decode;
+mod msgpack_encode;
+mod request;
+mod response;
+mod value;
+
+pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
+pub use channel::{ChannelKind, Channels, DEFAULT_PREFIX};
+pub use error::DecodeError;
+pub use limits::ClusterLimits;
+pub use msgpack_decode::decode_value;
+pub use msgpack_encode::{encode_value, write_value};
+pub use request::Request;
+pub use response::{RemoteSocket, Response, ResponseBody};
+pub use value::Value;
+
+#[cfg(test)]
+mod tests;
