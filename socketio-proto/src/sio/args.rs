@@ -27,6 +27,7 @@ use serde::ser::Impossible;
 
 use super::args_de::read_args;
 use super::payload::Payload;
+use super::probe::Stop;
 use crate::Str;
 
 /// The arguments of an event or an acknowledgement: JSON text that is always an array, one
@@ -238,24 +239,6 @@ fn shape_of<T: Serialize + ?Sized>(v: &T) -> Shape {
     let mut shape = Shape::One;
     let _ = v.serialize(ShapeProbe { shape: &mut shape });
     shape
-}
-
-/// The error the probe stops with; never shown to anyone.
-#[derive(Debug)]
-struct Stop;
-
-impl fmt::Display for Stop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("probe")
-    }
-}
-
-impl std::error::Error for Stop {}
-
-impl serde::ser::Error for Stop {
-    fn custom<M: fmt::Display>(_: M) -> Self {
-        Self
-    }
 }
 
 /// A serializer that records the first request and fails.

@@ -14,6 +14,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, IgnoredAny, SeqAccess, Visitor};
 
+use super::probe::Stop;
+
 /// How `T` wants to be read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -87,24 +89,6 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ArgsVisitor<T> {
 /// `T` read from `null`.
 fn null<T: DeserializeOwned, E: de::Error>() -> Result<T, E> {
     serde_json::from_str("null").map_err(E::custom)
-}
-
-/// The error the probe stops with; never shown to anyone.
-#[derive(Debug)]
-struct Stop;
-
-impl fmt::Display for Stop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("probe")
-    }
-}
-
-impl std::error::Error for Stop {}
-
-impl de::Error for Stop {
-    fn custom<M: fmt::Display>(_: M) -> Self {
-        Self
-    }
 }
 
 /// A deserializer that records the first request and fails.

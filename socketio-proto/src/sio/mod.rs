@@ -27,6 +27,7 @@ pub mod fuzz;
 mod packet;
 mod payload;
 mod placeholder;
+mod probe;
 mod quick_check;
 mod reassembler;
 mod validate;
