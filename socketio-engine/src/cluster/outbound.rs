@@ -288,6 +288,27 @@ impl Engine {
         }
     }
 
+    /// How many servers share the cluster, this one included, as the driver last told
+    /// ([`set_cluster_server_count`](Self::set_cluster_server_count)); 1 without a cluster
+    /// (node's `serverCount` is 1 with its in-memory adapter too).
+    #[must_use]
+    pub fn cluster_server_count(&self) -> usize {
+        self.cluster.as_ref().map_or(1, |c| c.server_count)
+    }
+
+    /// This server's room names in namespace `nsp`, socket ids included (node's
+    /// `adapter.rooms` keys, what it answers another server's `allRooms` with).
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn local_all_rooms(&self, nsp: &str) -> Result<Vec<Str>, UsageError> {
+        self.sio
+            .namespaces
+            .find(nsp)
+            .ok_or(UsageError::UnknownNamespace)?;
+        Ok(self.local_rooms(nsp))
+    }
+
     /// This server's uid on the cluster channels, when the cluster is on.
     #[must_use]
     pub fn cluster_uid(&self) -> Option<&str> {
