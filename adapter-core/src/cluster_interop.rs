@@ -112,8 +112,8 @@ async fn serve_ours<R: Runtime>(rt: R, port: u16) -> (crate::Running, String) {
                         .unwrap_or_default()
                         .into_iter()
                         .map(|s| {
-                            let rooms = s.rooms.iter().map(ToString::to_string).collect();
-                            (s.id.to_string(), rooms)
+                            let rooms = s.rooms().iter().map(ToString::to_string).collect();
+                            (s.id().to_string(), rooms)
                         })
                         .collect();
                     if let Some(ack) = data.ack {
@@ -155,6 +155,24 @@ async fn serve_ours<R: Runtime>(rt: R, port: u16) -> (crate::Running, String) {
                         .collect();
                     if let Some(ack) = data.ack {
                         ack.send(&((local, r.remote, r.remote_timeout.is_some()),));
+                    }
+                })
+                // node's RemoteSocket calls on each other server's socket: `what` says which.
+                .on("remote-please", |socket, data| async move {
+                    let what: String = data.arg().unwrap_or_default();
+                    let remote = socket.server().of("/").cluster_sockets().await.unwrap();
+                    for s in &remote {
+                        match what.as_str() {
+                            "emit-join" => {
+                                s.emit("to-you", s.id());
+                                s.join("joined-by-rust");
+                            }
+                            "leave" => s.leave("joined-by-rust"),
+                            _ => s.disconnect(),
+                        }
+                    }
+                    if let Some(ack) = data.ack {
+                        ack.send(&remote.len());
                     }
                 })
                 // node's serverSideEmit(WithAck) reaching our application.

@@ -20,6 +20,7 @@ use super::BoxFut;
 use super::command::{Command, Reply};
 use super::error::{Error, log_failure};
 use super::handle::ServerHandle;
+use super::remote::RemoteSocket;
 use super::socket::BroadcastReplies;
 use crate::hub::HubCx;
 
@@ -112,6 +113,8 @@ pub(crate) struct ClusterWaits {
     handlers: ServerSideHandlers,
     rooms: HashMap<ClusterRequestId, (Vec<Str>, Reply<Vec<Str>>)>,
     emits: HashMap<ClusterRequestId, Reply<ServerSideReplies>>,
+    /// `fetchSockets` requests, with their namespace.
+    sockets: HashMap<ClusterRequestId, (Str, Reply<Vec<RemoteSocket>>)>,
     broadcasts: HashMap<AckId, BroadcastWait>,
 }
 
@@ -126,7 +129,7 @@ impl ClusterWaits {
     /// How many requests and broadcasts are waiting (tests: nothing leaks).
     #[cfg(test)]
     pub(crate) fn held(&self) -> usize {
-        self.rooms.len() + self.emits.len() + self.broadcasts.len()
+        self.rooms.len() + self.emits.len() + self.sockets.len() + self.broadcasts.len()
     }
 
     /// A broadcast with acks started as `ack`; `remote` when it also went to the other
@@ -240,6 +243,22 @@ impl ClusterWaits {
                     }
                 }
             }
+            Command::ClusterSockets { target, reply } => {
+                if cx.machine.cluster_uid().is_none() {
+                    // No other server, so none of its sockets (after the namespace check).
+                    let r = cx.machine.sockets(&target).map(|_| Vec::new());
+                    let _ = reply.send(r.map_err(Into::into));
+                    return None;
+                }
+                match cx.machine.cluster_fetch_sockets(now, &target) {
+                    Ok(id) => {
+                        self.sockets.insert(id, (target.nsp().clone(), reply));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
+                }
+            }
             Command::ServerCount { reply } => {
                 let _ = reply.send(Ok(cx.machine.cluster_server_count()));
             }
@@ -251,6 +270,16 @@ impl ClusterWaits {
     /// A cluster event.
     pub(crate) fn on_event(&mut self, cx: &mut Cx<'_>, handle: ServerHandle, event: ClusterEvent) {
         match event {
+            ClusterEvent::FetchSockets { request, result } => {
+                if let Some((nsp, reply)) = self.sockets.remove(&request) {
+                    let r = result.map(|list| {
+                        list.into_iter()
+                            .map(|s| RemoteSocket::new(handle.clone(), nsp.clone(), s))
+                            .collect()
+                    });
+                    let _ = reply.send(r.map_err(Into::into));
+                }
+            }
             ClusterEvent::AllRooms { request, result } => {
                 if let Some((mut local, reply)) = self.rooms.remove(&request) {
                     let r = result.map(|remote| {

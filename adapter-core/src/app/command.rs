@@ -85,7 +85,7 @@ pub(crate) enum Command {
     /// The other servers' sockets a target selects (the cluster's `fetchSockets`).
     ClusterSockets {
         target: BroadcastTarget,
-        reply: Reply<Vec<socketio_engine::cluster::RemoteSocket>>,
+        reply: Reply<Vec<super::remote::RemoteSocket>>,
     },
     /// A server-side emit to the other servers, with a reply when their answers are wanted.
     ServerSideEmit {

@@ -25,7 +25,6 @@
 //!   predecessor reached its first await, so emits made before awaiting keep the order of the
 //!   events.
 
-use socketio_engine::cluster::{ClusterEvent, ClusterRequestId, RemoteSocket};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -71,8 +70,6 @@ pub(crate) struct SioDispatcher {
     acks: HashMap<AckId, Reply<AckReply>>,
     /// Server-side handlers, cluster requests and broadcasts with acks (`cluster`).
     cluster: ClusterWaits,
-    /// Cluster `fetchSockets` requests waiting for the other servers.
-    cluster_sockets: HashMap<ClusterRequestId, Reply<Vec<RemoteSocket>>>,
     /// The gate of each closure socket's latest handler task (see `order`).
     gates: HashMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
@@ -130,7 +127,6 @@ impl SioDispatcher {
             sockets: HashMap::new(),
             acks: HashMap::new(),
             cluster: ClusterWaits::new(server_side),
-            cluster_sockets: HashMap::new(),
             gates: HashMap::new(),
             mailboxes: HashMap::new(),
         }
@@ -440,11 +436,6 @@ impl Dispatcher<Engine> for SioDispatcher {
                 reason,
                 rooms,
             } => self.on_disconnect(cx, socket, &nsp, reason, rooms),
-            Event::Cluster(ClusterEvent::FetchSockets { request, result }) => {
-                if let Some(tx) = self.cluster_sockets.remove(&request) {
-                    let _ = tx.send(result.map_err(Into::into));
-                }
-            }
             Event::Cluster(event) => {
                 let handle = self.handle(cx);
                 self.cluster.on_event(cx, handle, event);
@@ -564,17 +555,8 @@ impl Dispatcher<Engine> for SioDispatcher {
             Command::ServerSideEmit { .. }
             | Command::ServerSideAck { .. }
             | Command::AllRooms { .. }
-            | Command::ServerCount { .. } => {} // taken by `cluster` above
-            Command::ClusterSockets { target, reply } => {
-                match cx.machine.cluster_fetch_sockets(now, &target) {
-                    Ok(id) => {
-                        self.cluster_sockets.insert(id, reply);
-                    }
-                    Err(e) => {
-                        let _ = reply.send(Err(e.into()));
-                    }
-                }
-            }
+            | Command::ServerCount { .. }
+            | Command::ClusterSockets { .. } => {} // taken by `cluster` above
         }
     }
 }

@@ -15,6 +15,7 @@ use super::command::{Command, Reply, to_args};
 use super::error::Error;
 use super::error::log_failure;
 use super::object::AnyState;
+use super::remote::RemoteSocket;
 use super::socket::{BroadcastReplies, Socket};
 use crate::msg::Ctl;
 
@@ -232,15 +233,13 @@ impl BroadcastOperator {
 
     /// The other servers' sockets this operator selects (with [`App::redis`](crate::App):
     /// node's `fetchSockets` across the cluster, without this server's own, which are
-    /// [`sockets`](Self::sockets)).
+    /// [`sockets`](Self::sockets)), each one to emit to, join, leave or disconnect.
+    /// Without a cluster there is no other server: an empty list.
     ///
     /// # Errors
     /// [`Error::ClusterTimeout`] when not every other server answered within the requests
-    /// timeout (node's 5 s), [`Error::Usage`] without a cluster or for an unknown namespace,
-    /// [`Error::Stopped`].
-    pub async fn cluster_sockets(
-        &self,
-    ) -> Result<Vec<socketio_engine::cluster::RemoteSocket>, Error> {
+    /// timeout (node's 5 s), [`Error::Usage`] for an unknown namespace, [`Error::Stopped`].
+    pub async fn cluster_sockets(&self) -> Result<Vec<RemoteSocket>, Error> {
         let (tx, rx) = oneshot::channel();
         self.handle.send(Command::ClusterSockets {
             target: self.target.clone(),

@@ -80,6 +80,7 @@ mod error;
 mod handle;
 mod object;
 mod order;
+mod remote;
 mod socket;
 
 use std::collections::HashMap;
@@ -95,6 +96,7 @@ pub use cluster::{ServerSideAckSender, ServerSideEvent, ServerSideReplies};
 pub use error::Error;
 pub use handle::{BroadcastOperator, ServerHandle};
 pub use object::{BadEvent, BoxFuture, Ctx, Events, FromEvent, Method, Refusal, SocketNamespace};
+pub use remote::RemoteSocket;
 pub use socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 pub use socketio_engine::handler::{ConnectDecision, Extensions};
 

@@ -95,7 +95,7 @@ await until(
 );
 
 // Our application API across the cluster (node is counted by now: fetch-please saw it).
-const ask = (event) => onOurs.c.timeout(10000).emitWithAck(event);
+const ask = (...args) => onOurs.c.timeout(10000).emitWithAck(...args);
 const [sse, sseTimedOut] = await ask("sse-please");
 if (sseTimedOut || JSON.stringify(sse) !== JSON.stringify([["node-pong", "from-rust"]])) {
   fail(`our serverSideEmitWithAck gave ${JSON.stringify([sse, sseTimedOut])}`);
@@ -127,6 +127,20 @@ if (
 }
 console.log("ok: our broadcast with acks gathered node's client's ack");
 
+// Our remote sockets (node's RemoteSocket): emit, join, leave, and disconnect at the end.
+const nodeSocket = () => nodeIo.of("/").sockets.get(onNode.c.id);
+if ((await ask("remote-please", "emit-join")) !== 1) fail("remote-please did not list 1");
+await until(
+  "our remote socket's emit and join reached node's socket",
+  () => has(onNode.got, "to-you") && nodeSocket().rooms.has("joined-by-rust"),
+  () => {},
+);
+const toYou = onNode.got.filter(([e]) => e === "to-you");
+if (toYou.length !== 1 || toYou[0][1][0] !== onNode.c.id) fail(`to-you: ${JSON.stringify(toYou)}`);
+await ask("remote-please", "leave");
+await until("our remote socket's leave", () => !nodeSocket().rooms.has("joined-by-rust"), () => {});
+console.log("ok: our remote sockets emit, join and leave on node's server");
+
 if (mode === "restart") {
   console.log("READY_FOR_RESTART");
   await new Promise((r) => process.stdin.once("data", r));
@@ -141,6 +155,13 @@ if (mode === "restart") {
     () => onNode.got.slice(before[0]).some(([e]) => e === "from-rust"),
     () => onOurs.c.emit("broadcast-please"),
   );
+}
+
+if (mode !== "restart") {
+  await ask("remote-please", "disconnect");
+  await until("our remote socket's disconnect", () => !onNode.c.connected, () => {});
+  if (!onOurs.c.connected) fail("our own client was disconnected too");
+  console.log("ok: our remote socket's disconnect reached node's client");
 }
 
 onNode.c.close();
