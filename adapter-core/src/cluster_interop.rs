@@ -3,7 +3,9 @@
 //! 127.0.0.1 without persistence, our server on the given runtime with `App::redis`, and
 //! node's socket.io 4.8 with `@socket.io/redis-adapter` 8.3 (`tests/js/cluster/interop.mjs`),
 //! a socket.io-client on each. A broadcast from each server must reach the other's client,
-//! and node's `fetchSockets` / `allRooms` must list our socket.
+//! and node's `fetchSockets` / `allRooms` must list our socket. The application API crosses
+//! too: server-side emits both ways with acks, `all_rooms`, `server_count`, and a broadcast
+//! with acks gathering node's client's ack.
 //!
 //! Panics are the point here: this is test support, and a panic is a failed scenario.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -110,13 +112,79 @@ async fn serve_ours<R: Runtime>(rt: R, port: u16) -> (crate::Running, String) {
                         .unwrap_or_default()
                         .into_iter()
                         .map(|s| {
-                            let rooms = s.rooms.iter().map(ToString::to_string).collect();
-                            (s.id.to_string(), rooms)
+                            let rooms = s.rooms().iter().map(ToString::to_string).collect();
+                            (s.id().to_string(), rooms)
                         })
                         .collect();
                     if let Some(ack) = data.ack {
                         ack.send(&(list,));
                     }
+                })
+                // The application API across the cluster, each answered to the client as
+                // one array (`emitWithAck` resolves with the first argument).
+                .on("sse-please", |socket, data| async move {
+                    let server = socket.server().clone();
+                    server.server_side_emit("/", "hello-servers", &1);
+                    let r = server
+                        .server_side_emit_with_ack("/", "ping-servers", "from-rust")
+                        .await
+                        .unwrap();
+                    if let Some(ack) = data.ack {
+                        ack.send(&((r.responses, r.timeout.is_some()),));
+                    }
+                })
+                .on("rooms-please", |socket, data| async move {
+                    let rooms = socket.server().all_rooms("/").await.unwrap();
+                    let rooms: Vec<String> = rooms.iter().map(ToString::to_string).collect();
+                    let count = socket.server().server_count().await.unwrap();
+                    if let Some(ack) = data.ack {
+                        ack.send(&((rooms, count),));
+                    }
+                })
+                .on("bwa-please", |socket, data| async move {
+                    let r = socket
+                        .server()
+                        .of("/")
+                        .emit_with_ack("q", &(), Duration::from_secs(3))
+                        .await
+                        .unwrap();
+                    let local: Vec<serde_json::Value> = r
+                        .replies
+                        .iter()
+                        .map(|a| a.args.parse().unwrap_or_default())
+                        .collect();
+                    if let Some(ack) = data.ack {
+                        ack.send(&((local, r.remote, r.remote_timeout.is_some()),));
+                    }
+                })
+                // node's RemoteSocket calls on each other server's socket: `what` says which.
+                .on("remote-please", |socket, data| async move {
+                    let what: String = data.arg().unwrap_or_default();
+                    let remote = socket.server().of("/").cluster_sockets().await.unwrap();
+                    for s in &remote {
+                        match what.as_str() {
+                            "emit-join" => {
+                                s.emit("to-you", s.id());
+                                s.join("joined-by-rust");
+                            }
+                            "leave" => s.leave("joined-by-rust"),
+                            _ => s.disconnect(),
+                        }
+                    }
+                    if let Some(ack) = data.ack {
+                        ack.send(&remote.len());
+                    }
+                })
+                // node's serverSideEmit(WithAck) reaching our application.
+                .on_server_side_emit("node-asks", |_, event| async move {
+                    let n: u32 = event.args().unwrap_or_default();
+                    if let Some(ack) = event.ack {
+                        ack.send(&("rust-answer", n + 1));
+                    }
+                })
+                .on_server_side_emit("node-tells", |server, event| async move {
+                    let word: String = event.args().unwrap_or_default();
+                    server.of("/").local().emit("heard", &word);
                 }),
         );
     let (running, _) = crate::serve(rt, "127.0.0.1:0".parse().unwrap(), app)

@@ -35,6 +35,8 @@
 
 pub mod app;
 #[cfg(test)]
+mod app_cluster_tests;
+#[cfg(test)]
 mod app_recovery_tests;
 #[cfg(test)]
 mod app_tests;

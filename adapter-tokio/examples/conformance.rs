@@ -10,9 +10,13 @@
 //!
 //! Both with pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1 000 000, connectTimeout
 //! 1000 ms, CORS origin `*`; Engine.IO v3 clients are accepted too (older suite versions).
-//! Listens on 127.0.0.1, port `$PORT` (default 3000), until killed.
+//! Listens on 127.0.0.1, port `$PORT` (default 3000), until killed. With `$REDIS_URL` (and
+//! the crate's `cluster-redis` feature) the Socket.IO server is one of a cluster on that
+//! Redis, so several of these (and node's servers) can be started by hand as one.
 //!
 //! `cargo run --release --example conformance -p adapter-tokio`
+//! (`REDIS_URL=redis://127.0.0.1:6379 cargo run --example conformance -p adapter-tokio
+//! --features cluster-redis` for a cluster)
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -71,6 +75,19 @@ fn socketio_app() -> App {
         .namespace(Namespace::new("/custom").on_connection(emit_auth))
 }
 
+/// The application, in the cluster of `$REDIS_URL` when set.
+fn clustered(app: App) -> std::io::Result<App> {
+    match std::env::var("REDIS_URL") {
+        Err(_) => Ok(app),
+        #[cfg(feature = "cluster-redis")]
+        Ok(url) => Ok(app.redis(url)),
+        #[cfg(not(feature = "cluster-redis"))]
+        Ok(url) => Err(std::io::Error::other(format!(
+            "REDIS_URL={url}: build with --features cluster-redis"
+        ))),
+    }
+}
+
 fn main() -> std::io::Result<()> {
     let port: u16 = std::env::var("PORT")
         .ok()
@@ -94,7 +111,7 @@ fn main() -> std::io::Result<()> {
                 }
             },
         );
-        let _handle = server.socketio(socketio_app());
+        let _handle = server.socketio(clustered(socketio_app())?);
         let running = server
             .listen(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
             .await?;

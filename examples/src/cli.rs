@@ -1,5 +1,6 @@
 //! Command-line options shared by the example servers: `--port N` (or env `PORT`,
-//! default [`DEFAULT_PORT`]) and `--client-js PATH` (or env `SOCKETIO_CLIENT_JS`).
+//! default [`DEFAULT_PORT`]), `--client-js PATH` (or env `SOCKETIO_CLIENT_JS`) and
+//! `--redis URL` (or env `REDIS_URL`: the chat as one instance of several on that Redis).
 
 use std::path::PathBuf;
 
@@ -15,6 +16,8 @@ pub struct Options {
     pub port: u16,
     /// socket.io-client's `dist/socket.io.min.js`.
     pub client_js: PathBuf,
+    /// The Redis of a cluster of chat instances (`redis://127.0.0.1:6379`), if any.
+    pub redis: Option<String>,
 }
 
 /// Why the command line was refused.
@@ -51,6 +54,7 @@ impl Options {
         let mut o = Self {
             port: env("PORT").map_or(Ok(DEFAULT_PORT), |p| port(&p))?,
             client_js: env("SOCKETIO_CLIENT_JS").map_or_else(default_client_js, PathBuf::from),
+            redis: env("REDIS_URL"),
         };
         let mut args = args.into_iter();
         while let Some(a) = args.next() {
@@ -58,11 +62,13 @@ impl Options {
             match a.as_str() {
                 "--port" | "-p" => o.port = port(&value()?)?,
                 "--client-js" => o.client_js = PathBuf::from(value()?),
+                "--redis" => o.redis = Some(value()?),
                 "--help" | "-h" => {
                     return Err(CliError::Help(format!(
-                        "usage: {program} [--port N] [--client-js PATH]\n  \
+                        "usage: {program} [--port N] [--client-js PATH] [--redis URL]\n  \
                          --port N          listen on 127.0.0.1:N (env PORT, default {DEFAULT_PORT}; 0 picks one)\n  \
-                         --client-js PATH  socket.io-client's dist/socket.io.min.js (env SOCKETIO_CLIENT_JS)"
+                         --client-js PATH  socket.io-client's dist/socket.io.min.js (env SOCKETIO_CLIENT_JS)\n  \
+                         --redis URL       one chat instance of several sharing this Redis (env REDIS_URL)"
                     )));
                 }
                 _ => return Err(CliError::Unknown(a)),
@@ -121,6 +127,9 @@ mod tests {
             Err(CliError::Unknown("--nope".into()))
         );
         assert!(matches!(parse(&["--help"], None), Err(CliError::Help(h)) if h.contains("--port")));
+        assert_eq!(parse(&[], None).unwrap().redis, None);
+        let o = parse(&["--redis", "redis://127.0.0.1:1"], None).unwrap();
+        assert_eq!(o.redis.as_deref(), Some("redis://127.0.0.1:1"));
         let o = parse(&["--client-js", "/x.js"], None).unwrap();
         assert_eq!(o.client_js, PathBuf::from("/x.js"));
         assert!(

@@ -4,13 +4,20 @@
 // /presence namespace) counts members; delivered ticks come from the server's acks; Bob
 // leaving is announced. Screenshots go to $CHAT_SCREENSHOT_DIR (default: the temp dir).
 //
-// usage: node chat-browser.mjs <chat server url>     (E2E_CHROMIUM overrides the browser path)
+// With a second url (another chat instance on the same Redis), Bob's page is served by it:
+// messages, the other room's isolation and Bob's leaving must cross the instances; the
+// member counts and lists are per instance there, so they are not checked.
+//
+// usage: node chat-browser.mjs <chat server url> [<second instance url>]
+//        (E2E_CHROMIUM overrides the browser path)
 // Exits 0 when every check passed, 1 otherwise.
 import os from "node:os";
 import path from "node:path";
 import { launchChromium } from "./chromium.mjs";
 
 const url = process.argv[2];
+const bobUrl = process.argv[3] ?? url;
+const clustered = bobUrl !== url;
 if (!url) {
   console.error("usage: node chat-browser.mjs <chat server url>");
   process.exit(2);
@@ -22,12 +29,12 @@ function log(msg) {
   console.log(`[chat-browser] ${msg}`);
 }
 
-async function openPage(context, name, logs) {
+async function openPage(context, name, logs, at = url) {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1100, height: 700 });
   page.on("console", (m) => logs.push(`${name} console.${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => logs.push(`${name} pageerror: ${e.message}`));
-  await page.goto(url);
+  await page.goto(at);
   return page;
 }
 
@@ -95,7 +102,7 @@ async function main() {
     const other = `kitchen-${tag}`;
 
     const pa = await openPage(context, "alice", logs);
-    const pb = await openPage(context, "bob", logs);
+    const pb = await openPage(context, "bob", logs, bobUrl);
     const pc = await openPage(context, "carol", logs);
 
     check((await tryNick(pa, alice)) === null, "alice signs in");
@@ -110,17 +117,17 @@ async function main() {
     await joinRoom(pb, room);
     await joinRoom(pc, other);
     // The room list (pushed on /presence) counts both members; the header lists them.
-    await pa.waitForFunction(
+    if (!clustered) await pa.waitForFunction(
       (r) => document.querySelector(`#rooms li[data-room="${r}"] .count`)?.textContent === "2",
       room,
       WAIT,
     );
-    await pa.waitForFunction(
+    if (!clustered) await pa.waitForFunction(
       (n) => [...document.querySelectorAll("#members .member")].map((e) => e.textContent).join() === n,
       [alice, bob].join(),
       WAIT,
     );
-    log("rooms: both in one room, carol in another; list and members up to date");
+    log(`rooms: both in one room, carol in another${clustered ? "" : "; list and members up to date"}`);
 
     await say(pa, "hello from alice");
     await sees(pb, alice, "hello from alice");
@@ -128,7 +135,7 @@ async function main() {
     await sees(pa, bob, "hi alice, bob here");
     await say(pa, "schöner Garten, ça pousse ✓");
     await sees(pb, alice, "schöner Garten, ça pousse ✓");
-    log("messages: delivered both ways, acks marked them delivered");
+    log(`messages: delivered both ways${clustered ? " across the two instances" : ""}, acks marked them delivered`);
 
     // Carol's room stays quiet.
     await say(pc, "anyone in the kitchen?");

@@ -29,9 +29,9 @@ pub struct Auth(pub Value);
 /// The test application; `configure` adjusts the engine settings (ping timing).
 #[must_use]
 pub fn build(configure: impl FnOnce(&mut adapter_core::socketio_engine::EngineConfig)) -> App {
-    App::new()
+    crate::cluster::server_side(App::new())
         .configure(configure)
-        .namespace(handlers(Namespace::new("/")))
+        .namespace(crate::cluster::handlers(handlers(Namespace::new("/"))))
         .socket_namespace::<crate::admin::Admin>("/admin")
 }
 

@@ -3,6 +3,9 @@
 //! says what is checked). Needs node, `tests/js/node_modules` (playwright-core) and Debian's
 //! chromium, as the other browser test does.
 //!
+//! With the `redis` feature, a second test runs the chat as two instances on one real Redis
+//! (`redis-server` on a free port) and puts Bob's page on the second one.
+//!
 //! The `chat` binary belongs to another package, so Cargo sets no `CARGO_BIN_EXE_chat` here:
 //! the test builds it into this test's own target directory and profile (or runs the binary
 //! named by `CHAT_BIN`). The server is started on a free port and killed on drop, also when
@@ -43,6 +46,10 @@ fn chat_binary() -> PathBuf {
     if profile_dir.file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }
+    // One binary for both tests (they may run at once): with `--redis` support when asked.
+    if cfg!(feature = "redis") {
+        build.args(["--features", "redis"]);
+    }
     let status = build.status().expect("run cargo build");
     assert!(status.success(), "building the chat binary failed");
     profile_dir.join(format!("chat{}", std::env::consts::EXE_SUFFIX))
@@ -68,9 +75,10 @@ struct ChatServer {
 }
 
 impl ChatServer {
-    fn start() -> Self {
+    fn start(extra: &[&str]) -> Self {
         let mut cmd = Command::new(chat_binary());
         cmd.args(["--port", "0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         // Serve the bundle tests/js installs, so the examples' own npm install is not needed.
@@ -113,12 +121,101 @@ impl Drop for ChatServer {
 
 #[test]
 fn two_people_talk_in_a_room_a_third_in_another_does_not_hear() {
-    let server = ChatServer::start();
+    let server = ChatServer::start(&[]);
+    run_chat_browser(&server, &[]);
+}
+
+/// Two chat instances on one Redis; Bob's page is on the second.
+#[cfg(feature = "redis")]
+#[test]
+fn two_people_on_two_instances_talk_in_a_room() {
+    let (_redis, port) = redis();
+    let url = format!("redis://127.0.0.1:{port}");
+    let one = ChatServer::start(&["--redis", &url]);
+    let two = ChatServer::start(&["--redis", &url]);
+    wait_until_subscribed(port, 2);
+    run_chat_browser(&one, &[&two.url]);
+    drop(two);
+}
+
+/// `redis-server` without persistence on a free port, once it accepts connections; killed
+/// with the returned guard.
+#[cfg(feature = "redis")]
+fn redis() -> (Killed, u16) {
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server not found: tools/test.sh installs Debian's redis-server");
+    let child = Killed(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not start");
+        thread::sleep(Duration::from_millis(10));
+    }
+    (child, port)
+}
+
+/// Waits until `n` servers subscribed to the `/chat` request channel (node's server count),
+/// so the first messages cannot go out before the other instance listens.
+#[cfg(feature = "redis")]
+fn wait_until_subscribed(port: u16, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = Command::new("redis-cli")
+            .args([
+                "-p",
+                &port.to_string(),
+                "pubsub",
+                "numsub",
+                "socket.io-request#/chat#",
+            ])
+            .output()
+            .expect("redis-cli (Debian's redis-tools, with redis-server)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        if text
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<usize>().ok())
+            == Some(n)
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "instances never subscribed: {text}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed when dropped, also when the test panics.
+#[cfg(feature = "redis")]
+struct Killed(Child);
+
+#[cfg(feature = "redis")]
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `chat-browser.mjs` against `server` (and `more` instance urls) and checks it passed.
+fn run_chat_browser(server: &ChatServer, more: &[&str]) {
     let js = repo_root().join("tests/js");
     let mut node = Command::new("node")
         .current_dir(&js)
         .arg("chat-browser.mjs")
         .arg(&server.url)
+        .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -9,8 +9,10 @@ use socketio_engine::{AckToken, BroadcastTarget, SocketId};
 use socketio_proto::Str;
 use socketio_proto::sio::{Args, ToArgs};
 
+use super::cluster::ServerSideReplies;
 use super::error::Error;
 use super::socket::{AckReply, BroadcastReplies, Socket};
+use socketio_engine::cluster::ServerSideAck;
 
 /// Where a reply goes.
 pub(crate) type Reply<T> = oneshot::Sender<Result<T, Error>>;
@@ -83,7 +85,28 @@ pub(crate) enum Command {
     /// The other servers' sockets a target selects (the cluster's `fetchSockets`).
     ClusterSockets {
         target: BroadcastTarget,
-        reply: Reply<Vec<socketio_engine::cluster::RemoteSocket>>,
+        reply: Reply<Vec<super::remote::RemoteSocket>>,
+    },
+    /// A server-side emit to the other servers, with a reply when their answers are wanted.
+    ServerSideEmit {
+        nsp: Str,
+        event: String,
+        args: Args,
+        reply: Option<Reply<ServerSideReplies>>,
+    },
+    /// Answer another server's server-side emit.
+    ServerSideAck {
+        ack: Box<ServerSideAck>,
+        value: serde_json::Value,
+    },
+    /// Room names of a namespace across the cluster.
+    AllRooms {
+        nsp: Str,
+        reply: Reply<Vec<Str>>,
+    },
+    /// How many servers share the cluster.
+    ServerCount {
+        reply: Reply<usize>,
     },
     /// Tests: how many sockets the dispatcher holds anything for.
     #[cfg(test)]

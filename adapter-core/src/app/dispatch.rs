@@ -25,7 +25,6 @@
 //!   predecessor reached its first await, so emits made before awaiting keep the order of the
 //!   events.
 
-use socketio_engine::cluster::{ClusterEvent, ClusterRequestId, RemoteSocket};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +36,7 @@ use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
 use super::actor::{Mailbox, ObjectRunner, mailbox};
+use super::cluster::{ClusterWaits, ServerSideHandlers};
 use super::command::{Command, Reply};
 use super::error::Error;
 use super::handle::ServerHandle;
@@ -68,9 +68,8 @@ pub(crate) struct SioDispatcher {
     next_key: u64,
     sockets: HashMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
-    broadcast_acks: HashMap<AckId, Reply<BroadcastReplies>>,
-    /// Cluster `fetchSockets` requests waiting for the other servers.
-    cluster_sockets: HashMap<ClusterRequestId, Reply<Vec<RemoteSocket>>>,
+    /// Server-side handlers, cluster requests and broadcasts with acks (`cluster`).
+    cluster: ClusterWaits,
     /// The gate of each closure socket's latest handler task (see `order`).
     gates: HashMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
@@ -113,6 +112,7 @@ impl SioDispatcher {
         objects: Vec<(Str, Arc<dyn ObjectRunner>)>,
         state: AnyState,
         driver: &DriverConfig,
+        server_side: ServerSideHandlers,
     ) -> Self {
         Self {
             namespaces: namespaces
@@ -126,8 +126,7 @@ impl SioDispatcher {
             next_key: 0,
             sockets: HashMap::new(),
             acks: HashMap::new(),
-            broadcast_acks: HashMap::new(),
-            cluster_sockets: HashMap::new(),
+            cluster: ClusterWaits::new(server_side),
             gates: HashMap::new(),
             mailboxes: HashMap::new(),
         }
@@ -141,7 +140,11 @@ impl SioDispatcher {
     /// How many sockets the dispatcher holds anything for (tests check it returns to 0).
     #[cfg(test)]
     pub(crate) fn held(&self) -> usize {
-        self.sockets.len() + self.gates.len() + self.mailboxes.len() + self.pending.len()
+        self.sockets.len()
+            + self.gates.len()
+            + self.mailboxes.len()
+            + self.pending.len()
+            + self.cluster.held()
     }
 
     /// Spawns a handler of `socket` after the handlers before it (see `order`).
@@ -419,9 +422,13 @@ impl Dispatcher<Engine> for SioDispatcher {
                 replies,
                 timed_out,
             } => {
-                if let Some(tx) = self.broadcast_acks.remove(&ack) {
-                    let _ = tx.send(Ok(BroadcastReplies { replies, timed_out }));
-                }
+                let local = BroadcastReplies {
+                    replies,
+                    timed_out,
+                    remote: Vec::new(),
+                    remote_timeout: None,
+                };
+                self.cluster.broadcast_local(ack, local);
             }
             Event::Disconnect {
                 socket,
@@ -429,10 +436,9 @@ impl Dispatcher<Engine> for SioDispatcher {
                 reason,
                 rooms,
             } => self.on_disconnect(cx, socket, &nsp, reason, rooms),
-            Event::Cluster(ClusterEvent::FetchSockets { request, result }) => {
-                if let Some(tx) = self.cluster_sockets.remove(&request) {
-                    let _ = tx.send(result.map_err(Into::into));
-                }
+            Event::Cluster(event) => {
+                let handle = self.handle(cx);
+                self.cluster.on_event(cx, handle, event);
             }
             _ => {}
         }
@@ -440,6 +446,9 @@ impl Dispatcher<Engine> for SioDispatcher {
 
     fn on_command(&mut self, cx: &mut Cx<'_>, cmd: Command) {
         let now = cx.now;
+        let Some(cmd) = self.cluster.on_command(cx, cmd) else {
+            return;
+        };
         match cmd {
             Command::Connect {
                 key,
@@ -507,7 +516,9 @@ impl Dispatcher<Engine> for SioDispatcher {
                 .broadcast_with_ack(now, &target, &event, &args, binary, timeout)
             {
                 Ok(id) => {
-                    self.broadcast_acks.insert(id, reply);
+                    // The other servers' part comes too when the broadcast went to them.
+                    let remote = cx.machine.cluster_uid().is_some() && !target.is_local();
+                    self.cluster.broadcast_started(id, reply, remote);
                 }
                 Err(e) => {
                     let _ = reply.send(Err(e.into()));
@@ -541,16 +552,11 @@ impl Dispatcher<Engine> for SioDispatcher {
             Command::DisconnectSockets { target } => {
                 log_err("disconnect", cx.machine.disconnect_sockets(now, &target));
             }
-            Command::ClusterSockets { target, reply } => {
-                match cx.machine.cluster_fetch_sockets(now, &target) {
-                    Ok(id) => {
-                        self.cluster_sockets.insert(id, reply);
-                    }
-                    Err(e) => {
-                        let _ = reply.send(Err(e.into()));
-                    }
-                }
-            }
+            Command::ServerSideEmit { .. }
+            | Command::ServerSideAck { .. }
+            | Command::AllRooms { .. }
+            | Command::ServerCount { .. }
+            | Command::ClusterSockets { .. } => {} // taken by `cluster` above
         }
     }
 }

@@ -10,10 +10,12 @@ use socketio_proto::Str;
 
 use socketio_proto::sio::ToArgs;
 
+use super::cluster::ServerSideReplies;
 use super::command::{Command, Reply, to_args};
 use super::error::Error;
 use super::error::log_failure;
 use super::object::AnyState;
+use super::remote::RemoteSocket;
 use super::socket::{BroadcastReplies, Socket};
 use crate::msg::Ctl;
 
@@ -54,6 +56,78 @@ impl ServerHandle {
     #[must_use]
     pub fn of(&self, nsp: impl Into<Str>) -> BroadcastOperator {
         BroadcastOperator::new(self.clone(), BroadcastTarget::namespace(nsp))
+    }
+
+    /// Emits `event` with `args` (the argument rule of [`Socket::emit`]) to the other servers
+    /// of the cluster in namespace `nsp` (node's `io.of(nsp).serverSideEmit`), for their
+    /// [`on_server_side_emit`](super::App::on_server_side_emit) handlers, not their
+    /// clients. Without a cluster it reaches nobody. Fire and forget: failures are logged.
+    pub fn server_side_emit<A: ToArgs + ?Sized>(&self, nsp: &str, event: &str, args: &A) {
+        log_failure(
+            "server-side emit",
+            self.send_server_side(nsp, event, args, None),
+        );
+    }
+
+    /// As [`server_side_emit`](Self::server_side_emit), gathering one answer from each
+    /// other server (node's `serverSideEmitWithAck`), for at most the cluster's requests
+    /// timeout (node's 5 s; `ClusterConfig`): a server that does not answer in time is
+    /// named in [`ServerSideReplies::timeout`], with the answers that came. Without a
+    /// cluster: no answers, at once.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for an unknown namespace, [`Error::Serialize`], [`Error::Stopped`].
+    pub async fn server_side_emit_with_ack<A: ToArgs + ?Sized>(
+        &self,
+        nsp: &str,
+        event: &str,
+        args: &A,
+    ) -> Result<ServerSideReplies, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.send_server_side(nsp, event, args, Some(tx))?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    fn send_server_side<A: ToArgs + ?Sized>(
+        &self,
+        nsp: &str,
+        event: &str,
+        args: &A,
+        reply: Option<Reply<ServerSideReplies>>,
+    ) -> Result<(), Error> {
+        self.send(Command::ServerSideEmit {
+            nsp: nsp.into(),
+            event: event.to_owned(),
+            args: to_args(args)?,
+            reply,
+        })
+    }
+
+    /// The room names of namespace `nsp` on every server of the cluster, each once, socket
+    /// ids included (node's `adapter.allRooms()`); without a cluster, this server's.
+    ///
+    /// # Errors
+    /// [`Error::ClusterTimeout`] when not every other server answered within the requests
+    /// timeout, [`Error::Usage`] for an unknown namespace, [`Error::Stopped`].
+    pub async fn all_rooms(&self, nsp: &str) -> Result<Vec<Str>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::AllRooms {
+            nsp: nsp.into(),
+            reply: tx,
+        })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
+    }
+
+    /// How many servers share the cluster, this one included (node's `serverCount`, the
+    /// subscriber count of the request channel, refreshed by the Redis link); 1 without a
+    /// cluster.
+    ///
+    /// # Errors
+    /// [`Error::Stopped`].
+    pub async fn server_count(&self) -> Result<usize, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::ServerCount { reply: tx })?;
+        rx.await.unwrap_or(Err(Error::Stopped))
     }
 
     /// Graceful shutdown: every client gets a disconnect with reason "server shutting
@@ -130,7 +204,10 @@ impl BroadcastOperator {
         log_failure("broadcast", self.send_broadcast(event, args, binary, None));
     }
 
-    /// Emits and gathers every recipient's acknowledgement, for at most `timeout`.
+    /// Emits and gathers every recipient's acknowledgement, for at most `timeout`. With a
+    /// cluster (and not [`local`](Self::local)) the other servers' clients are asked too
+    /// and their acks are in [`BroadcastReplies::remote`] (node's broadcast with acks
+    /// gathers all of them).
     ///
     /// # Errors
     /// [`Error::Usage`] (e.g. too many broadcast acks pending), [`Error::Serialize`],
@@ -156,15 +233,13 @@ impl BroadcastOperator {
 
     /// The other servers' sockets this operator selects (with [`App::redis`](crate::App):
     /// node's `fetchSockets` across the cluster, without this server's own, which are
-    /// [`sockets`](Self::sockets)).
+    /// [`sockets`](Self::sockets)), each one to emit to, join, leave or disconnect.
+    /// Without a cluster there is no other server: an empty list.
     ///
     /// # Errors
     /// [`Error::ClusterTimeout`] when not every other server answered within the requests
-    /// timeout (node's 5 s), [`Error::Usage`] without a cluster or for an unknown namespace,
-    /// [`Error::Stopped`].
-    pub async fn cluster_sockets(
-        &self,
-    ) -> Result<Vec<socketio_engine::cluster::RemoteSocket>, Error> {
+    /// timeout (node's 5 s), [`Error::Usage`] for an unknown namespace, [`Error::Stopped`].
+    pub async fn cluster_sockets(&self) -> Result<Vec<RemoteSocket>, Error> {
         let (tx, rx) = oneshot::channel();
         self.handle.send(Command::ClusterSockets {
             target: self.target.clone(),

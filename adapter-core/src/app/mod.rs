@@ -73,12 +73,14 @@
 //! ```
 
 mod actor;
+mod cluster;
 mod command;
 mod dispatch;
 mod error;
 mod handle;
 mod object;
 mod order;
+mod remote;
 mod socket;
 
 use std::collections::HashMap;
@@ -90,9 +92,11 @@ use socketio_engine::{DisconnectReason, Engine, EngineConfig};
 use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
+pub use cluster::{ServerSideAckSender, ServerSideEvent, ServerSideReplies};
 pub use error::Error;
 pub use handle::{BroadcastOperator, ServerHandle};
 pub use object::{BadEvent, BoxFuture, Ctx, Events, FromEvent, Method, Refusal, SocketNamespace};
+pub use remote::RemoteSocket;
 pub use socket::{AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket};
 pub use socketio_engine::handler::{ConnectDecision, Extensions};
 
@@ -124,6 +128,7 @@ pub struct Namespace {
     pub(crate) on_any: Option<AnyEventFn>,
     pub(crate) on_disconnecting: Option<DisconnectingFn>,
     pub(crate) on_disconnect: Option<DisconnectFn>,
+    pub(crate) server_side: HashMap<String, cluster::ServerSideFn>,
 }
 
 impl std::fmt::Debug for Namespace {
@@ -147,7 +152,23 @@ impl Namespace {
             on_any: None,
             on_disconnecting: None,
             on_disconnect: None,
+            server_side: HashMap::new(),
         }
+    }
+
+    /// Handles `event` emitted by another server of the cluster in this namespace (node's
+    /// `io.on(event, ...)` for `serverSideEmit`), with its answer callback when the sender
+    /// waits for one. Without a cluster nothing arrives. (A namespace object's namespace
+    /// registers these with [`App::on_server_side_emit`].)
+    #[must_use]
+    pub fn on_server_side_emit<F, Fut>(mut self, event: &str, f: F) -> Self
+    where
+        F: Fn(ServerHandle, ServerSideEvent) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.server_side
+            .insert(event.to_owned(), cluster::server_side_fn(f));
+        self
     }
 
     /// Decides on each connect request (middleware, authentication): accept, or reject
@@ -241,6 +262,8 @@ pub struct App<S = ()> {
     state: Arc<S>,
     /// The cluster's Redis, when this server is one of several (`redis`).
     redis: Option<String>,
+    /// Server-side emit handlers added with `on_server_side_emit`.
+    server_side: cluster::ServerSideHandlers,
 }
 
 impl<S> Clone for App<S> {
@@ -252,6 +275,7 @@ impl<S> Clone for App<S> {
             objects: self.objects.clone(),
             state: self.state.clone(),
             redis: self.redis.clone(),
+            server_side: self.server_side.clone(),
         }
     }
 }
@@ -288,6 +312,7 @@ impl App {
             objects: Vec::new(),
             state: Arc::new(()),
             redis: None,
+            server_side: HashMap::new(),
         }
     }
 
@@ -304,6 +329,7 @@ impl App {
             objects: self.objects,
             state: Arc::new(state),
             redis: self.redis,
+            server_side: self.server_side,
         }
     }
 }
@@ -328,11 +354,34 @@ impl<S: Send + Sync + 'static> App<S> {
     /// (`@socket.io/redis-adapter`): broadcasts, `socketsJoin`/`socketsLeave`,
     /// `disconnectSockets`, `fetchSockets` and `allRooms` reach theirs too. Turns on the
     /// engine's cluster adapter with its defaults unless `EngineConfig::cluster` is set.
+    ///
+    /// The cluster's own calls: [`ServerHandle::server_side_emit`] (and `_with_ack`) with
+    /// [`on_server_side_emit`](Self::on_server_side_emit) for those of the other servers,
+    /// [`ServerHandle::all_rooms`], [`ServerHandle::server_count`],
+    /// [`BroadcastOperator::cluster_sockets`], and [`BroadcastOperator::emit_with_ack`]
+    /// gathering the other servers' clients' acks too. Without a cluster they give this
+    /// server's answer.
     #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
     #[must_use]
     pub fn redis(mut self, url: impl Into<String>) -> Self {
         self.config.cluster.get_or_insert_with(Default::default);
         self.redis = Some(url.into());
+        self
+    }
+
+    /// Handles `event` emitted by another server of the cluster in namespace `nsp`, of
+    /// either kind (node's `io.of(nsp).on(event, ...)` for `serverSideEmit`); see
+    /// [`Namespace::on_server_side_emit`]. Without a cluster nothing arrives.
+    #[must_use]
+    pub fn on_server_side_emit<F, Fut>(mut self, nsp: impl Into<Str>, event: &str, f: F) -> Self
+    where
+        F: Fn(ServerHandle, ServerSideEvent) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.server_side
+            .entry(nsp.into())
+            .or_default()
+            .insert(event.to_owned(), cluster::server_side_fn(f));
         self
     }
 
@@ -382,7 +431,20 @@ impl<S: Send + Sync + 'static> App<S> {
             engine.add_namespace(name.clone());
         }
         let state: AnyState = self.state;
-        let dispatcher = SioDispatcher::new(self.namespaces, self.objects, state, &self.driver);
+        let mut server_side = self.server_side;
+        for ns in &self.namespaces {
+            let events = server_side.entry(ns.name.clone()).or_default();
+            for (event, f) in &ns.server_side {
+                events.insert(event.clone(), f.clone());
+            }
+        }
+        let dispatcher = SioDispatcher::new(
+            self.namespaces,
+            self.objects,
+            state,
+            &self.driver,
+            server_side,
+        );
         (engine, dispatcher, self.driver)
     }
 }

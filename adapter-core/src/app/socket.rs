@@ -419,4 +419,10 @@ pub struct BroadcastReplies {
     pub replies: Vec<AckResponse>,
     /// The recipients that did not answer in time.
     pub timed_out: Vec<SocketId>,
+    /// With a cluster: the other servers' clients' acks (each ack's first argument, as
+    /// node's servers send them; binaries as node's `Buffer` JSON), in arrival order.
+    pub remote: Vec<serde_json::Value>,
+    /// Set when not every other server's clients answered within the broadcast's timeout
+    /// (`answered` counts the servers that sent their client count).
+    pub remote_timeout: Option<socketio_engine::cluster::RequestTimeout>,
 }

@@ -7,7 +7,13 @@ fn main() -> std::io::Result<()> {
     let assets = Assets::load(&opts.client_js)?;
     async_std::task::block_on(async {
         let addr = ([127, 0, 0, 1], opts.port).into();
-        let chat = chat::serve(adapter_async_std::ASYNC_STD, addr, assets).await?;
+        let chat = chat::serve_in(
+            adapter_async_std::ASYNC_STD,
+            addr,
+            assets,
+            opts.redis.as_deref(),
+        )
+        .await?;
         println!("chat (async-std) listening on http://{}", chat.local_addr);
         std::future::pending().await
     })

@@ -6,10 +6,11 @@ fn main() -> std::io::Result<()> {
     let opts = Options::from_env();
     let assets = Assets::load(&opts.client_js)?;
     smol::block_on(async {
-        let chat = chat::serve(
+        let chat = chat::serve_in(
             adapter_smol::SMOL,
             ([127, 0, 0, 1], opts.port).into(),
             assets,
+            opts.redis.as_deref(),
         )
         .await?;
         println!("chat (smol) listening on http://{}", chat.local_addr);

@@ -8,10 +8,11 @@ use socketio_examples::{assets::Assets, chat, cli::Options};
 async fn main() -> std::io::Result<()> {
     let opts = Options::from_env();
     let assets = Assets::load(&opts.client_js)?;
-    let chat = chat::serve(
+    let chat = chat::serve_in(
         TokioRuntime::current(),
         ([127, 0, 0, 1], opts.port).into(),
         assets,
+        opts.redis.as_deref(),
     )
     .await?;
     println!("chat (tokio) listening on http://{}", chat.local_addr);

@@ -79,10 +79,14 @@ fn reply<T: Serialize>(r: Result<T, ChatError>) -> Value {
     }
 }
 
-/// Sends the current stats to every `/presence` socket (call with the lock held, so no
-/// older snapshot can overtake a newer one).
+/// Sends the current stats to every `/presence` socket of this instance (call with the lock
+/// held, so no older snapshot can overtake a newer one). `local`: with several instances on
+/// one Redis each knows only its own users, and another's counts would overwrite these.
 fn publish_stats(cx: &Ctx<Shared>, st: &ChatState) {
-    cx.server().of("/presence").emit("stats", &st.stats());
+    cx.server()
+        .of("/presence")
+        .local()
+        .emit("stats", &st.stats());
 }
 
 /// One `/chat` socket: the user behind it.

@@ -6,4 +6,4 @@ pub mod serve;
 pub mod state;
 
 pub use app::{ChatUser, Shared, Watcher, app};
-pub use serve::{Chat, serve};
+pub use serve::{Chat, serve, serve_in};

@@ -46,10 +46,40 @@ impl Chat {
 /// # Errors
 /// Binding failed.
 pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::Result<Chat> {
+    serve_in(rt, addr, assets, None).await
+}
+
+/// As [`serve`], as one instance of a chat cluster on the Redis at `redis` when given
+/// (feature `redis`): room events (`message`, `joined`, `left`) reach the room's members on
+/// every instance; nicknames, member lists, history and the `/presence` stats stay per
+/// instance.
+///
+/// # Errors
+/// Binding failed, or `redis` given to a build without the `redis` feature.
+pub async fn serve_in<R: Runtime>(
+    rt: R,
+    addr: SocketAddr,
+    assets: Assets,
+    redis: Option<&str>,
+) -> io::Result<Chat> {
+    let mut chat = app();
+    if let Some(url) = redis {
+        #[cfg(feature = "redis")]
+        {
+            chat = chat.redis(url);
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = &mut chat;
+            return Err(io::Error::other(format!(
+                "--redis {url}: this chat was built without the `redis` feature"
+            )));
+        }
+    }
     // One descriptor per browser tab: lift the default soft limit of 1024 open files.
     let _ = adapter_core::raise_open_file_limit();
     let mut server = Server::new(rt.clone());
-    let handle = server.socketio(app());
+    let handle = server.socketio(chat);
     let socketio = server.into_service();
     let mut listener = rt.bind(addr).await?;
     let local_addr = listener.local_addr()?;

@@ -241,7 +241,7 @@ impl Engine {
 
     /// Room names of `nsp` as node's `adapter.rooms` keys: every socket's own id, then the
     /// joined rooms.
-    fn local_rooms(&self, nsp: &str) -> Vec<Str> {
+    pub(crate) fn local_rooms(&self, nsp: &str) -> Vec<Str> {
         let Some(ns) = self
             .sio
             .namespaces

@@ -11,9 +11,10 @@ use socketio_proto::cluster::{
 use socketio_proto::sio::Args;
 
 use super::ClusterAction;
-use super::requests::{ClusterRequestId, Gathered};
+use super::requests::{ClusterEvent, ClusterRequestId, Gathered};
 use crate::action::Action;
 use crate::engine::Engine;
+use crate::event::Event;
 use crate::sio::broadcast::BroadcastTarget;
 use crate::sio::error::UsageError;
 
@@ -102,7 +103,8 @@ impl Engine {
 
     /// Publishes a broadcast with acks the engine just sent locally as `ack` (node's request
     /// type 7), gathering the other servers' counts and acks into
-    /// `ClusterEvent::BroadcastAcks` (a no-op when the cluster is off or the target local).
+    /// `ClusterEvent::BroadcastAcks`, which always follows (a no-op when the cluster is off or
+    /// the target local).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn cluster_broadcast_with_ack(
         &mut self,
@@ -120,6 +122,15 @@ impl Engine {
         self.cluster_sync();
         let Selector { rooms, except } = self.cluster_selector(target);
         let Ok(packet) = ClusterPacket::event(target.nsp.clone(), event, args, binary) else {
+            // Not encodable for the other servers: their part ends at once, empty, so whoever
+            // waits for both parts is not left waiting.
+            self.sio
+                .events
+                .push_back(Event::Cluster(ClusterEvent::BroadcastAcks {
+                    ack,
+                    responses: Vec::new(),
+                    timeout: None,
+                }));
             return;
         };
         let Some(c) = &mut self.cluster else {
@@ -286,6 +297,27 @@ impl Engine {
         if let Some(c) = &mut self.cluster {
             c.server_count = count.max(1);
         }
+    }
+
+    /// How many servers share the cluster, this one included, as the driver last told
+    /// ([`set_cluster_server_count`](Self::set_cluster_server_count)); 1 without a cluster
+    /// (node's `serverCount` is 1 with its in-memory adapter too).
+    #[must_use]
+    pub fn cluster_server_count(&self) -> usize {
+        self.cluster.as_ref().map_or(1, |c| c.server_count)
+    }
+
+    /// This server's room names in namespace `nsp`, socket ids included (node's
+    /// `adapter.rooms` keys, what it answers another server's `allRooms` with).
+    ///
+    /// # Errors
+    /// [`UsageError::UnknownNamespace`].
+    pub fn local_all_rooms(&self, nsp: &str) -> Result<Vec<Str>, UsageError> {
+        self.sio
+            .namespaces
+            .find(nsp)
+            .ok_or(UsageError::UnknownNamespace)?;
+        Ok(self.local_rooms(nsp))
     }
 
     /// This server's uid on the cluster channels, when the cluster is on.

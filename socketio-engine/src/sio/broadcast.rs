@@ -82,6 +82,12 @@ impl BroadcastTarget {
         self
     }
 
+    /// Whether it stays on this server ([`local`](Self::local)).
+    #[must_use]
+    pub const fn is_local(&self) -> bool {
+        self.local
+    }
+
     /// The namespace name.
     #[must_use]
     pub fn nsp(&self) -> &Str {

@@ -26,12 +26,17 @@ const http = createServer();
 const nodeIo = new Server(http, { adapter: createAdapter(pub, sub) });
 await new Promise((r) => http.listen(0, "127.0.0.1", r));
 nodeIo.on("connection", (s) => s.join("node-room"));
+// Server-side emits from our server (node's io.on for serverSideEmit).
+const heardByNode = [];
+nodeIo.on("hello-servers", (x) => heardByNode.push(x));
+nodeIo.on("ping-servers", (x, cb) => cb(["node-pong", x]));
 
 const open = (url) =>
   new Promise((resolve) => {
     const c = connect(url, { transports: ["websocket"] });
     const got = [];
     c.onAny((event, ...args) => got.push([event, args]));
+    c.on("q", (cb) => cb(c.id)); // our broadcast with acks asks every client
     c.on("connect", () => resolve({ c, got }));
   });
 const onNode = await open(`http://127.0.0.1:${http.address().port}`);
@@ -89,6 +94,53 @@ await until(
   () => onOurs.c.emit("fetch-please", (list) => (remote = list)),
 );
 
+// Our application API across the cluster (node is counted by now: fetch-please saw it).
+const ask = (...args) => onOurs.c.timeout(10000).emitWithAck(...args);
+const [sse, sseTimedOut] = await ask("sse-please");
+if (sseTimedOut || JSON.stringify(sse) !== JSON.stringify([["node-pong", "from-rust"]])) {
+  fail(`our serverSideEmitWithAck gave ${JSON.stringify([sse, sseTimedOut])}`);
+}
+await until("our serverSideEmit reached node", () => heardByNode.includes(1), () => {});
+if (heardByNode.length !== 1) fail(`node heard ${JSON.stringify(heardByNode)}`);
+console.log("ok: our serverSideEmit, with and without acks, reached node");
+const answers = await nodeIo.serverSideEmitWithAck("node-asks", 41);
+if (JSON.stringify(answers) !== JSON.stringify([["rust-answer", 42]])) {
+  fail(`node's serverSideEmitWithAck gave ${JSON.stringify(answers)}`);
+}
+nodeIo.serverSideEmit("node-tells", "psst");
+await until("node's serverSideEmit reached our handler", () => has(onOurs.got, "heard"), () => {});
+if (has(onNode.got, "heard")) fail("our local broadcast reached node's client");
+console.log("ok: node's serverSideEmit, with and without acks, reached our handlers");
+const [allRooms, count] = await ask("rooms-please");
+for (const room of ["node-room", onNode.c.id, onOurs.c.id]) {
+  if (!allRooms.includes(room)) fail(`our all_rooms gave ${JSON.stringify(allRooms)}`);
+}
+if (count !== 2) fail(`our server_count gave ${count}`);
+console.log("ok: our all_rooms and server_count cover node's server");
+const [localAcks, remoteAcks, bwaTimedOut] = await ask("bwa-please");
+if (
+  bwaTimedOut ||
+  JSON.stringify(localAcks) !== JSON.stringify([onOurs.c.id]) ||
+  JSON.stringify(remoteAcks) !== JSON.stringify([onNode.c.id])
+) {
+  fail(`our broadcast with acks gave ${JSON.stringify([localAcks, remoteAcks, bwaTimedOut])}`);
+}
+console.log("ok: our broadcast with acks gathered node's client's ack");
+
+// Our remote sockets (node's RemoteSocket): emit, join, leave, and disconnect at the end.
+const nodeSocket = () => nodeIo.of("/").sockets.get(onNode.c.id);
+if ((await ask("remote-please", "emit-join")) !== 1) fail("remote-please did not list 1");
+await until(
+  "our remote socket's emit and join reached node's socket",
+  () => has(onNode.got, "to-you") && nodeSocket().rooms.has("joined-by-rust"),
+  () => {},
+);
+const toYou = onNode.got.filter(([e]) => e === "to-you");
+if (toYou.length !== 1 || toYou[0][1][0] !== onNode.c.id) fail(`to-you: ${JSON.stringify(toYou)}`);
+await ask("remote-please", "leave");
+await until("our remote socket's leave", () => !nodeSocket().rooms.has("joined-by-rust"), () => {});
+console.log("ok: our remote sockets emit, join and leave on node's server");
+
 if (mode === "restart") {
   console.log("READY_FOR_RESTART");
   await new Promise((r) => process.stdin.once("data", r));
@@ -103,6 +155,13 @@ if (mode === "restart") {
     () => onNode.got.slice(before[0]).some(([e]) => e === "from-rust"),
     () => onOurs.c.emit("broadcast-please"),
   );
+}
+
+if (mode !== "restart") {
+  await ask("remote-please", "disconnect");
+  await until("our remote socket's disconnect", () => !onNode.c.connected, () => {});
+  if (!onOurs.c.connected) fail("our own client was disconnected too");
+  console.log("ok: our remote socket's disconnect reached node's client");
 }
 
 onNode.c.close();

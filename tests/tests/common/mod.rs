@@ -308,7 +308,7 @@ impl Drop for Server {
 }
 
 /// The node executable (`E2E_NODE` overrides).
-fn node_binary() -> String {
+pub(crate) fn node_binary() -> String {
     std::env::var("E2E_NODE").unwrap_or_else(|_| "node".to_owned())
 }
 
@@ -317,7 +317,7 @@ fn python_binary() -> String {
     std::env::var("E2E_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
-fn require_node_modules() {
+pub(crate) fn require_node_modules() {
     let dir = js_dir().join("node_modules");
     assert!(
         dir.join("socket.io-client").is_dir(),
@@ -457,6 +457,10 @@ pub(crate) fn run_against(runtime: &str, timeout: Duration, make: impl FnOnce(&S
 
 /// Declares one `#[test]` per runtime for each scenario function `fn name(runtime: &str)`:
 /// `tokio::name`, `smol::name`, `async_std::name`.
+#[allow(
+    unused_macros,
+    reason = "a test of one runtime mix (cluster_mixed) has no use for it"
+)]
 macro_rules! per_runtime {
     ($($scenario:ident),* $(,)?) => {
         per_runtime!(@runtime tokio, "tokio", $($scenario),*);
