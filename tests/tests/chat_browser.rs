@@ -18,6 +18,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "redis")]
+#[path = "common/redis.rs"]
+mod redis;
+#[cfg(feature = "redis")]
+use redis::Redis;
+
 /// How long the browser script may take (it stops itself at 90 s).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -129,38 +135,13 @@ fn two_people_talk_in_a_room_a_third_in_another_does_not_hear() {
 #[cfg(feature = "redis")]
 #[test]
 fn two_people_on_two_instances_talk_in_a_room() {
-    let (_redis, port) = redis();
-    let url = format!("redis://127.0.0.1:{port}");
+    let redis = Redis::start();
+    let (port, url) = (redis.port, redis.url());
     let one = ChatServer::start(&["--redis", &url]);
     let two = ChatServer::start(&["--redis", &url]);
     wait_until_subscribed(port, 2);
     run_chat_browser(&one, &[&two.url]);
     drop(two);
-}
-
-/// `redis-server` without persistence on a free port, once it accepts connections; killed
-/// with the returned guard.
-#[cfg(feature = "redis")]
-fn redis() -> (Killed, u16) {
-    use std::net::{SocketAddr, TcpListener, TcpStream};
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server not found: tools/test.sh installs Debian's redis-server");
-    let child = Killed(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        thread::sleep(Duration::from_millis(10));
-    }
-    (child, port)
 }
 
 /// Waits until `n` servers subscribed to the `/chat` request channel (node's server count),
@@ -193,18 +174,6 @@ fn wait_until_subscribed(port: u16, n: usize) {
             "instances never subscribed: {text}"
         );
         thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A child process killed when dropped, also when the test panics.
-#[cfg(feature = "redis")]
-struct Killed(Child);
-
-#[cfg(feature = "redis")]
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

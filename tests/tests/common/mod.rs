@@ -17,6 +17,8 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub(crate) mod redis;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
