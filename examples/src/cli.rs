@@ -1,6 +1,7 @@
 //! Command-line options shared by the example servers: `--port N` (or env `PORT`,
 //! default [`DEFAULT_PORT`]), `--client-js PATH` (or env `SOCKETIO_CLIENT_JS`) and
-//! `--redis URL` (or env `REDIS_URL`: the chat as one instance of several on that Redis).
+//! `--redis URL` (or env `REDIS_URL`: the chat as one instance of several on that Redis) and
+//! `--recovery-ms N` (the chat's connection state recovery window, 0 for off).
 
 use std::path::PathBuf;
 
@@ -18,7 +19,13 @@ pub struct Options {
     pub client_js: PathBuf,
     /// The Redis of a cluster of chat instances (`redis://127.0.0.1:6379`), if any.
     pub redis: Option<String>,
+    /// Connection state recovery's window in milliseconds (0: off); default
+    /// [`DEFAULT_RECOVERY_MS`].
+    pub recovery_ms: u64,
 }
+
+/// The chat's default recovery window: node's default `maxDisconnectionDuration`, 2 minutes.
+pub const DEFAULT_RECOVERY_MS: u64 = 120_000;
 
 /// Why the command line was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,6 +39,9 @@ pub enum CliError {
     /// An option without its value.
     #[error("{0} needs a value")]
     MissingValue(String),
+    /// A duration that is not a number of milliseconds.
+    #[error("invalid number of milliseconds {0:?}")]
+    BadMillis(String),
     /// An option this program does not know.
     #[error("unknown argument {0:?} (try --help)")]
     Unknown(String),
@@ -55,6 +65,7 @@ impl Options {
             port: env("PORT").map_or(Ok(DEFAULT_PORT), |p| port(&p))?,
             client_js: env("SOCKETIO_CLIENT_JS").map_or_else(default_client_js, PathBuf::from),
             redis: env("REDIS_URL"),
+            recovery_ms: DEFAULT_RECOVERY_MS,
         };
         let mut args = args.into_iter();
         while let Some(a) = args.next() {
@@ -63,18 +74,29 @@ impl Options {
                 "--port" | "-p" => o.port = port(&value()?)?,
                 "--client-js" => o.client_js = PathBuf::from(value()?),
                 "--redis" => o.redis = Some(value()?),
+                "--recovery-ms" => {
+                    let v = value()?;
+                    o.recovery_ms = v.parse().map_err(|_| CliError::BadMillis(v))?;
+                }
                 "--help" | "-h" => {
                     return Err(CliError::Help(format!(
-                        "usage: {program} [--port N] [--client-js PATH] [--redis URL]\n  \
+                        "usage: {program} [--port N] [--client-js PATH] [--redis URL] [--recovery-ms N]\n  \
                          --port N          listen on 127.0.0.1:N (env PORT, default {DEFAULT_PORT}; 0 picks one)\n  \
                          --client-js PATH  socket.io-client's dist/socket.io.min.js (env SOCKETIO_CLIENT_JS)\n  \
-                         --redis URL       one chat instance of several sharing this Redis (env REDIS_URL)"
+                         --redis URL       one chat instance of several sharing this Redis (env REDIS_URL)\n  \
+                         --recovery-ms N   connection state recovery window (default {DEFAULT_RECOVERY_MS}; 0: off)"
                     )));
                 }
                 _ => return Err(CliError::Unknown(a)),
             }
         }
         Ok(o)
+    }
+
+    /// The recovery window as a duration, `None` when off.
+    #[must_use]
+    pub fn recovery(&self) -> Option<std::time::Duration> {
+        (self.recovery_ms > 0).then(|| std::time::Duration::from_millis(self.recovery_ms))
     }
 
     /// Parses the process's arguments and environment, or prints the problem and exits
@@ -130,6 +152,22 @@ mod tests {
         assert_eq!(parse(&[], None).unwrap().redis, None);
         let o = parse(&["--redis", "redis://127.0.0.1:1"], None).unwrap();
         assert_eq!(o.redis.as_deref(), Some("redis://127.0.0.1:1"));
+        assert_eq!(
+            parse(&[], None).unwrap().recovery(),
+            Some(std::time::Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse(&["--recovery-ms", "0"], None).unwrap().recovery(),
+            None
+        );
+        assert_eq!(
+            parse(&["--recovery-ms", "1500"], None).unwrap().recovery_ms,
+            1500
+        );
+        assert_eq!(
+            parse(&["--recovery-ms", "soon"], None),
+            Err(CliError::BadMillis("soon".into()))
+        );
         let o = parse(&["--client-js", "/x.js"], None).unwrap();
         assert_eq!(o.client_js, PathBuf::from("/x.js"));
         assert!(

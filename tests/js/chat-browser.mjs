@@ -14,6 +14,7 @@
 import os from "node:os";
 import path from "node:path";
 import { launchChromium } from "./chromium.mjs";
+import { WAIT, check, joinRoom, openPage, say, sees, texts, tryNick } from "./chat-page.mjs";
 
 const url = process.argv[2];
 const bobUrl = process.argv[3] ?? url;
@@ -23,73 +24,9 @@ if (!url) {
   process.exit(2);
 }
 const shots = process.env.CHAT_SCREENSHOT_DIR || os.tmpdir();
-const WAIT = { timeout: 10000 };
 
 function log(msg) {
   console.log(`[chat-browser] ${msg}`);
-}
-
-async function openPage(context, name, logs, at = url) {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1100, height: 700 });
-  page.on("console", (m) => logs.push(`${name} console.${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => logs.push(`${name} pageerror: ${e.message}`));
-  await page.goto(at);
-  return page;
-}
-
-// Picks a nickname; resolves with the page's error text, or null once signed in.
-async function tryNick(page, nick) {
-  await page.fill("#nick", nick);
-  await page.click("#nick-submit");
-  const outcome = await Promise.race([
-    page.waitForSelector("#app:not([hidden])", WAIT).then(() => null),
-    page.waitForFunction(() => document.querySelector("#login-error").textContent !== "", null, WAIT)
-      .then(() => page.textContent("#login-error")),
-  ]);
-  if (outcome === null) await waitRoom(page, "lobby");
-  return outcome;
-}
-
-async function waitRoom(page, room) {
-  await page.waitForFunction((r) => document.querySelector("#room-title").textContent === `# ${r}`, room, WAIT);
-}
-
-async function joinRoom(page, room) {
-  await page.fill("#room-name", room);
-  await page.press("#room-name", "Enter");
-  await waitRoom(page, room);
-}
-
-// Sends `text` and waits until the server's ack marked it delivered.
-async function say(page, text) {
-  await page.fill("#text", text);
-  await page.press("#text", "Enter");
-  await page.waitForFunction(
-    (t) => [...document.querySelectorAll(".msg.mine.delivered .text")].some((e) => e.textContent === t),
-    text,
-    WAIT,
-  );
-}
-
-// Waits until `page` shows `text` as someone else's message by `nick`.
-async function sees(page, nick, text) {
-  await page.waitForFunction(
-    ([n, t]) =>
-      [...document.querySelectorAll(".msg:not(.mine)")].some(
-        (e) => e.dataset.nick === n && e.querySelector(".text").textContent === t,
-      ),
-    [nick, text],
-    WAIT,
-  );
-}
-
-async function texts(page) {
-  return page.$$eval(".msg .text", (els) => els.map((e) => e.textContent));
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
 }
 
 async function main() {
@@ -101,9 +38,9 @@ async function main() {
     const room = `garden-${tag}`;
     const other = `kitchen-${tag}`;
 
-    const pa = await openPage(context, "alice", logs);
+    const pa = await openPage(context, "alice", logs, url);
     const pb = await openPage(context, "bob", logs, bobUrl);
-    const pc = await openPage(context, "carol", logs);
+    const pc = await openPage(context, "carol", logs, url);
 
     check((await tryNick(pa, alice)) === null, "alice signs in");
     check((await tryNick(pb, bob)) === null, "bob signs in");

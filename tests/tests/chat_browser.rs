@@ -3,7 +3,10 @@
 //! says what is checked). Needs node, `tests/js/node_modules` (playwright-core) and Debian's
 //! chromium, as the other browser test does.
 //!
-//! With the `redis` feature, a second test runs the chat as two instances on one real Redis
+//! A third runs `tests/js/chat-recovery.mjs`: connection state recovery on the real page, its
+//! connection cut by a TCP relay the script owns (server window shortened to 5 s).
+//!
+//! With the `redis` feature, another test runs the chat as two instances on one real Redis
 //! (`redis-server` on a free port) and puts Bob's page on the second one.
 //!
 //! The `chat` binary belongs to another package, so Cargo sets no `CARGO_BIN_EXE_chat` here:
@@ -131,6 +134,14 @@ fn two_people_talk_in_a_room_a_third_in_another_does_not_hear() {
     run_chat_browser(&server, &[]);
 }
 
+/// A page whose connection drops for a moment shows what it missed, without a reload; after
+/// the window it is a new socket that claims its nickname and room again.
+#[test]
+fn a_dropped_page_recovers_what_it_missed() {
+    let server = ChatServer::start(&["--recovery-ms", "5000"]);
+    run_script("chat-recovery.mjs", &server, &[]);
+}
+
 /// Two chat instances on one Redis; Bob's page is on the second.
 #[cfg(feature = "redis")]
 #[test]
@@ -179,10 +190,16 @@ fn wait_until_subscribed(port: u16, n: usize) {
 
 /// Runs `chat-browser.mjs` against `server` (and `more` instance urls) and checks it passed.
 fn run_chat_browser(server: &ChatServer, more: &[&str]) {
+    run_script("chat-browser.mjs", server, more);
+}
+
+/// Runs the browser script `script` (in tests/js) against `server` (and `more` instance
+/// urls) and checks it passed: exit 0 and its `[name] OK` line.
+fn run_script(script: &str, server: &ChatServer, more: &[&str]) {
     let js = repo_root().join("tests/js");
     let mut node = Command::new("node")
         .current_dir(&js)
-        .arg("chat-browser.mjs")
+        .arg(script)
         .arg(&server.url)
         .args(more)
         .stdout(Stdio::piped())
@@ -209,8 +226,9 @@ fn run_chat_browser(server: &ChatServer, more: &[&str]) {
     let output = out.lock().map(|s| s.clone()).unwrap_or_default();
     assert!(
         status.is_some_and(|s| s.success()),
-        "chat-browser.mjs failed ({status:?}):\n{output}\n--- server log ---\n{}",
+        "{script} failed ({status:?}):\n{output}\n--- server log ---\n{}",
         server.log()
     );
-    assert!(output.contains("[chat-browser] OK"), "{output}");
+    let name = script.trim_end_matches(".mjs");
+    assert!(output.contains(&format!("[{name}] OK")), "{output}");
 }

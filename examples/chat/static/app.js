@@ -199,10 +199,17 @@ chat.on('left', ({ room: r, nick }) => {
 
 presence.on('stats', renderRooms);
 
-// After a reconnect the server knows a new socket: claim the nickname and room again.
 chat.on('connect', async () => {
   $('#status').classList.add('up');
   if (!me) return;
+  // Back within the server's recovery window: the same socket, still in its room, and the
+  // messages sent meanwhile have just been delivered as events. Nothing to claim again.
+  if (chat.recovered) {
+    addNotice('reconnected');
+    if (room) setComposer(true);
+    return;
+  }
+  // Otherwise the server knows a new socket: claim the nickname and room again.
   const res = await register(me);
   if (!res.ok) {
     addNotice(`could not get your nickname back: ${res.error}`);
@@ -211,7 +218,21 @@ chat.on('connect', async () => {
   if (room) await join(room);
 });
 
+// Leaving the page is leaving the chat: say so, so the room hears it at once. (A connection
+// that merely drops is held by the server for a while, waiting for this page to come back.)
+window.addEventListener('pagehide', () => {
+  chat.disconnect();
+  presence.disconnect();
+});
+// Back from the browser's back-forward cache: connect again (as a new socket, since we left).
+window.addEventListener('pageshow', (e) => {
+  if (!e.persisted) return;
+  chat.connect();
+  presence.connect();
+});
+
 chat.on('disconnect', () => {
   $('#status').classList.remove('up');
   setComposer(false);
+  if (me) addNotice('connection lost, reconnecting…');
 });

@@ -12,6 +12,9 @@ fn main() -> std::io::Result<()> {
             addr,
             assets,
             opts.redis.as_deref(),
+            &chat::Settings {
+                recovery: opts.recovery(),
+            },
         )
         .await?;
         println!("chat (async-std) listening on http://{}", chat.local_addr);

@@ -13,6 +13,9 @@ async fn main() -> std::io::Result<()> {
         ([127, 0, 0, 1], opts.port).into(),
         assets,
         opts.redis.as_deref(),
+        &chat::Settings {
+            recovery: opts.recovery(),
+        },
     )
     .await?;
     println!("chat (tokio) listening on http://{}", chat.local_addr);

@@ -15,6 +15,12 @@
 //! Namespace `/presence`: each socket gets `stats` `{online, rooms: [{name, users}]}` on
 //! connect and after every change, so the page's room list and online count stay live.
 //!
+//! Connection state recovery is on (node's default window, 2 minutes; [`Settings`]): a page
+//! whose connection drops comes back with the same socket id, still in its rooms, and gets
+//! the messages sent meanwhile. Its user waits for it ([`ChatState::hold`]): nickname and
+//! room stay theirs and nobody is told they left, unless the window passes first
+//! ([`expire_away`], which the server runs every second).
+//!
 //! A socket's methods run one at a time, in the order of its requests, and its
 //! `disconnect` after all of them: so a departed user's request can never change anything
 //! after they left, with no marker to check. What all users share ([`ChatState`]) is the
@@ -23,19 +29,38 @@
 //! shared state changed.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use adapter_core::ServerHandle;
 use adapter_core::app::{App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace};
-use adapter_core::socketio_engine::DisconnectReason;
+use adapter_core::socketio_engine::{DisconnectReason, RecoveryConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::state::{ChatError, ChatState, User};
+use super::state::{ChatError, ChatState, Departed, User};
+
+/// How the chat is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Connection state recovery's window (`None`: off). Default 120 s, node's
+    /// `maxDisconnectionDuration`.
+    pub recovery: Option<Duration>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            recovery: Some(Duration::from_secs(120)),
+        }
+    }
+}
 
 /// What every socket of the chat shares: the application state.
 #[derive(Debug, Default)]
 pub struct Shared {
     state: Mutex<ChatState>,
+    /// The recovery window, when on: how long a dropped user is held.
+    recovery: Option<Duration>,
 }
 
 impl Shared {
@@ -46,17 +71,32 @@ impl Shared {
     }
 }
 
-/// The chat application with a fresh state.
+/// The chat application with a fresh state and the default [`Settings`].
 #[must_use]
 pub fn app() -> App<Shared> {
+    app_with(&Settings::default())
+}
+
+/// The chat application with a fresh state.
+#[must_use]
+pub fn app_with(settings: &Settings) -> App<Shared> {
+    let recovery = settings.recovery;
     App::new()
         // socket.io-client 2.x (Engine.IO 3) and 0.9 users chat with 3.x/4.x users in the
         // same rooms.
-        .configure(|c| {
+        .configure(move |c| {
             c.eio.allow_eio3 = true;
             c.eio.allow_v09 = true;
+            c.sio.connection_state_recovery(recovery.map(|window| {
+                let mut r = RecoveryConfig::default();
+                r.max_disconnection_duration(window);
+                r
+            }));
         })
-        .with_state(Shared::default())
+        .with_state(Shared {
+            state: Mutex::default(),
+            recovery,
+        })
         .socket_namespace::<ChatUser>("/chat")
         .socket_namespace::<Watcher>("/presence")
 }
@@ -65,6 +105,34 @@ fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Forgets the dropped users whose recovery window has passed (their sessions are gone, so
+/// they cannot come back) and tells their rooms they left. The chat server calls it every
+/// second ([`serve`](super::serve)).
+pub fn expire_away(handle: &ServerHandle) {
+    let Some(shared) = handle.state::<Shared>() else {
+        return;
+    };
+    let mut st = shared.lock();
+    let gone = st.expire(now_ms());
+    if gone.is_empty() {
+        return;
+    }
+    for d in &gone {
+        announce_departure(handle, d);
+    }
+    publish_stats_from(handle, &st);
+}
+
+/// Tells `d`'s room that they left.
+fn announce_departure(handle: &ServerHandle, d: &Departed) {
+    if let (Some(nick), Some(room)) = (&d.nick, &d.room) {
+        handle
+            .of("/chat")
+            .to(room.as_str())
+            .emit("left", &json!({ "room": room, "nick": nick }));
+    }
 }
 
 /// `{ok: true, ...fields}` or `{ok: false, error}`.
@@ -83,10 +151,11 @@ fn reply<T: Serialize>(r: Result<T, ChatError>) -> Value {
 /// held, so no older snapshot can overtake a newer one). `local`: with several instances on
 /// one Redis each knows only its own users, and another's counts would overwrite these.
 fn publish_stats(cx: &Ctx<Shared>, st: &ChatState) {
-    cx.server()
-        .of("/presence")
-        .local()
-        .emit("stats", &st.stats());
+    publish_stats_from(cx.server(), st);
+}
+
+fn publish_stats_from(handle: &ServerHandle, st: &ChatState) {
+    handle.of("/presence").local().emit("stats", &st.stats());
 }
 
 /// One `/chat` socket: the user behind it.
@@ -109,16 +178,26 @@ impl SocketNamespace for ChatUser {
             .on("message", Self::message);
     }
 
-    async fn disconnect(self, cx: Ctx<Shared>, _reason: DisconnectReason) {
-        let mut st = cx.state().lock();
-        let gone = st.remove(cx.id(), self.user);
-        if let (Some(nick), Some(room)) = (&gone.nick, &gone.room) {
-            let notice = json!({ "room": room, "nick": nick });
-            cx.server()
-                .of("/chat")
-                .to(room.as_str())
-                .emit("left", &notice);
+    /// A page back by connection state recovery is the same user: take them back as they
+    /// were held (the object is new, the user is not).
+    async fn connected(&mut self, cx: Ctx<Shared>) {
+        if cx.socket().recovered()
+            && let Some(user) = cx.state().lock().resume(cx.id())
+        {
+            self.user = user;
         }
+    }
+
+    async fn disconnect(self, cx: Ctx<Shared>, reason: DisconnectReason) {
+        let mut st = cx.state().lock();
+        // The engine keeps the session after a transport-level drop: hold the user for it.
+        if let Some(window) = cx.state().recovery.filter(|_| reason.is_recoverable()) {
+            let until = now_ms().saturating_add(u64::try_from(window.as_millis()).unwrap_or(0));
+            st.hold(cx.id(), self.user, until);
+            return;
+        }
+        let gone = st.remove(cx.id(), self.user);
+        announce_departure(cx.server(), &gone);
         if gone.nick.is_some() {
             publish_stats(&cx, &st);
         }

@@ -5,5 +5,5 @@ pub mod app;
 pub mod serve;
 pub mod state;
 
-pub use app::{ChatUser, Shared, Watcher, app};
+pub use app::{ChatUser, Settings, Shared, Watcher, app, app_with, expire_away};
 pub use serve::{Chat, serve, serve_in};

@@ -16,7 +16,7 @@ use http::Request;
 use hyper::body::Incoming;
 use tower_service::Service;
 
-use super::app::{Shared, app};
+use super::app::{Settings, Shared, app_with, expire_away};
 use super::state::ChatState;
 use crate::assets::Assets;
 
@@ -46,13 +46,13 @@ impl Chat {
 /// # Errors
 /// Binding failed.
 pub async fn serve<R: Runtime>(rt: R, addr: SocketAddr, assets: Assets) -> io::Result<Chat> {
-    serve_in(rt, addr, assets, None).await
+    serve_in(rt, addr, assets, None, &Settings::default()).await
 }
 
 /// As [`serve`], as one instance of a chat cluster on the Redis at `redis` when given
 /// (feature `redis`): room events (`message`, `joined`, `left`) reach the room's members on
 /// every instance; nicknames, member lists, history and the `/presence` stats stay per
-/// instance.
+/// instance. `settings` sets connection state recovery's window.
 ///
 /// # Errors
 /// Binding failed, or `redis` given to a build without the `redis` feature.
@@ -61,8 +61,9 @@ pub async fn serve_in<R: Runtime>(
     addr: SocketAddr,
     assets: Assets,
     redis: Option<&str>,
+    settings: &Settings,
 ) -> io::Result<Chat> {
-    let mut chat = app();
+    let mut chat = app_with(settings);
     if let Some(url) = redis {
         #[cfg(feature = "redis")]
         {
@@ -84,6 +85,9 @@ pub async fn serve_in<R: Runtime>(
     let mut listener = rt.bind(addr).await?;
     let local_addr = listener.local_addr()?;
     let assets = Arc::new(assets);
+    if settings.recovery.is_some() {
+        rt.spawn(Box::pin(expire_every_second(rt.clone(), handle.clone())));
+    }
     let spawner = rt.clone();
     rt.spawn(Box::pin(async move {
         loop {
@@ -98,6 +102,16 @@ pub async fn serve_in<R: Runtime>(
         }
     }));
     Ok(Chat { local_addr, handle })
+}
+
+/// Lets go of dropped users whose recovery window passed, once a second, for as long as the
+/// server runs (a user is held at most a second past the window).
+async fn expire_every_second<R: Runtime>(rt: R, handle: ServerHandle) {
+    loop {
+        rt.timer_at(rt.now() + std::time::Duration::from_secs(1))
+            .await;
+        expire_away(&handle);
+    }
 }
 
 /// One HTTP/1.1 connection (keep-alive, upgrades).

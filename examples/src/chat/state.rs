@@ -134,6 +134,14 @@ struct Room {
     history: VecDeque<ChatMessage>,
 }
 
+/// A user whose connection dropped, kept for connection state recovery: their nickname and
+/// room membership stay theirs until `until_ms`.
+#[derive(Debug)]
+struct Away {
+    user: User,
+    until_ms: u64,
+}
+
 /// What every user shares: nicknames and rooms. Users are named by socket id
 /// (`Socket::id`).
 #[derive(Debug)]
@@ -141,6 +149,8 @@ pub struct ChatState {
     /// Lowercased nickname → socket id.
     nicks: HashMap<String, String>,
     rooms: BTreeMap<String, Room>,
+    /// Socket id → a dropped user waiting to come back (see [`ChatState::hold`]).
+    away: HashMap<String, Away>,
     next_id: u64,
 }
 
@@ -167,6 +177,7 @@ impl ChatState {
                 .iter()
                 .map(|r| ((*r).to_owned(), Room::default()))
                 .collect(),
+            away: HashMap::new(),
             next_id: 1,
         }
     }
@@ -295,6 +306,42 @@ impl ChatState {
         }
     }
 
+    /// Keeps user `sid`, whose connection dropped, until `until_ms`: their nickname stays
+    /// taken and they stay in their room, so a page that comes back by connection state
+    /// recovery (same socket id) finds everything as it was ([`resume`](Self::resume)).
+    /// Nobody is told they left unless [`expire`](Self::expire) finds them still away.
+    pub fn hold(&mut self, sid: &str, user: User, until_ms: u64) {
+        self.away.insert(sid.to_owned(), Away { user, until_ms });
+    }
+
+    /// The user kept for `sid`, now back: theirs again, as before the drop.
+    pub fn resume(&mut self, sid: &str) -> Option<User> {
+        self.away.remove(sid).map(|a| a.user)
+    }
+
+    /// Forgets every held user whose time ran out by `now_ms` (the engine has dropped their
+    /// sessions by then), as [`remove`](Self::remove) does; returns them for the notices.
+    pub fn expire(&mut self, now_ms: u64) -> Vec<Departed> {
+        let due: Vec<String> = self
+            .away
+            .iter()
+            .filter(|(_, a)| a.until_ms <= now_ms)
+            .map(|(sid, _)| sid.clone())
+            .collect();
+        due.into_iter()
+            .filter_map(|sid| {
+                let a = self.away.remove(&sid)?;
+                Some(self.remove(&sid, a.user))
+            })
+            .collect()
+    }
+
+    /// How many dropped users are held for recovery.
+    #[must_use]
+    pub fn away_count(&self) -> usize {
+        self.away.len()
+    }
+
     /// Online count and the room list.
     #[must_use]
     pub fn stats(&self) -> Stats {
@@ -320,7 +367,9 @@ impl ChatState {
     /// concurrency test checks this once everyone left).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.nicks.is_empty() && self.rooms.values().all(|r| r.members.is_empty())
+        self.nicks.is_empty()
+            && self.away.is_empty()
+            && self.rooms.values().all(|r| r.members.is_empty())
     }
 }
 

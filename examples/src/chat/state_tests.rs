@@ -253,3 +253,62 @@ fn concurrent_registration_gives_each_nickname_once() {
     assert_eq!(all.len(), 50);
     assert_eq!(state.lock().unwrap().stats().online, 50);
 }
+
+impl Sim {
+    fn hold(&mut self, sid: &str, until_ms: u64) {
+        let user = self.users.remove(sid).unwrap_or_default();
+        self.state.hold(sid, user, until_ms);
+    }
+    fn resume(&mut self, sid: &str) -> bool {
+        match self.state.resume(sid) {
+            Some(user) => {
+                self.users.insert(sid.to_owned(), user);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[test]
+fn a_held_user_keeps_nick_and_room_and_comes_back_as_before() {
+    let mut s = with_nicks(&[("a", "Ada"), ("b", "Bob")]);
+    s.join("a", "garden").unwrap();
+    s.join("b", "garden").unwrap();
+    s.hold("a", 1_000);
+    // While away the nickname stays taken and the member list keeps them.
+    assert_eq!(s.set_nick("c", "ada"), Err(ChatError::NickTaken));
+    assert_eq!(s.members("garden"), ["Ada", "Bob"]);
+    assert!(s.state.expire(999).is_empty(), "not yet due");
+    assert!(s.resume("a"));
+    assert_eq!(s.room("a"), Some("garden"));
+    assert_eq!(s.say("a", "back", 1).unwrap().nick, "Ada");
+    // Resumed: nothing left to expire, and a second resume finds nothing.
+    assert!(s.state.expire(u64::MAX).is_empty());
+    assert!(!s.resume("a"));
+    assert_eq!(s.state.away_count(), 0);
+}
+
+#[test]
+fn a_held_user_who_never_comes_back_leaves_when_due() {
+    let mut s = with_nicks(&[("a", "Ada"), ("b", "Bob")]);
+    s.join("a", "attic").unwrap();
+    s.hold("a", 1_000);
+    s.hold("b", 5_000);
+    let gone = s.state.expire(1_000);
+    assert_eq!(
+        gone,
+        [Departed {
+            nick: Some("Ada".into()),
+            room: Some("attic".into()),
+        }]
+    );
+    // Ada's nickname is free again and her user-made room is gone with her.
+    assert_eq!(s.set_nick("c", "Ada").unwrap(), "Ada");
+    assert!(s.stats().rooms.iter().all(|r| r.name != "attic"));
+    assert!(!s.resume("a"), "an expired user cannot come back");
+    assert_eq!(s.state.away_count(), 1, "Bob is still held");
+    assert_eq!(s.state.expire(5_000).len(), 1);
+    s.remove("c");
+    assert!(s.state.is_empty());
+}
