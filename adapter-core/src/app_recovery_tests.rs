@@ -253,3 +253,136 @@ fn a_namespace_object_refusing_a_recovered_socket_disconnects_it() {
     assert_eq!(frames.last().map(String::as_str), Some("41"), "{frames:?}");
     assert_eq!(*log.lock().unwrap(), ["connect false", "connect true"]);
 }
+
+/// What the slow-disconnect tests share: the log, and the release the first life's
+/// `disconnect` waits for.
+struct Slow {
+    log: Log,
+    release: async_channel::Receiver<()>,
+}
+
+impl Slow {
+    fn push(&self, what: String) {
+        self.log.lock().unwrap().push(what);
+    }
+}
+
+/// Its `disconnect` waits for the test's release (a slow database write, say).
+struct SlowBye;
+
+impl SocketNamespace for SlowBye {
+    type State = Slow;
+
+    async fn connect(req: ConnectRequest, state: Arc<Self::State>) -> Result<Self, Refusal> {
+        state.push(format!("connect {}", req.recovered));
+        Ok(Self)
+    }
+
+    fn events(_events: &mut Events<Self>) {}
+
+    async fn connected(&mut self, cx: Ctx<Self::State>) {
+        cx.state()
+            .push(format!("connected {}", cx.socket().recovered()));
+        cx.emit("hi", &());
+    }
+
+    async fn disconnect(self, cx: Ctx<Self::State>, _reason: socketio_engine::DisconnectReason) {
+        cx.state().push("disconnect start".to_owned());
+        let _ = cx.state().release.recv().await;
+        cx.state().push("disconnect end".to_owned());
+    }
+}
+
+/// Drops the first connection while its `disconnect` is still waiting, recovers at once, and
+/// returns what was logged before and after the release.
+fn recover_during_a_slow_disconnect<S: Send + Sync + 'static>(
+    app: App<S>,
+    log: &Log,
+    release: &async_channel::Sender<()>,
+) -> (Vec<String>, Vec<String>) {
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    send(&h, conn, "40".to_owned());
+    let (pid, offset) = pid_and_offset(&drain(&rx));
+    close(&h, conn);
+    let (conn2, rx2) = ws_open(&h);
+    send(
+        &h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    assert!(drain(&rx2)[1].contains(&pid), "recovered by the engine");
+    let before = log.lock().unwrap().clone();
+    release.try_send(()).unwrap();
+    h.rt.run();
+    let after = log.lock().unwrap().clone();
+    (before, after)
+}
+
+#[test]
+fn a_recovered_object_waits_for_its_previous_lifes_disconnect() {
+    let (release, wait) = async_channel::unbounded();
+    let log = Log::default();
+    let state = Slow {
+        log: log.clone(),
+        release: wait,
+    };
+    let app = with_recovery(App::new())
+        .with_state(state)
+        .socket_namespace::<SlowBye>("/");
+    let (before, after) = recover_during_a_slow_disconnect(app, &log, &release);
+    assert_eq!(
+        before,
+        ["connect false", "connected false", "disconnect start"],
+        "nothing of the new life while the old disconnect runs"
+    );
+    assert_eq!(
+        after,
+        [
+            "connect false",
+            "connected false",
+            "disconnect start",
+            "disconnect end",
+            "connect true",
+            "connected true"
+        ]
+    );
+}
+
+#[test]
+fn a_recovered_closure_socket_waits_for_its_previous_lifes_disconnect() {
+    let (release, wait) = async_channel::unbounded::<()>();
+    let log = Log::default();
+    let (l1, l2) = (log.clone(), log.clone());
+    let app = with_recovery(App::new()).namespace(
+        Namespace::new("/")
+            .on_connection(move |socket, _auth| {
+                let l = l1.clone();
+                async move {
+                    l.lock()
+                        .unwrap()
+                        .push(format!("connection {}", socket.recovered()));
+                    socket.emit("hi", &());
+                }
+            })
+            .on_disconnect(move |_socket, _reason| {
+                let (l, wait) = (l2.clone(), wait.clone());
+                async move {
+                    l.lock().unwrap().push("disconnect start".to_owned());
+                    let _ = wait.recv().await;
+                    l.lock().unwrap().push("disconnect end".to_owned());
+                }
+            }),
+    );
+    let (before, after) = recover_during_a_slow_disconnect(app, &log, &release);
+    assert_eq!(before, ["connection false", "disconnect start"]);
+    assert_eq!(
+        after,
+        [
+            "connection false",
+            "disconnect start",
+            "disconnect end",
+            "connection true"
+        ]
+    );
+}

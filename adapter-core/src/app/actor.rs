@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use socketio_engine::DisconnectReason;
 use socketio_proto::Str;
 
+use super::lives::LifeEnd;
 use super::object::{AnyState, BoxFuture, Ctx, Events, Refusal, SocketNamespace};
 use super::socket::{ConnectRequest, EventData, Socket};
 
@@ -31,6 +32,8 @@ pub(crate) enum Mail {
     Disconnect {
         reason: DisconnectReason,
         rooms: Vec<Str>,
+        /// Dropped once the disconnect methods are done (a kept session's next life waits).
+        end: Option<LifeEnd>,
     },
 }
 
@@ -51,9 +54,10 @@ impl Mailbox {
         true
     }
 
-    /// Queues the disconnect, always (nothing follows it).
-    pub(crate) fn close(self, reason: DisconnectReason, rooms: Vec<Str>) {
-        let _ = self.tx.try_send(Mail::Disconnect { reason, rooms });
+    /// Queues the disconnect, always (nothing follows it); `end` is dropped once the
+    /// object's disconnect methods are done.
+    pub(crate) fn close(self, reason: DisconnectReason, rooms: Vec<Str>, end: Option<LifeEnd>) {
+        let _ = self.tx.try_send(Mail::Disconnect { reason, rooms, end });
     }
 }
 
@@ -168,9 +172,10 @@ impl<N: SocketNamespace> ObjectRunner for Runner<N> {
                     Mail::Event { event, data } => {
                         events.dispatch(&mut object, cx.clone(), event, data).await;
                     }
-                    Mail::Disconnect { reason, rooms } => {
+                    Mail::Disconnect { reason, rooms, end } => {
                         object.disconnecting(cx.clone(), reason, rooms).await;
                         object.disconnect(cx, reason).await;
+                        drop(end);
                         return;
                     }
                 }

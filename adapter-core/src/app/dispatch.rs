@@ -11,7 +11,8 @@
 //!   socket task (`actor`), fed through the socket's mailbox.
 //! - `Event::Recovered` (connection state recovery with `skip_middlewares`): the engine
 //!   restored the socket without a decision; it gets its handle (with the data kept at its
-//!   disconnect) and its connection handler, or a fresh namespace object (`on_recovered`).
+//!   disconnect) and its connection handler, or a fresh namespace object (`on_recovered`),
+//!   started once its previous life's disconnect handlers have finished (`lives`).
 //! - `Event::Message`: the closure handler (or `on_any`) runs as a task; for an object
 //!   namespace the event goes to the socket's mailbox (a socket `max_queued_events` behind is
 //!   disconnected).
@@ -40,6 +41,7 @@ use super::cluster::{ClusterWaits, ServerSideHandlers};
 use super::command::{Command, Reply};
 use super::error::Error;
 use super::handle::ServerHandle;
+use super::lives::Lives;
 use super::object::AnyState;
 use super::order::{Gate, ordered};
 use super::socket::{
@@ -74,6 +76,8 @@ pub(crate) struct SioDispatcher {
     gates: HashMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
     mailboxes: HashMap<SocketId, Mailbox>,
+    /// Kept sessions' disconnect handlers, which their recovered lives wait for (`lives`).
+    lives: Lives,
 }
 
 /// Rejects a pending connect if its handler task ends without deciding.
@@ -129,6 +133,7 @@ impl SioDispatcher {
             cluster: ClusterWaits::new(server_side),
             gates: HashMap::new(),
             mailboxes: HashMap::new(),
+            lives: Lives::default(),
         }
     }
 
@@ -217,8 +222,10 @@ impl SioDispatcher {
         let Some(name) = cx.machine.socket_name(id) else {
             return;
         };
-        // A request that asked to recover may have been restored (then its data comes back).
+        // A request that asked to recover may have been restored (then its data comes back,
+        // and its previous life's disconnect handlers finish before anything of this one).
         let recovered = cx.machine.take_recovered(id).map(restored_data);
+        let previous = recovered.as_ref().and_then(|_| self.lives.take(&name));
         let socket = Socket::new(
             id,
             name,
@@ -231,7 +238,13 @@ impl SioDispatcher {
         if let (Some(object), Some(runner)) = (object, self.objects.get(&nsp)) {
             let (mailbox, inbox) = mailbox();
             self.mailboxes.insert(id, mailbox);
-            cx.spawn_socket_task(runner.run(object, socket, &self.state, inbox));
+            let run = runner.run(object, socket, &self.state, inbox);
+            cx.spawn_socket_task(async move {
+                if let Some(previous) = previous {
+                    let _ = previous.await;
+                }
+                run.await;
+            });
             return;
         }
         if let Some(f) = self
@@ -239,6 +252,10 @@ impl SioDispatcher {
             .get(&nsp)
             .and_then(|ns| ns.on_connection.clone())
         {
+            // The connection handler starts once the previous life ended; events after it.
+            if let Some(previous) = previous {
+                self.gates.insert(id, previous);
+            }
             self.spawn_ordered(cx, id, f(socket, p.auth));
         }
     }
@@ -257,6 +274,7 @@ impl SioDispatcher {
         };
         let handshake = Arc::new(info);
         let data = restored_data(r.data);
+        let previous = self.lives.take(&name);
         let socket = Socket::new(
             r.socket,
             name,
@@ -277,6 +295,9 @@ impl SioDispatcher {
             };
             let state = self.state.clone();
             cx.spawn_socket_task(async move {
+                if let Some(previous) = previous {
+                    let _ = previous.await;
+                }
                 match runner.connect(req, &state).await {
                     Ok(object) => runner.run(object, socket, &state, inbox).await,
                     Err(refusal) => {
@@ -292,6 +313,9 @@ impl SioDispatcher {
             .get(&r.nsp)
             .and_then(|ns| ns.on_connection.clone())
         {
+            if let Some(previous) = previous {
+                self.gates.insert(r.socket, previous);
+            }
             self.spawn_ordered(cx, r.socket, f(socket, r.auth));
         }
     }
@@ -338,10 +362,15 @@ impl SioDispatcher {
         let Some(s) = self.sockets.remove(&socket) else {
             return;
         };
-        // Connection state recovery keeps the data with the session, if it kept one.
-        let _ = cx.machine.keep_data(socket, Box::new(s.shared_data()));
+        // Connection state recovery keeps the data with the session, if it kept one; then
+        // the socket's next life waits for the disconnect handlers below (`lives`).
+        let kept = cx
+            .machine
+            .keep_data(socket, Box::new(s.shared_data()))
+            .is_ok();
+        let end = kept.then(|| self.lives.ending(s.name().clone()));
         if let Some(mailbox) = self.mailboxes.remove(&socket) {
-            mailbox.close(reason, rooms);
+            mailbox.close(reason, rooms, end);
             return;
         }
         let Some(ns) = self.namespaces.get(nsp) else {
@@ -358,6 +387,7 @@ impl SioDispatcher {
             if let Some(f) = disconnect {
                 f(s, reason).await;
             }
+            drop(end);
         });
         let (task, _last) = ordered(gate, fut);
         cx.spawn_handler(task);

@@ -78,6 +78,7 @@ mod command;
 mod dispatch;
 mod error;
 mod handle;
+mod lives;
 mod object;
 mod order;
 mod remote;

@@ -76,7 +76,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// [`ConnectRequest::recovered`] true (also under `skip_middlewares`, where closures'
 /// `on_connect` is not asked: the object has to come from somewhere), then
 /// [`connected`](Self::connected) runs, where [`Socket::recovered`] is true. Keep what must
-/// survive a reconnect in the socket's data, not in fields. A refusal from `connect` for a
+/// survive a reconnect in the socket's data, not in fields. The new life starts only once the
+/// previous life's [`disconnect`](Self::disconnect) has returned, so what `disconnect` put
+/// away is there for `connect`/`connected` to take back (with `skip_middlewares` off, the
+/// `connect` decision itself may run alongside it; `connected` still waits). A refusal from `connect` for a
 /// recovered socket under `skip_middlewares` disconnects it (server namespace disconnect),
 /// since the client was already told it is connected.
 ///

@@ -100,6 +100,11 @@ impl Socket {
         }
     }
 
+    /// The engine's name of the socket (its public id).
+    pub(crate) fn name(&self) -> &SocketName {
+        &self.inner.name
+    }
+
     /// Whether connection state recovery restored this socket after a short disconnection
     /// (node's `socket.recovered`): it has its old [`id`](Self::id), rooms and data, and
     /// the client was sent the events it missed. False for a fresh socket.
