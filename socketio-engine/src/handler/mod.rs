@@ -105,8 +105,11 @@ pub trait NamespaceHandler: Send {
         let _ = (ctx, ack, result);
     }
 
-    /// The socket left; `data` is what it had attached. Default: nothing.
-    fn on_disconnect(&mut self, socket: SocketId, reason: DisconnectReason, data: Extensions) {
+    /// The socket left; `data` is what it had attached. Whatever is still in `data` when
+    /// this returns is kept with the socket's session if connection state recovery kept one
+    /// ([`DisconnectReason::is_recoverable`]), and is the socket's data again when it
+    /// recovers (take out what must not survive); otherwise it is dropped. Default: nothing.
+    fn on_disconnect(&mut self, socket: SocketId, reason: DisconnectReason, data: &mut Extensions) {
         let _ = (socket, reason, data);
     }
 }
@@ -270,10 +273,15 @@ impl Handlers {
                 reason,
                 rooms,
             } => {
-                let data = self.data.remove(&socket).unwrap_or_default();
+                let mut data = self.data.remove(&socket).unwrap_or_default();
                 match self.by_nsp.get_mut(nsp.as_str()) {
                     Some(h) => {
-                        h.on_disconnect(socket, reason, data);
+                        h.on_disconnect(socket, reason, &mut data);
+                        // Back with the socket if it recovers (`Event::Recovered` above);
+                        // dropped when no session was kept.
+                        if !data.is_empty() {
+                            let _ = engine.keep_data(socket, Box::new(data));
+                        }
                         None
                     }
                     None => Some(Event::Disconnect {

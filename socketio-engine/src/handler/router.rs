@@ -16,7 +16,7 @@ type AnyFn =
     Box<dyn FnMut(&mut SocketCtx<'_>, &str, EventArgs, Vec<Bytes>, Option<AckToken>) + Send>;
 type ConnectFn = Box<dyn FnMut(&ConnectCtx<'_>) -> ConnectDecision + Send>;
 type ConnectedFn = Box<dyn FnMut(&mut SocketCtx<'_>) + Send>;
-type DisconnectFn = Box<dyn FnMut(SocketId, DisconnectReason, Extensions) + Send>;
+type DisconnectFn = Box<dyn FnMut(SocketId, DisconnectReason, &mut Extensions) + Send>;
 
 /// Named-event dispatch: `router.on("chat", |ctx, args, binary, ack| ...)`.
 #[derive(Default)]
@@ -83,11 +83,13 @@ impl EventRouter {
         self
     }
 
-    /// Runs when a socket leaves.
+    /// Runs when a socket leaves, with its data: what is left in it afterwards comes back
+    /// with the socket if connection state recovery restores it (see
+    /// [`NamespaceHandler::on_disconnect`]).
     #[must_use]
     pub fn on_disconnect(
         mut self,
-        f: impl FnMut(SocketId, DisconnectReason, Extensions) + Send + 'static,
+        f: impl FnMut(SocketId, DisconnectReason, &mut Extensions) + Send + 'static,
     ) -> Self {
         self.disconnect = Some(Box::new(f));
         self
@@ -122,7 +124,7 @@ impl NamespaceHandler for EventRouter {
         }
     }
 
-    fn on_disconnect(&mut self, socket: SocketId, reason: DisconnectReason, data: Extensions) {
+    fn on_disconnect(&mut self, socket: SocketId, reason: DisconnectReason, data: &mut Extensions) {
         if let Some(f) = self.disconnect.as_mut() {
             f(socket, reason, data);
         }
