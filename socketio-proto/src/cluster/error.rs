@@ -61,3 +61,21 @@ impl From<serde_json::Error> for DecodeError {
         Self::Json(e)
     }
 }
+
+/// The MessagePack and JSON failures keep their cluster names, so callers match one type.
+impl From<crate::msgpack::MsgpackError> for DecodeError {
+    fn from(e: crate::msgpack::MsgpackError) -> Self {
+        use crate::msgpack::MsgpackError as M;
+        match e {
+            M::TooLarge { len, max } => Self::TooLarge { len, max },
+            M::TooDeep { max } => Self::TooDeep { max },
+            M::TooManyValues { max } => Self::TooManyValues { max },
+            M::Truncated => Self::Truncated,
+            M::InvalidType(b) => Self::InvalidType(b),
+            M::TrailingBytes(n) => Self::TrailingBytes(n),
+            M::Json(e) => Self::Json(e),
+            M::UnsupportedKey => Self::UnsupportedKey,
+            M::BadPlaceholder { num, count } => Self::BadPlaceholder { num, count },
+        }
+    }
+}

@@ -10,9 +10,9 @@ use super::broadcast::{BroadcastOpts, ClusterPacket, Selector};
 use super::error::DecodeError;
 use super::fields::{decode_either, field, map, names, names_value, opt_field, str_field};
 use super::limits::ClusterLimits;
-use super::msgpack_encode::encode_value;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
+use crate::msgpack::encode_value;
 
 /// node's `RequestType` numbers.
 mod kind {

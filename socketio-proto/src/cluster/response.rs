@@ -10,10 +10,10 @@ use bytes::Bytes;
 use super::error::DecodeError;
 use super::fields::{decode_either, field, map, names, names_value, opt_field, str_field};
 use super::limits::ClusterLimits;
-use super::msgpack_encode::encode_value;
 use super::request::json_bytes;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
+use crate::msgpack::encode_value;
 
 const SERVER_SIDE_EMIT: u64 = 6;
 const BROADCAST_CLIENT_COUNT: u64 = 8;

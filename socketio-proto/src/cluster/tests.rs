@@ -184,7 +184,7 @@ fn json_towards_clients_follows_javascript() {
     assert_eq!(bins, [b(&[1, 2]), b(&[3])]);
     assert!(matches!(
         Value::Map(vec![(Value::Array(vec![]), Value::Nil)]).to_json(),
-        Err(DecodeError::UnsupportedKey)
+        Err(crate::msgpack::MsgpackError::UnsupportedKey)
     ));
     let mut plain = String::new();
     Value::Bin(b(&[1, 2])).write_plain_json(&mut plain).unwrap();
@@ -204,7 +204,7 @@ fn json_from_packets_resolves_placeholders() {
     );
     assert!(matches!(
         Value::from_json(r#"[{"_placeholder":true,"num":1}]"#, &bins),
-        Err(DecodeError::BadPlaceholder {
+        Err(crate::msgpack::MsgpackError::BadPlaceholder {
             num: Some(1),
             count: 1
         })

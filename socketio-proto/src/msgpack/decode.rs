@@ -1,4 +1,4 @@
-//! Decoding MessagePack into [`Value`]s, within [`ClusterLimits`].
+//! Decoding MessagePack into [`Value`]s, within [`MsgpackLimits`].
 //!
 //! Reads everything notepack.io's decoder reads (every MessagePack format), with its
 //! leniencies: invalid UTF-8 in a string becomes U+FFFD. Unlike it, a claimed length longer
@@ -6,18 +6,18 @@
 
 use bytes::Bytes;
 
-use super::error::DecodeError;
-use super::limits::ClusterLimits;
+use super::error::MsgpackError;
+use super::limits::MsgpackLimits;
 use super::value::Value;
 use crate::Str;
 
 /// Decodes one MessagePack value that must span all of `data`.
 ///
 /// # Errors
-/// A [`DecodeError`] for malformed MessagePack, trailing bytes or a limit exceeded.
-pub fn decode_value(data: &Bytes, limits: &ClusterLimits) -> Result<Value, DecodeError> {
+/// A [`MsgpackError`] for malformed MessagePack, trailing bytes or a limit exceeded.
+pub fn decode_value(data: &Bytes, limits: &MsgpackLimits) -> Result<Value, MsgpackError> {
     if data.len() > limits.max_message_bytes {
-        return Err(DecodeError::TooLarge {
+        return Err(MsgpackError::TooLarge {
             len: data.len(),
             max: limits.max_message_bytes,
         });
@@ -31,7 +31,7 @@ pub fn decode_value(data: &Bytes, limits: &ClusterLimits) -> Result<Value, Decod
     let v = r.value(0)?;
     match data.len().saturating_sub(r.pos) {
         0 => Ok(v),
-        n => Err(DecodeError::TrailingBytes(n)),
+        n => Err(MsgpackError::TrailingBytes(n)),
     }
 }
 
@@ -39,54 +39,54 @@ struct Reader<'a> {
     data: &'a Bytes,
     pos: usize,
     values_left: usize,
-    limits: &'a ClusterLimits,
+    limits: &'a MsgpackLimits,
 }
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<Bytes, DecodeError> {
-        let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
+    fn take(&mut self, n: usize) -> Result<Bytes, MsgpackError> {
+        let end = self.pos.checked_add(n).ok_or(MsgpackError::Truncated)?;
         if end > self.data.len() {
-            return Err(DecodeError::Truncated);
+            return Err(MsgpackError::Truncated);
         }
         let out = self.data.slice(self.pos..end);
         self.pos = end;
         Ok(out)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], MsgpackError> {
         let b = self.take(N)?;
         let mut out = [0u8; N];
         out.copy_from_slice(&b);
         Ok(out)
     }
 
-    fn u8(&mut self) -> Result<u8, DecodeError> {
+    fn u8(&mut self) -> Result<u8, MsgpackError> {
         Ok(self.array::<1>()?[0])
     }
 
-    fn u16(&mut self) -> Result<usize, DecodeError> {
+    fn u16(&mut self) -> Result<usize, MsgpackError> {
         Ok(usize::from(u16::from_be_bytes(self.array()?)))
     }
 
-    fn u32(&mut self) -> Result<usize, DecodeError> {
-        usize::try_from(u32::from_be_bytes(self.array()?)).map_err(|_| DecodeError::Truncated)
+    fn u32(&mut self) -> Result<usize, MsgpackError> {
+        usize::try_from(u32::from_be_bytes(self.array()?)).map_err(|_| MsgpackError::Truncated)
     }
 
     fn left(&self) -> usize {
         self.data.len().saturating_sub(self.pos)
     }
 
-    fn count(&mut self) -> Result<(), DecodeError> {
+    fn count(&mut self) -> Result<(), MsgpackError> {
         self.values_left = self
             .values_left
             .checked_sub(1)
-            .ok_or(DecodeError::TooManyValues {
+            .ok_or(MsgpackError::TooManyValues {
                 max: self.limits.max_values,
             })?;
         Ok(())
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+    fn value(&mut self, depth: usize) -> Result<Value, MsgpackError> {
         self.count()?;
         let b = self.u8()?;
         Ok(match b {
@@ -95,7 +95,7 @@ impl Reader<'_> {
             0x90..=0x9f => self.seq(usize::from(b & 0x0f), depth)?,
             0xa0..=0xbf => self.string(usize::from(b & 0x1f))?,
             0xc0 => Value::Nil,
-            0xc1 => return Err(DecodeError::InvalidType(b)),
+            0xc1 => return Err(MsgpackError::InvalidType(b)),
             0xc2 => Value::Bool(false),
             0xc3 => Value::Bool(true),
             0xc4 => {
@@ -169,12 +169,12 @@ impl Reader<'_> {
         })
     }
 
-    fn ext(&mut self, n: usize) -> Result<Value, DecodeError> {
+    fn ext(&mut self, n: usize) -> Result<Value, MsgpackError> {
         let ty = i8::from_be_bytes([self.u8()?]);
         Ok(Value::Ext(ty, self.take(n)?))
     }
 
-    fn string(&mut self, n: usize) -> Result<Value, DecodeError> {
+    fn string(&mut self, n: usize) -> Result<Value, MsgpackError> {
         let raw = self.take(n)?;
         Ok(Value::Str(match Str::from_utf8(raw.clone()) {
             Ok(s) => s,
@@ -185,25 +185,25 @@ impl Reader<'_> {
     /// Checks a container's claimed `n` children against what can still be there: each
     /// takes at least one byte and one value of the budget, so a lie fails before any
     /// allocation sized by it.
-    fn enter(&self, n: usize, per_item: usize, depth: usize) -> Result<usize, DecodeError> {
+    fn enter(&self, n: usize, per_item: usize, depth: usize) -> Result<usize, MsgpackError> {
         if depth >= self.limits.max_depth {
-            return Err(DecodeError::TooDeep {
+            return Err(MsgpackError::TooDeep {
                 max: self.limits.max_depth,
             });
         }
-        let need = n.checked_mul(per_item).ok_or(DecodeError::Truncated)?;
+        let need = n.checked_mul(per_item).ok_or(MsgpackError::Truncated)?;
         if need > self.values_left {
-            return Err(DecodeError::TooManyValues {
+            return Err(MsgpackError::TooManyValues {
                 max: self.limits.max_values,
             });
         }
         if need > self.left() {
-            return Err(DecodeError::Truncated);
+            return Err(MsgpackError::Truncated);
         }
         Ok(need)
     }
 
-    fn seq(&mut self, n: usize, depth: usize) -> Result<Value, DecodeError> {
+    fn seq(&mut self, n: usize, depth: usize) -> Result<Value, MsgpackError> {
         self.enter(n, 1, depth)?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
@@ -212,7 +212,7 @@ impl Reader<'_> {
         Ok(Value::Array(items))
     }
 
-    fn map(&mut self, n: usize, depth: usize) -> Result<Value, DecodeError> {
+    fn map(&mut self, n: usize, depth: usize) -> Result<Value, MsgpackError> {
         self.enter(n, 2, depth)?;
         let mut entries = Vec::with_capacity(n);
         for _ in 0..n {

@@ -1,0 +1,283 @@
+//! The msgpack parser: socket.io-msgpack-parser 3.0's wire form of a [`Packet`].
+//!
+//! Each packet is one MessagePack map `{type, data, nsp, id?}` sent as one binary Engine.IO
+//! message, written by notepack.io. Binary data stays inside the map as MessagePack `bin`,
+//! so there are no BINARY_EVENT / BINARY_ACK types and no attachment frames.
+//!
+//! The rest of the server keeps one model of a packet, the text parser's: JSON payloads with
+//! binary placeholders and their attachments. This module converts at the edge, so the
+//! application sees the same arguments and binaries whichever parser a server uses:
+//! decoding writes each `bin` as a placeholder (depth first, in key order, as
+//! socket.io-parser numbers them) and collects the bytes as attachments; encoding puts each
+//! attachment back where its placeholder is.
+//!
+//! Node's decoder ignores unknown keys (socket.io-client adds `options: {compress: true}` to
+//! every event) and reads notepack.io's `undefined` (fixext 1 of type 0, which the client
+//! writes for a CONNECT without auth) as an absent value; so does this one.
+
+use bytes::{Bytes, BytesMut};
+
+use super::MAX_ACK_ID;
+use super::args::Args;
+use super::event_payload::EventPayload;
+use super::msgpack_error::MsgpackDecodeError;
+use super::packet::{Packet, PacketBody, PacketType, ProtocolVersion};
+use super::payload::Payload;
+use super::validate::RESERVED_EVENTS;
+use crate::Str;
+use crate::msgpack::{MsgpackError, MsgpackLimits, Value, decode_value, write_value};
+
+/// socket.io-msgpack-parser's packet types (socket.io-parser's, without the binary ones).
+const CONNECT: u64 = 0;
+const DISCONNECT: u64 = 1;
+const EVENT: u64 = 2;
+const ACK: u64 = 3;
+const CONNECT_ERROR: u64 = 4;
+
+impl Packet {
+    /// This packet as socket.io-msgpack-parser writes it: one MessagePack map, to be sent as
+    /// one binary Engine.IO message. Attachments go back inside the data as `bin` values, in
+    /// place of their placeholders.
+    ///
+    /// Version differences are the text parser's: v4 writes a CONNECT's query into the
+    /// namespace (`/nsp?query`) and never its auth.
+    ///
+    /// # Errors
+    /// [`MsgpackError::Json`] when a payload cannot be read as a tree (nested deeper than
+    /// serde_json's 128 levels, or a lone UTF-16 surrogate escape, which has no MessagePack
+    /// string); [`MsgpackError::BadPlaceholder`] when a placeholder names no attachment.
+    pub fn encode_msgpack(&self, v: ProtocolVersion) -> Result<Bytes, MsgpackError> {
+        let mut entries: Vec<(Value, Value)> = Vec::with_capacity(4);
+        let ty = match &self.body {
+            PacketBody::Connect { .. } => CONNECT,
+            PacketBody::Disconnect => DISCONNECT,
+            PacketBody::Event { .. } => EVENT,
+            PacketBody::Ack { .. } => ACK,
+            PacketBody::ConnectError(_) | PacketBody::Error(_) => CONNECT_ERROR,
+        };
+        entries.push((Value::from("type"), Value::UInt(ty)));
+        let (data, id) = match &self.body {
+            PacketBody::Connect { auth, .. } => match (auth, v) {
+                (Some(a), ProtocolVersion::V5) => {
+                    (Some(Value::from_plain_json(a.as_str().as_bytes())?), None)
+                }
+                _ => (None, None),
+            },
+            PacketBody::Disconnect => (None, None),
+            PacketBody::Event {
+                id,
+                data,
+                attachments,
+            } => (Some(Value::from_json(data.as_str(), attachments)?), *id),
+            PacketBody::Ack {
+                id,
+                data,
+                attachments,
+            } => (
+                Some(Value::from_json(data.as_str(), attachments)?),
+                Some(*id),
+            ),
+            PacketBody::ConnectError(p) | PacketBody::Error(p) => {
+                (Some(Value::from_plain_json(p.as_str().as_bytes())?), None)
+            }
+        };
+        if let Some(data) = data {
+            entries.push((Value::from("data"), data));
+        }
+        let nsp = match (&self.body, v) {
+            (PacketBody::Connect { query: Some(q), .. }, ProtocolVersion::V4) => {
+                Str::from(format!("{}?{}", self.nsp, q))
+            }
+            _ => self.nsp.clone(),
+        };
+        entries.push((Value::from("nsp"), Value::Str(nsp)));
+        if let Some(id) = id {
+            entries.push((Value::from("id"), Value::UInt(id)));
+        }
+        let mut out = BytesMut::with_capacity(64);
+        write_value(&mut out, &Value::Map(entries));
+        Ok(out.freeze())
+    }
+
+    /// Decodes one binary Engine.IO message from a client using socket.io-msgpack-parser.
+    ///
+    /// Never panics; bounded by `limits`. The packet comes out complete: binaries inside the
+    /// data are its attachments, each replaced by a placeholder in the JSON.
+    ///
+    /// # Errors
+    /// A [`MsgpackDecodeError`] for bytes that are not MessagePack within the limits or a map
+    /// that fails node's checks.
+    pub fn decode_msgpack(
+        v: ProtocolVersion,
+        data: &Bytes,
+        limits: &MsgpackLimits,
+    ) -> Result<Self, MsgpackDecodeError> {
+        let map = decode_value(data, limits)?;
+        if !matches!(map, Value::Map(_)) {
+            return Err(MsgpackDecodeError::NotAMap);
+        }
+        let present = |key| map.get(key).filter(|v| !v.is_undefined());
+        let ty = match present("type").and_then(integer) {
+            Some(Integer::NonNegative(n)) if n <= CONNECT_ERROR => n,
+            _ => return Err(MsgpackDecodeError::InvalidType),
+        };
+        let nsp = present("nsp")
+            .and_then(Value::as_str)
+            .cloned()
+            .ok_or(MsgpackDecodeError::InvalidNamespace)?;
+        let id = match present("id") {
+            None => None,
+            Some(id) => match integer(id).ok_or(MsgpackDecodeError::InvalidId)? {
+                Integer::NonNegative(n) if n <= MAX_ACK_ID => Some(n),
+                // Only an ack id is ever read: node ignores an id on other types.
+                _ if !matches!(ty, EVENT | ACK) => None,
+                _ => return Err(MsgpackDecodeError::AckIdOutOfRange),
+            },
+        };
+        let data = present("data");
+        let (body, nsp) = match ty {
+            CONNECT => connect(v, nsp, data)?,
+            DISCONNECT => match data {
+                None => (PacketBody::Disconnect, nsp),
+                Some(_) => {
+                    return Err(MsgpackDecodeError::InvalidPayload(PacketType::Disconnect));
+                }
+            },
+            EVENT => {
+                let items = data
+                    .and_then(Value::as_array)
+                    .ok_or(MsgpackDecodeError::InvalidPayload(PacketType::Event))?;
+                check_event_name(items.first())?;
+                let (json, attachments) = to_json(data)?;
+                let data = EventPayload::from_validated(json);
+                (
+                    PacketBody::Event {
+                        id,
+                        data,
+                        attachments,
+                    },
+                    nsp,
+                )
+            }
+            ACK => {
+                if data.and_then(Value::as_array).is_none() {
+                    return Err(MsgpackDecodeError::InvalidPayload(PacketType::Ack));
+                }
+                let id = id.ok_or(MsgpackDecodeError::MissingAckId)?;
+                let (json, attachments) = to_json(data)?;
+                let data = Args::from_validated(json);
+                (
+                    PacketBody::Ack {
+                        id,
+                        data,
+                        attachments,
+                    },
+                    nsp,
+                )
+            }
+            _ => {
+                let Some(data @ (Value::Str(_) | Value::Map(_))) = data else {
+                    return Err(MsgpackDecodeError::InvalidPayload(PacketType::ConnectError));
+                };
+                let payload = plain_json(data)?;
+                let body = match v {
+                    ProtocolVersion::V5 => PacketBody::ConnectError(payload),
+                    ProtocolVersion::V4 => PacketBody::Error(payload),
+                };
+                (body, nsp)
+            }
+        };
+        Ok(Self { nsp, body })
+    }
+}
+
+/// A CONNECT: v5 carries an optional auth map; v4 its query string in the namespace.
+fn connect(
+    v: ProtocolVersion,
+    nsp: Str,
+    data: Option<&Value>,
+) -> Result<(PacketBody, Str), MsgpackDecodeError> {
+    let auth = match data {
+        None => None,
+        Some(m @ Value::Map(_)) => Some(plain_json(m)?),
+        Some(_) => return Err(MsgpackDecodeError::InvalidPayload(PacketType::Connect)),
+    };
+    Ok(match v {
+        ProtocolVersion::V5 => (PacketBody::Connect { auth, query: None }, nsp),
+        ProtocolVersion::V4 => match nsp.find('?') {
+            None => (
+                PacketBody::Connect {
+                    auth: None,
+                    query: None,
+                },
+                nsp,
+            ),
+            Some(q) => {
+                let path = Str::from(nsp.get(..q).unwrap_or_default());
+                let query = Str::from(nsp.get(q.saturating_add(1)..).unwrap_or_default());
+                let body = PacketBody::Connect {
+                    auth: None,
+                    query: Some(query),
+                };
+                (body, path)
+            }
+        },
+    })
+}
+
+/// The event rules every event the application receives meets (as the text parser's).
+fn check_event_name(name: Option<&Value>) -> Result<(), MsgpackDecodeError> {
+    match name {
+        None => Err(MsgpackDecodeError::EmptyEvent),
+        Some(Value::Str(s)) => match RESERVED_EVENTS.iter().find(|r| **r == s.as_str()) {
+            Some(r) => Err(MsgpackDecodeError::ReservedEventName(r)),
+            None => Ok(()),
+        },
+        Some(Value::UInt(_) | Value::Int(_) | Value::F32(_) | Value::F64(_)) => Ok(()),
+        Some(_) => Err(MsgpackDecodeError::InvalidEventName),
+    }
+}
+
+/// Data as the JSON with placeholders the rest of the server handles, and its binaries.
+fn to_json(data: Option<&Value>) -> Result<(Payload, Vec<Bytes>), MsgpackError> {
+    let mut out = String::new();
+    let mut attachments = Vec::new();
+    if let Some(d) = data {
+        d.write_json(&mut out, &mut attachments)?;
+    }
+    Ok((Payload::from_validated(Str::from(out)), attachments))
+}
+
+/// Auth or a connect error as JSON (a binary inside is a node `Buffer`'s JSON, as
+/// `JSON.stringify` would write it in node).
+fn plain_json(v: &Value) -> Result<Payload, MsgpackError> {
+    let mut out = String::new();
+    v.write_plain_json(&mut out)?;
+    Ok(Payload::from_validated(Str::from(out)))
+}
+
+/// An integer as JavaScript's `Number.isInteger` sees it (an integral float counts).
+enum Integer {
+    NonNegative(u64),
+    Negative,
+}
+
+fn integer(v: &Value) -> Option<Integer> {
+    let float = |f: f64| {
+        (f.is_finite() && f.fract() == 0.0).then(|| {
+            if f < 0.0 {
+                Integer::Negative
+            } else {
+                // Saturates above u64::MAX, which is out of range either way.
+                Integer::NonNegative(f as u64)
+            }
+        })
+    };
+    match *v {
+        Value::UInt(n) => Some(Integer::NonNegative(n)),
+        Value::Int(n) => Some(u64::try_from(n).map_or(Integer::Negative, Integer::NonNegative)),
+        Value::F64(f) => float(f),
+        Value::F32(f) => float(f64::from(f)),
+        _ => None,
+    }
+}
