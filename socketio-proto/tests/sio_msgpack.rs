@@ -30,7 +30,6 @@ fn normalize(v: Value) -> Value {
     match v {
         Value::UInt(n) => Value::F64(n as f64),
         Value::Int(n) => Value::F64(n as f64),
-        Value::F64(f) if f == 0.0 => Value::F64(0.0),
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
         Value::Map(entries) => Value::Map(
             entries

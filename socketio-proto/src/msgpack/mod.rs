@@ -13,6 +13,7 @@ mod date;
 mod decode;
 mod encode;
 mod error;
+mod from_json;
 mod json;
 mod limits;
 mod value;
@@ -20,5 +21,8 @@ mod value;
 pub use decode::decode_value;
 pub use encode::{encode_value, write_value};
 pub use error::MsgpackError;
+pub(crate) use from_json::write_json;
 pub use limits::MsgpackLimits;
 pub use value::Value;
+#[cfg(test)]
+mod tests;

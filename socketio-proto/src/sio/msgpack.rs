@@ -15,7 +15,7 @@
 //! every event) and reads notepack.io's `undefined` (fixext 1 of type 0, which the client
 //! writes for a CONNECT without auth) as an absent value; so does this one.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 use super::MAX_ACK_ID;
 use super::args::Args;
@@ -25,7 +25,7 @@ use super::packet::{Packet, PacketBody, PacketType, ProtocolVersion};
 use super::payload::Payload;
 use super::validate::RESERVED_EVENTS;
 use crate::Str;
-use crate::msgpack::{MsgpackError, MsgpackLimits, Value, decode_value, write_value};
+use crate::msgpack::{MsgpackError, MsgpackLimits, Value, decode_value, write_json, write_value};
 
 /// socket.io-msgpack-parser's packet types (socket.io-parser's, without the binary ones).
 const CONNECT: u64 = 0;
@@ -47,55 +47,56 @@ impl Packet {
     /// serde_json's 128 levels, or a lone UTF-16 surrogate escape, which has no MessagePack
     /// string); [`MsgpackError::BadPlaceholder`] when a placeholder names no attachment.
     pub fn encode_msgpack(&self, v: ProtocolVersion) -> Result<Bytes, MsgpackError> {
-        let mut entries: Vec<(Value, Value)> = Vec::with_capacity(4);
-        let ty = match &self.body {
-            PacketBody::Connect { .. } => CONNECT,
-            PacketBody::Disconnect => DISCONNECT,
-            PacketBody::Event { .. } => EVENT,
-            PacketBody::Ack { .. } => ACK,
-            PacketBody::ConnectError(_) | PacketBody::Error(_) => CONNECT_ERROR,
-        };
-        entries.push((Value::from("type"), Value::UInt(ty)));
-        let (data, id) = match &self.body {
+        // The JSON payload and whether its placeholders name attachments.
+        let (ty, data, id): (u64, Option<(&str, Option<&[Bytes]>)>, Option<u64>) = match &self.body
+        {
             PacketBody::Connect { auth, .. } => match (auth, v) {
-                (Some(a), ProtocolVersion::V5) => {
-                    (Some(Value::from_plain_json(a.as_str().as_bytes())?), None)
-                }
-                _ => (None, None),
+                (Some(a), ProtocolVersion::V5) => (CONNECT, Some((a.as_str(), None)), None),
+                _ => (CONNECT, None, None),
             },
-            PacketBody::Disconnect => (None, None),
+            PacketBody::Disconnect => (DISCONNECT, None, None),
             PacketBody::Event {
                 id,
                 data,
                 attachments,
-            } => (Some(Value::from_json(data.as_str(), attachments)?), *id),
+            } => (EVENT, Some((data.as_str(), Some(attachments))), *id),
             PacketBody::Ack {
                 id,
                 data,
                 attachments,
-            } => (
-                Some(Value::from_json(data.as_str(), attachments)?),
-                Some(*id),
-            ),
+            } => (ACK, Some((data.as_str(), Some(attachments))), Some(*id)),
             PacketBody::ConnectError(p) | PacketBody::Error(p) => {
-                (Some(Value::from_plain_json(p.as_str().as_bytes())?), None)
+                (CONNECT_ERROR, Some((p.as_str(), None)), None)
             }
         };
-        if let Some(data) = data {
-            entries.push((Value::from("data"), data));
+        let entries = 2 + usize::from(data.is_some()) + usize::from(id.is_some());
+        let mut out = BytesMut::with_capacity(
+            32 + self.nsp.len()
+                + data.map_or(0, |(json, _)| json.len())
+                + self.attachments().iter().map(Bytes::len).sum::<usize>(),
+        );
+        // Node's key order: type, data, nsp, id.
+        out.put_u8(0x80 | entries as u8);
+        write_value(&mut out, &Value::from("type"));
+        write_value(&mut out, &Value::UInt(ty));
+        if let Some((json, attachments)) = data {
+            write_value(&mut out, &Value::from("data"));
+            write_json(&mut out, json, attachments)?;
         }
-        let nsp = match (&self.body, v) {
+        write_value(&mut out, &Value::from("nsp"));
+        match (&self.body, v) {
             (PacketBody::Connect { query: Some(q), .. }, ProtocolVersion::V4) => {
-                Str::from(format!("{}?{}", self.nsp, q))
+                write_value(
+                    &mut out,
+                    &Value::Str(Str::from(format!("{}?{}", self.nsp, q))),
+                );
             }
-            _ => self.nsp.clone(),
-        };
-        entries.push((Value::from("nsp"), Value::Str(nsp)));
-        if let Some(id) = id {
-            entries.push((Value::from("id"), Value::UInt(id)));
+            _ => write_value(&mut out, &Value::Str(self.nsp.clone())),
         }
-        let mut out = BytesMut::with_capacity(64);
-        write_value(&mut out, &Value::Map(entries));
+        if let Some(id) = id {
+            write_value(&mut out, &Value::from("id"));
+            write_value(&mut out, &Value::UInt(id));
+        }
         Ok(out.freeze())
     }
 
@@ -264,14 +265,13 @@ enum Integer {
 
 fn integer(v: &Value) -> Option<Integer> {
     let float = |f: f64| {
-        (f.is_finite() && f.fract() == 0.0).then(|| {
-            if f < 0.0 {
-                Integer::Negative
-            } else {
-                // Saturates above u64::MAX, which is out of range either way.
-                Integer::NonNegative(f as u64)
-            }
-        })
+        // `as` saturates above u64::MAX, which is out of range either way.
+        let n = if f < 0.0 {
+            Integer::Negative
+        } else {
+            Integer::NonNegative(f as u64)
+        };
+        (f.is_finite() && f.fract() == 0.0).then_some(n)
     };
     match *v {
         Value::UInt(n) => Some(Integer::NonNegative(n)),

@@ -1,0 +1,84 @@
+//! The streaming JSON-to-MessagePack writer agrees byte for byte with the tree path
+//! (`Value::from_json` then `write_value`), placeholders and wide containers included.
+
+use bytes::{Bytes, BytesMut};
+use proptest::prelude::*;
+use serde_json::{Value as Json, json};
+
+use super::{Value, write_json, write_value};
+
+fn tree(text: &str, atts: Option<&[Bytes]>) -> Option<Bytes> {
+    let v = match atts {
+        Some(a) => Value::from_json(text, a).ok()?,
+        None => Value::from_plain_json(text.as_bytes()).ok()?,
+    };
+    let mut out = BytesMut::new();
+    write_value(&mut out, &v);
+    Some(out.freeze())
+}
+
+fn streamed(text: &str, atts: Option<&[Bytes]>) -> Option<Bytes> {
+    let mut out = BytesMut::new();
+    write_json(&mut out, text, atts).ok()?;
+    Some(out.freeze())
+}
+
+fn json_value() -> impl Strategy<Value = Json> {
+    let leaf = prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::Bool),
+        any::<i64>().prop_map(Json::from),
+        any::<u64>().prop_map(Json::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Json::from),
+        (0u64..4).prop_map(|n| json!({"_placeholder": true, "num": n})),
+        Just(json!({"_placeholder": true, "num": 1.0})),
+        Just(json!({"num": 0, "_placeholder": false})),
+        "[a-z_]{0,12}".prop_map(Json::String),
+        any::<String>().prop_map(Json::String),
+    ];
+    leaf.prop_recursive(4, 64, 20, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..20).prop_map(Json::Array),
+            prop::collection::btree_map("[a-z_]{0,12}", inner, 0..20)
+                .prop_map(|m| Json::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn streaming_agrees_with_the_tree(v in json_value(), n in 0usize..4) {
+        let text = serde_json::to_string(&v).unwrap();
+        let atts: Vec<Bytes> = (0..n).map(|i| Bytes::from(vec![i as u8; i * 7])).collect();
+        prop_assert_eq!(streamed(&text, Some(&atts)), tree(&text, Some(&atts)));
+        prop_assert_eq!(streamed(&text, None), tree(&text, None));
+    }
+}
+
+#[test]
+fn wide_containers_get_their_16_and_32_bit_headers() {
+    for n in [15usize, 16, 65_535, 65_536] {
+        let arr = Json::Array((0..n).map(|i| Json::from(i % 3)).collect());
+        let text = serde_json::to_string(&json!([arr, {"k": arr}])).unwrap();
+        assert_eq!(streamed(&text, Some(&[])), tree(&text, Some(&[])), "{n}");
+    }
+    let map: serde_json::Map<String, Json> =
+        (0..70_000).map(|i| (format!("k{i}"), Json::Null)).collect();
+    let text = serde_json::to_string(&Json::Object(map)).unwrap();
+    assert_eq!(streamed(&text, None), tree(&text, None));
+}
+
+#[test]
+fn bad_input_is_refused_as_by_the_tree() {
+    for text in [
+        "[",
+        "[1] x",
+        r#"[{"_placeholder":true,"num":5}]"#,
+        r#""\ud800""#,
+    ] {
+        assert!(streamed(text, Some(&[])).is_none(), "{text}");
+        assert!(tree(text, Some(&[])).is_none(), "{text}");
+    }
+}
