@@ -45,7 +45,7 @@ impl Value {
         self.write(out, &mut None)
     }
 
-    fn write(
+    pub(super) fn write(
         &self,
         out: &mut String,
         bins: &mut Option<&mut Vec<Bytes>>,
@@ -210,7 +210,7 @@ fn write_bin(out: &mut String, b: Bytes, attachments: &mut Option<&mut Vec<Bytes
 }
 
 /// A map key as the string property name JavaScript would give it.
-fn key_string(k: &Value) -> Result<Str, MsgpackError> {
+pub(super) fn key_string(k: &Value) -> Result<Str, MsgpackError> {
     Ok(match k {
         Value::Str(s) => s.clone(),
         Value::Nil => Str::from_static("null"),

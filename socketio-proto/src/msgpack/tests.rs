@@ -82,3 +82,58 @@ fn bad_input_is_refused_as_by_the_tree() {
         assert!(tree(text, Some(&[])).is_none(), "{text}");
     }
 }
+
+fn mp_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Nil),
+        any::<bool>().prop_map(Value::Bool),
+        any::<u64>().prop_map(Value::UInt),
+        any::<i64>().prop_map(|n| Value::Int(n.min(-1))),
+        any::<f64>().prop_map(Value::F64),
+        any::<f32>().prop_map(Value::F32),
+        any::<String>().prop_map(|s| Value::str(s.as_str())),
+        prop::collection::vec(any::<u8>(), 0..8).prop_map(|b| Value::Bin(Bytes::from(b))),
+        Just(Value::Ext(0, Bytes::from_static(&[0]))),
+        (any::<i8>(), prop::collection::vec(any::<u8>(), 0..9))
+            .prop_map(|(t, b)| Value::Ext(t, Bytes::from(b))),
+    ];
+    leaf.prop_recursive(4, 64, 20, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..20).prop_map(Value::Array),
+            prop::collection::vec((inner.clone(), inner), 0..20).prop_map(Value::Map),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn streamed_json_agrees_with_the_tree(v in mp_value(), plain in any::<bool>()) {
+        let bytes = super::encode_value(&v);
+        let limits = super::MsgpackLimits::default();
+        let tree = super::decode_value(&bytes, &limits).and_then(|v| {
+            let mut out = String::new();
+            let mut atts = Vec::new();
+            if plain {
+                v.write_plain_json(&mut out)?;
+            } else {
+                v.write_json(&mut out, &mut atts)?;
+            }
+            Ok((out, atts))
+        });
+        let mut r = super::Reader::new(&bytes, &limits).unwrap();
+        let mut out = String::new();
+        let mut atts = Vec::new();
+        let streamed = if plain {
+            r.json(0, &mut out, &mut None)
+        } else {
+            r.json(0, &mut out, &mut Some(&mut atts))
+        }
+        .and_then(|()| r.finish())
+        .map(|()| (out, atts));
+        match (tree, streamed) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "tree {a:?} streamed {b:?}"),
+        }
+    }
+}

@@ -25,7 +25,7 @@ use super::packet::{Packet, PacketBody, PacketType, ProtocolVersion};
 use super::payload::Payload;
 use super::validate::RESERVED_EVENTS;
 use crate::Str;
-use crate::msgpack::{MsgpackError, MsgpackLimits, Value, decode_value, write_json, write_value};
+use crate::msgpack::{MsgpackError, MsgpackLimits, Reader, Value, write_json, write_value};
 
 /// socket.io-msgpack-parser's packet types (socket.io-parser's, without the binary ones).
 const CONNECT: u64 = 0;
@@ -47,9 +47,9 @@ impl Packet {
     /// serde_json's 128 levels, or a lone UTF-16 surrogate escape, which has no MessagePack
     /// string); [`MsgpackError::BadPlaceholder`] when a placeholder names no attachment.
     pub fn encode_msgpack(&self, v: ProtocolVersion) -> Result<Bytes, MsgpackError> {
-        // The JSON payload and whether its placeholders name attachments.
-        let (ty, data, id): (u64, Option<(&str, Option<&[Bytes]>)>, Option<u64>) = match &self.body
-        {
+        // The JSON payload, and the attachments its placeholders name (none: plain JSON).
+        type Data<'a> = Option<(&'a str, Option<&'a [Bytes]>)>;
+        let (ty, data, id): (u64, Data<'_>, Option<u64>) = match &self.body {
             PacketBody::Connect { auth, .. } => match (auth, v) {
                 (Some(a), ProtocolVersion::V5) => (CONNECT, Some((a.as_str(), None)), None),
                 _ => (CONNECT, None, None),
@@ -113,10 +113,31 @@ impl Packet {
         data: &Bytes,
         limits: &MsgpackLimits,
     ) -> Result<Self, MsgpackDecodeError> {
-        let map = decode_value(data, limits)?;
-        if !matches!(map, Value::Map(_)) {
+        // The packet's fields are small and read as values; its data, the bulk, is checked
+        // in place and written as JSON straight from the bytes.
+        let mut r = Reader::new(data, limits)?;
+        let Some(n) = r.map_header()? else {
+            // Malformed bytes are a MessagePack error before they are "not a map".
+            r.read(0)?;
+            r.finish()?;
             return Err(MsgpackDecodeError::NotAMap);
+        };
+        let mut fields = Vec::with_capacity(n);
+        let mut data_at = None;
+        for _ in 0..n {
+            let key = r.read(1)?;
+            if key.as_str().is_some_and(|k| k.as_str() == "data") {
+                // The last one counts, as in a JavaScript object.
+                data_at = Some(r.at(r.pos()));
+                r.skip(1)?;
+            } else {
+                let value = r.read(1)?;
+                fields.push((key, value));
+            }
         }
+        r.finish()?;
+        let map = Value::Map(fields);
+        let data = data_at.filter(|d| !d.at_undefined());
         let present = |key| map.get(key).filter(|v| !v.is_undefined());
         let ty = match present("type").and_then(integer) {
             Some(Integer::NonNegative(n)) if n <= CONNECT_ERROR => n,
@@ -135,20 +156,19 @@ impl Packet {
                 _ => return Err(MsgpackDecodeError::AckIdOutOfRange),
             },
         };
-        let data = present("data");
         let (body, nsp) = match ty {
             CONNECT => connect(v, nsp, data)?,
-            DISCONNECT => match data {
+            DISCONNECT => match &data {
                 None => (PacketBody::Disconnect, nsp),
                 Some(_) => {
                     return Err(MsgpackDecodeError::InvalidPayload(PacketType::Disconnect));
                 }
             },
             EVENT => {
-                let items = data
-                    .and_then(Value::as_array)
+                let data = data
+                    .filter(|d| kind(d) == Kind::Array)
                     .ok_or(MsgpackDecodeError::InvalidPayload(PacketType::Event))?;
-                check_event_name(items.first())?;
+                check_event_name(data.at(data.pos()).first_of_array()?.as_ref())?;
                 let (json, attachments) = to_json(data)?;
                 let data = EventPayload::from_validated(json);
                 (
@@ -161,9 +181,9 @@ impl Packet {
                 )
             }
             ACK => {
-                if data.and_then(Value::as_array).is_none() {
-                    return Err(MsgpackDecodeError::InvalidPayload(PacketType::Ack));
-                }
+                let data = data
+                    .filter(|d| kind(d) == Kind::Array)
+                    .ok_or(MsgpackDecodeError::InvalidPayload(PacketType::Ack))?;
                 let id = id.ok_or(MsgpackDecodeError::MissingAckId)?;
                 let (json, attachments) = to_json(data)?;
                 let data = Args::from_validated(json);
@@ -177,7 +197,7 @@ impl Packet {
                 )
             }
             _ => {
-                let Some(data @ (Value::Str(_) | Value::Map(_))) = data else {
+                let Some(data) = data.filter(|d| matches!(kind(d), Kind::Str | Kind::Map)) else {
                     return Err(MsgpackDecodeError::InvalidPayload(PacketType::ConnectError));
                 };
                 let payload = plain_json(data)?;
@@ -196,11 +216,11 @@ impl Packet {
 fn connect(
     v: ProtocolVersion,
     nsp: Str,
-    data: Option<&Value>,
+    data: Option<Reader<'_>>,
 ) -> Result<(PacketBody, Str), MsgpackDecodeError> {
     let auth = match data {
         None => None,
-        Some(m @ Value::Map(_)) => Some(plain_json(m)?),
+        Some(m) if kind(&m) == Kind::Map => Some(plain_json(m)?),
         Some(_) => return Err(MsgpackDecodeError::InvalidPayload(PacketType::Connect)),
     };
     Ok(match v {
@@ -239,21 +259,37 @@ fn check_event_name(name: Option<&Value>) -> Result<(), MsgpackDecodeError> {
     }
 }
 
-/// Data as the JSON with placeholders the rest of the server handles, and its binaries.
-fn to_json(data: Option<&Value>) -> Result<(Payload, Vec<Bytes>), MsgpackError> {
+/// What kind of value a reader is at, as far as node's checks look.
+#[derive(PartialEq, Eq)]
+enum Kind {
+    Array,
+    Map,
+    Str,
+    Other,
+}
+
+fn kind(r: &Reader<'_>) -> Kind {
+    match r.peek() {
+        Some(0x90..=0x9f | 0xdc | 0xdd) => Kind::Array,
+        Some(0x80..=0x8f | 0xde | 0xdf) => Kind::Map,
+        Some(0xa0..=0xbf | 0xd9..=0xdb) => Kind::Str,
+        _ => Kind::Other,
+    }
+}
+
+/// Data as the JSON with placeholders the rest of the server keeps, and its binaries.
+fn to_json(mut data: Reader<'_>) -> Result<(Payload, Vec<Bytes>), MsgpackError> {
     let mut out = String::new();
     let mut attachments = Vec::new();
-    if let Some(d) = data {
-        d.write_json(&mut out, &mut attachments)?;
-    }
+    data.json(1, &mut out, &mut Some(&mut attachments))?;
     Ok((Payload::from_validated(Str::from(out)), attachments))
 }
 
 /// Auth or a connect error as JSON (a binary inside is a node `Buffer`'s JSON, as
 /// `JSON.stringify` would write it in node).
-fn plain_json(v: &Value) -> Result<Payload, MsgpackError> {
+fn plain_json(mut data: Reader<'_>) -> Result<Payload, MsgpackError> {
     let mut out = String::new();
-    v.write_plain_json(&mut out)?;
+    data.json(1, &mut out, &mut None)?;
     Ok(Payload::from_validated(Str::from(out)))
 }
 

@@ -161,7 +161,8 @@ fn key_order_and_integral_floats_do_not_matter() {
 fn rejections() {
     use MsgpackDecodeError as E;
     let ev = |data: Value| Value::Array(vec![Value::from("e"), data]);
-    let cases: Vec<(Bytes, fn(&E) -> bool)> = vec![
+    type Check = fn(&E) -> bool;
+    let cases: Vec<(Bytes, Check)> = vec![
         (Bytes::from_static(&[0xc1]), |e| matches!(e, E::Msgpack(_))),
         (Bytes::from_static(&[0x93, 1, 2, 3]), |e| {
             matches!(e, E::NotAMap)
