@@ -5,8 +5,8 @@
 //! socket.io-msgpack-parser (each packet one MessagePack map in one binary frame). Both
 //! sides must use the same one. Everything above this module works on decoded `Packet`s,
 //! whose payloads are JSON with binary placeholders whatever the parser; so the choice only
-//! changes how a packet becomes Engine.IO frames ([`Parser::encode`]) and how received
-//! frames become packets ([`Parser::decode_text`], [`Parser::decode_binary`]). Events, acks,
+//! changes how a packet becomes Engine.IO frames (`Parser::encode`) and how received
+//! frames become packets (`Parser::decode_text`, `Parser::decode_binary`). Events, acks,
 //! binaries, namespaces, broadcasts, connect errors, recovery offsets and packets relayed
 //! from a cluster reach the application, and the clients, the same either way.
 //!
