@@ -73,7 +73,7 @@ impl ClusterPacket {
     /// The packet for `event` with `args` and the binaries their placeholders name.
     ///
     /// # Errors
-    /// [`DecodeError::BadPlaceholder`] when a placeholder names no attachment in `binary`.
+    /// [`MsgpackError::BadPlaceholder`](crate::msgpack::MsgpackError::BadPlaceholder) when a placeholder names no attachment in `binary`.
     pub fn event(
         nsp: impl Into<Str>,
         event: &str,

@@ -12,10 +12,11 @@ use crate::msgpack::Value;
 pub(crate) fn decode_either(data: &Bytes, limits: &ClusterLimits) -> Result<Value, DecodeError> {
     if data.first() == Some(&b'{') {
         if data.len() > limits.max_message_bytes {
-            return Err(DecodeError::TooLarge {
+            return Err(crate::msgpack::MsgpackError::TooLarge {
                 len: data.len(),
                 max: limits.max_message_bytes,
-            });
+            }
+            .into());
         }
         Ok(Value::from_plain_json(data)?)
     } else {

@@ -204,7 +204,7 @@ impl Request {
     /// JSON (keys in node's order) for the others.
     ///
     /// # Errors
-    /// [`DecodeError::UnsupportedKey`] when a server-side emit's data holds a map with a key
+    /// [`MsgpackError::UnsupportedKey`](crate::msgpack::MsgpackError::UnsupportedKey) when a server-side emit's data holds a map with a key
     /// JSON cannot have (a binary or container key).
     pub fn encode(&self) -> Result<Bytes, DecodeError> {
         let s = |v: &Str| Value::Str(v.clone());

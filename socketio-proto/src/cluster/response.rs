@@ -104,7 +104,7 @@ impl Response {
     /// in node's order) for the others.
     ///
     /// # Errors
-    /// [`DecodeError::UnsupportedKey`] when a value holds a map key JSON cannot have.
+    /// [`MsgpackError::UnsupportedKey`](crate::msgpack::MsgpackError::UnsupportedKey) when a value holds a map key JSON cannot have.
     pub fn encode(&self) -> Result<Bytes, DecodeError> {
         let id = Value::Str(self.request_id.clone());
         let entries = match &self.body {
