@@ -407,3 +407,41 @@ fn a_payload_msgpack_cannot_write_is_not_sent() {
     h.drive();
     assert_eq!(h.take_frames(c.conn).len(), 1);
 }
+
+/// Node's cluster broadcasts re-encoded for our clients: the packet a msgpack client decodes
+/// is the one a default-parser client decodes (node's "shapes" message: every string and
+/// container width, dates, `undefined`, five binaries).
+#[test]
+fn node_cluster_broadcasts_reach_msgpack_clients_the_same() {
+    let fixture = Bytes::from(
+        std::fs::read(format!(
+            "{}/../socketio-proto/tests/fixtures/cluster/broadcast-shapes-0.bin",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    );
+    let got = [Parser::Default, Parser::Msgpack].map(|parser| {
+        let mut cfg = SioHarness::config();
+        cfg.sio.parser(parser);
+        cfg.cluster = Some(socketio_engine::ClusterConfig {
+            uid: Some("OURS".to_owned()),
+            ..socketio_engine::ClusterConfig::default()
+        });
+        let mut h = SioHarness::new(cfg);
+        h.drive();
+        let c = h.open();
+        send(&mut h, parser, c, &Packet::connect("/", None));
+        let p = h.connect_request();
+        h.engine.accept_connect(h.now, p).unwrap();
+        h.drive();
+        let _ = recv(&mut h, parser, c);
+        h.engine
+            .handle_cluster_message(h.now, "socket.io#/#", fixture.clone());
+        h.drive();
+        recv(&mut h, parser, c)
+    });
+    let [text, mp] = got;
+    assert_eq!(mp, text);
+    assert_eq!(mp.len(), 1);
+    assert_eq!(mp[0].attachments().len(), 5);
+}
