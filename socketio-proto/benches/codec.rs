@@ -89,6 +89,12 @@ const V: ProtocolVersion = ProtocolVersion::V5;
 const SAMPLES: u32 = 300;
 
 fn main() {
+    // `MSGPACK_COUNT=<op>:<ours|theirs>:<Small|Kib|Binary64K>:<n>` runs one msgpack case `n`
+    // times and exits, for instruction counts under callgrind where wall time is too noisy
+    // (see the msgpack section).
+    if let Ok(spec) = std::env::var("MSGPACK_COUNT") {
+        return mp_count(&spec);
+    }
     divan::main();
 }
 
@@ -602,6 +608,53 @@ fn mp_fixture<S: MpScenario>() -> (S::Args, Bytes) {
     assert_eq!(data(&back).event_name().unwrap(), S::EVENT);
     assert_eq!(back.attachments(), p.attachments());
     (args, ours)
+}
+
+/// One msgpack case `n` times (see `main`).
+fn mp_count(spec: &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [op, side, case, n] = parts[..] else {
+        panic!("MSGPACK_COUNT=<op>:<side>:<case>:<n>, got {spec:?}")
+    };
+    let n: usize = n.parse().unwrap();
+    match case {
+        "Small" => mp_count_case::<Small>(op, side, n),
+        "Kib" => mp_count_case::<Kib>(op, side, n),
+        "Binary64K" => mp_count_case::<Binary64K>(op, side, n),
+        other => panic!("unknown case {other}"),
+    }
+}
+
+fn mp_count_case<S: MpScenario>(op: &str, side: &str, n: usize) {
+    let (args, bytes) = mp_fixture::<S>();
+    for _ in 0..n {
+        match (op, side) {
+            ("encode_app", "ours") => consume(ours_mp_encode_app::<S>(black_box(&args))),
+            ("encode_app", "theirs") => consume(theirs_mp_encode_app::<S>(black_box(&args))),
+            ("decode_dispatch", "ours") => {
+                let p = ours_mp_decode(black_box(&bytes));
+                consume((ours_dispatch(&p), p));
+            }
+            ("decode_dispatch", "theirs") => {
+                let mut p = theirs_mp_decode(black_box(&bytes));
+                let v = their_data(&mut p);
+                black_box(MsgPackParser.read_event(v).unwrap());
+                consume((S::theirs_mp_args(v), p));
+            }
+            ("decode_typed", "ours") => {
+                let p = ours_mp_decode(black_box(&bytes));
+                black_box(data(&p).event_name().unwrap());
+                consume((S::ours_typed(&p), p));
+            }
+            ("decode_typed", "theirs") => {
+                let mut p = theirs_mp_decode(black_box(&bytes));
+                let v = their_data(&mut p);
+                black_box(MsgPackParser.read_event(v).unwrap());
+                consume((S::theirs_mp_typed(v), p));
+            }
+            other => panic!("unknown op {other:?}"),
+        }
+    }
 }
 
 /// Level a, msgpack: application data to the wire bytes.
