@@ -67,18 +67,28 @@ impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
     }
 }
 
-/// Writes a container header for `n` entries at `start`, where one byte was reserved.
+/// Writes a container header for `n` entries at `start`, where one byte was reserved (the
+/// smallest form, as `write_container` picks it).
 fn close_container(out: &mut BytesMut, start: usize, n: usize, fix: u8, codes: [u8; 2]) {
-    let mut header = BytesMut::new();
-    super::encode::write_container(&mut header, n, fix, codes);
-    let len = header.len();
+    let (header, len): ([u8; 5], usize) = if n < 16 {
+        ([fix | n as u8, 0, 0, 0, 0], 1)
+    } else if let Ok(n) = u16::try_from(n) {
+        let [a, b] = n.to_be_bytes();
+        ([codes[0], a, b, 0, 0], 3)
+    } else {
+        let [a, b, c, d] = u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes();
+        ([codes[1], a, b, c, d], 5)
+    };
     if len > 1 {
         let end = out.len();
         out.put_bytes(0, len.saturating_sub(1));
         out.copy_within(start.saturating_add(1)..end, start.saturating_add(len));
     }
-    if let Some(slot) = out.get_mut(start..start.saturating_add(len)) {
-        slot.copy_from_slice(&header);
+    if let (Some(slot), Some(h)) = (
+        out.get_mut(start..start.saturating_add(len)),
+        header.get(..len),
+    ) {
+        slot.copy_from_slice(h);
     }
 }
 
