@@ -79,6 +79,7 @@ pub use machine::Machine;
 pub use runtime::{BoxTask, Listener, Runtime, Timer};
 pub use server::{ACCEPT_ERROR_BACKOFF, CONNECTION_DRAIN_GRACE, Running, Server};
 pub use socketio_engine;
+pub use socketio_engine::Parser;
 pub use socketio_proto;
 pub use tower::SocketIoService;
 pub use ws::{IoStream, WS_CLOSE_GRACE};

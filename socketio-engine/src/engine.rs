@@ -66,7 +66,7 @@ impl Transport for EioServer {
     fn send(&mut self, now: Instant, session: SessionKey, packet: &Encoded) -> bool {
         // The header frame alone is the common case (no attachments): sent without going
         // through an iterator, which a broadcast would pay once per recipient.
-        if Self::send(self, now, session, packet.text.clone()).is_err() {
+        if Self::send(self, now, session, packet.head.clone()).is_err() {
             return false;
         }
         packet

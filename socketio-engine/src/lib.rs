@@ -107,5 +107,5 @@ pub use crate::http::{HttpBody, RequestMeta};
 pub use crate::ids::{ConnId, ParseSidError, RequestId, Sid};
 pub use crate::sio::recovery::AppData;
 pub use crate::sio::{
-    AckId, BroadcastTarget, RecoveryConfig, SioConfig, SocketId, SocketName, UsageError,
+    AckId, BroadcastTarget, Parser, RecoveryConfig, SioConfig, SocketId, SocketName, UsageError,
 };

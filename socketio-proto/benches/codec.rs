@@ -8,6 +8,8 @@
 //! - `Small`: `12["message",{"user":"alice","text":"hello, world"}]` on `/` (one argument, ack id);
 //! - `Kib`: `/chat,["batch",[ 30 objects ]]`, about 1 KiB;
 //! - `Binary64K`: `51-3["file","upload",{"_placeholder":true,"num":0}]` plus one 64 KiB attachment;
+//! - `msgpack_*`: the same three cases under the msgpack parser, against
+//!   `socketioxide-parser-msgpack` 0.17.4 (see that section);
 //! - `polling_100`: a v4 long-polling body of 100 `42["chat",{..}]` packets (~50 bytes each).
 //!
 //! # Fairness rules
@@ -73,6 +75,7 @@ use serde::{Deserialize, Serialize};
 use socketio_proto::Str;
 use socketio_proto::eio::payload::{self, PayloadFormat, PayloadLimits};
 use socketio_proto::eio::{self, Frame, Message};
+use socketio_proto::msgpack::MsgpackLimits;
 use socketio_proto::sio::{
     Args, Packet, PacketBody, Payload, Placeholder, ProtocolVersion, Reassembler, ReassemblerLimits,
 };
@@ -80,11 +83,18 @@ use socketioxide_core::packet::{Packet as XPacket, PacketData};
 use socketioxide_core::parser::{Parse, ParseConfig, ParseError, ParserState};
 use socketioxide_core::{Str as XStr, Value as XValue};
 use socketioxide_parser_common::CommonParser;
+use socketioxide_parser_msgpack::MsgPackParser;
 
 const V: ProtocolVersion = ProtocolVersion::V5;
 const SAMPLES: u32 = 300;
 
 fn main() {
+    // `MSGPACK_COUNT=<op>:<ours|theirs>:<Small|Kib|Binary64K>:<n>` runs one msgpack case `n`
+    // times and exits, for instruction counts under callgrind where wall time is too noisy
+    // (see the msgpack section).
+    if let Ok(spec) = std::env::var("MSGPACK_COUNT") {
+        return mp_count(&spec);
+    }
     divan::main();
 }
 
@@ -496,6 +506,228 @@ mod decode_typed {
             let v = their_data(&mut p);
             black_box(CommonParser.read_event(v).unwrap());
             consume(S::theirs_typed(v));
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The msgpack parser (socket.io-msgpack-parser's wire form), ours against socketioxide's
+// `socketioxide-parser-msgpack` 0.17.4, on the same three cases. Both decoders are fed the same
+// bytes (ours, which are notepack.io's: the fixture checks theirs decodes them to the same
+// event); `msgpack_decode_dispatch` ends, as `decode_dispatch`, at the event name and the
+// arguments as `serde_json::Value` (ours: the placeholder JSON plus the shared attachment for
+// the binary case), `msgpack_decode_typed` at the typed arguments, `msgpack_encode_app` at
+// the wire bytes from the application's data. Instruction counts of one case (setup
+// subtracted by also running n = 0):
+// `MSGPACK_COUNT=decode_dispatch:ours:Kib:200 valgrind --tool=callgrind target/release/deps/codec-*`.
+
+/// The msgpack side of a case: how theirs reads the arguments.
+trait MpScenario: Scenario {
+    fn theirs_mp_args(v: &mut XValue) -> Self::TheirsArgs;
+    fn theirs_mp_typed(v: &mut XValue) -> Self::TheirsTyped;
+}
+
+impl MpScenario for Small {
+    fn theirs_mp_args(v: &mut XValue) -> serde_json::Value {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+    fn theirs_mp_typed(v: &mut XValue) -> Chat {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+}
+
+impl MpScenario for Kib {
+    fn theirs_mp_args(v: &mut XValue) -> serde_json::Value {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+    fn theirs_mp_typed(v: &mut XValue) -> Vec<Item> {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+}
+
+impl MpScenario for Binary64K {
+    fn theirs_mp_args(v: &mut XValue) -> (serde_json::Value, Bytes) {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+    fn theirs_mp_typed(v: &mut XValue) -> (String, Bytes) {
+        MsgPackParser.decode_value(v, true).unwrap()
+    }
+}
+
+fn ours_mp_encode_app<S: Scenario>(args: &S::Args) -> Bytes {
+    let payload = S::ours_payload(args);
+    let p = Packet::event(
+        Str::from_static(S::NSP),
+        S::EVENT,
+        &payload,
+        S::attachments(args),
+        S::ID,
+    )
+    .unwrap();
+    p.encode_msgpack(V).unwrap()
+}
+
+fn theirs_mp_encode_app<S: Scenario>(args: &S::Args) -> XValue {
+    let value = MsgPackParser.encode_value(args, Some(S::EVENT)).unwrap();
+    let mut p = XPacket::event(S::NSP, value);
+    if let Some(id) = S::ID {
+        p.inner.set_ack_id(i64::try_from(id).unwrap());
+    }
+    MsgPackParser.encode(p)
+}
+
+fn ours_mp_decode(bytes: &Bytes) -> Packet {
+    Packet::decode_msgpack(V, bytes, &MsgpackLimits::default()).unwrap()
+}
+
+fn theirs_mp_decode(bytes: &Bytes) -> XPacket {
+    MsgPackParser
+        .decode_bin(
+            &ParseConfig::default(),
+            &ParserState::default(),
+            bytes.clone(),
+        )
+        .unwrap()
+}
+
+/// Our encoding of the case, checked to decode on both sides to the same event, and theirs
+/// to decode on ours.
+fn mp_fixture<S: MpScenario>() -> (S::Args, Bytes) {
+    let args = S::args();
+    let ours = ours_mp_encode_app::<S>(&args);
+    let mut tp = theirs_mp_decode(&ours);
+    assert_eq!(tp.ns.as_str(), S::NSP);
+    let p = ours_mp_decode(&ours);
+    assert_eq!(
+        data(&p).event_name().unwrap(),
+        MsgPackParser.read_event(their_data(&mut tp)).unwrap()
+    );
+    let XValue::Bytes(theirs) = theirs_mp_encode_app::<S>(&args) else {
+        unreachable!("msgpack is bytes")
+    };
+    let back = ours_mp_decode(&theirs);
+    assert_eq!(back.nsp, S::NSP);
+    assert_eq!(data(&back).event_name().unwrap(), S::EVENT);
+    assert_eq!(back.attachments(), p.attachments());
+    (args, ours)
+}
+
+/// One msgpack case `n` times (see `main`).
+fn mp_count(spec: &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [op, side, case, n] = parts[..] else {
+        panic!("MSGPACK_COUNT=<op>:<side>:<case>:<n>, got {spec:?}")
+    };
+    let n: usize = n.parse().unwrap();
+    match case {
+        "Small" => mp_count_case::<Small>(op, side, n),
+        "Kib" => mp_count_case::<Kib>(op, side, n),
+        "Binary64K" => mp_count_case::<Binary64K>(op, side, n),
+        other => panic!("unknown case {other}"),
+    }
+}
+
+fn mp_count_case<S: MpScenario>(op: &str, side: &str, n: usize) {
+    let (args, bytes) = mp_fixture::<S>();
+    for _ in 0..n {
+        match (op, side) {
+            ("encode_app", "ours") => consume(ours_mp_encode_app::<S>(black_box(&args))),
+            ("encode_app", "theirs") => consume(theirs_mp_encode_app::<S>(black_box(&args))),
+            ("decode_dispatch", "ours") => {
+                let p = ours_mp_decode(black_box(&bytes));
+                consume((ours_dispatch(&p), p));
+            }
+            ("decode_dispatch", "theirs") => {
+                let mut p = theirs_mp_decode(black_box(&bytes));
+                let v = their_data(&mut p);
+                black_box(MsgPackParser.read_event(v).unwrap());
+                consume((S::theirs_mp_args(v), p));
+            }
+            ("decode_typed", "ours") => {
+                let p = ours_mp_decode(black_box(&bytes));
+                black_box(data(&p).event_name().unwrap());
+                consume((S::ours_typed(&p), p));
+            }
+            ("decode_typed", "theirs") => {
+                let mut p = theirs_mp_decode(black_box(&bytes));
+                let v = their_data(&mut p);
+                black_box(MsgPackParser.read_event(v).unwrap());
+                consume((S::theirs_mp_typed(v), p));
+            }
+            other => panic!("unknown op {other:?}"),
+        }
+    }
+}
+
+/// Level a, msgpack: application data to the wire bytes.
+#[divan::bench_group(sample_count = SAMPLES)]
+mod msgpack_encode_app {
+    use super::*;
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn ours<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (args, _) = mp_fixture::<S>();
+        b.bench_local(|| consume(ours_mp_encode_app::<S>(black_box(&args))));
+    }
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn theirs<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (args, _) = mp_fixture::<S>();
+        b.bench_local(|| consume(theirs_mp_encode_app::<S>(black_box(&args))));
+    }
+}
+
+/// Level a, msgpack: wire bytes to namespace, event name and `serde_json::Value` arguments.
+#[divan::bench_group(sample_count = SAMPLES)]
+mod msgpack_decode_dispatch {
+    use super::*;
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn ours<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (_, bytes) = mp_fixture::<S>();
+        b.bench_local(|| {
+            let p = ours_mp_decode(black_box(&bytes));
+            let args = ours_dispatch(&p);
+            consume((args, p));
+        });
+    }
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn theirs<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (_, bytes) = mp_fixture::<S>();
+        b.bench_local(|| {
+            let mut p = theirs_mp_decode(black_box(&bytes));
+            let v = their_data(&mut p);
+            black_box(MsgPackParser.read_event(v).unwrap());
+            let args = S::theirs_mp_args(v);
+            consume((args, p));
+        });
+    }
+}
+
+/// Level c, msgpack: wire bytes to typed arguments.
+#[divan::bench_group(sample_count = SAMPLES)]
+mod msgpack_decode_typed {
+    use super::*;
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn ours<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (_, bytes) = mp_fixture::<S>();
+        b.bench_local(|| {
+            let p = ours_mp_decode(black_box(&bytes));
+            black_box(data(&p).event_name().unwrap());
+            consume((S::ours_typed(&p), p));
+        });
+    }
+
+    #[divan::bench(types = [Small, Kib, Binary64K])]
+    fn theirs<S: MpScenario>(b: Bencher<'_, '_>) {
+        let (_, bytes) = mp_fixture::<S>();
+        b.bench_local(|| {
+            let mut p = theirs_mp_decode(black_box(&bytes));
+            let v = their_data(&mut p);
+            black_box(MsgPackParser.read_event(v).unwrap());
+            consume((S::theirs_mp_typed(v), p));
         });
     }
 }

@@ -8,6 +8,8 @@
 //! - [`cluster`]: the messages servers exchange over Redis, compatible with node's
 //!   `@socket.io/redis-adapter`.
 //! - [`eio`]: Engine.IO packets and long-polling payloads, protocol v4 and v3.
+//! - [`msgpack`]: MessagePack in node's notepack.io model, shared by the cluster codec and
+//!   the msgpack parser.
 //! - [`sio`]: Socket.IO packets with binary attachments, protocol v5 and v4, and the
 //!   streaming reassembler for binary packets.
 #![forbid(unsafe_code)]
@@ -20,6 +22,7 @@
 
 pub mod cluster;
 pub mod eio;
+pub mod msgpack;
 pub mod sio;
 mod str;
 pub mod v09;

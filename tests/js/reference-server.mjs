@@ -4,8 +4,9 @@
 //
 // Same command-line contract as `e2e-server`:
 //   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N]
-//     [--recovery-ms N] [--runtime X]
+//     [--recovery-ms N] [--parser default|msgpack] [--runtime X]
 // `--recovery-ms N` turns connectionStateRecovery on with maxDisconnectionDuration N.
+// `--parser msgpack` serves socket.io-msgpack-parser's packets instead of the default parser's.
 // `--port 0` (the default) picks a free port; when listening it prints exactly one line
 // `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
 // with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
@@ -16,6 +17,7 @@
 //   empty auth object is reported as null (a client that sends `{}` explicitly also sees null).
 import http from "node:http";
 import { Server } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
 
 function parseArgs(argv) {
   const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined, recoveryMs: undefined };
@@ -36,6 +38,7 @@ function parseArgs(argv) {
       case "--ping-interval-ms": opts.pingIntervalMs = num(); break;
       case "--ping-timeout-ms": opts.pingTimeoutMs = num(); break;
       case "--recovery-ms": opts.recoveryMs = num(); break;
+      case "--parser": opts.parser = value; i++; break;
       case "--runtime": i++; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
@@ -52,6 +55,7 @@ const io = new Server(httpServer, {
   allowEIO3: true,
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
   ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),
+  ...(opts.parser === "msgpack" && { parser: msgpackParser }),
   ...(opts.recoveryMs !== undefined && {
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs },
   }),

@@ -350,6 +350,17 @@ impl<S: Send + Sync + 'static> App<S> {
         self
     }
 
+    /// The parser this server speaks (node's `parser` option):
+    /// `App::new().parser(Parser::Msgpack)` for clients using socket.io-msgpack-parser.
+    /// Shorthand for `configure(|c| { c.sio.parser(parser); })`; see
+    /// [`Parser`](socketio_engine::Parser). Handlers see the same arguments and binaries
+    /// whichever parser is chosen.
+    #[must_use]
+    pub fn parser(mut self, parser: socketio_engine::Parser) -> Self {
+        self.config.sio.parser(parser);
+        self
+    }
+
     /// Makes this server one of a cluster sharing the Redis at `url` (e.g.
     /// `redis://127.0.0.1:6379`) with other servers of ours and node's
     /// (`@socket.io/redis-adapter`): broadcasts, `socketsJoin`/`socketsLeave`,

@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use socketio_proto::Str;
 
+use socketio_proto::msgpack::MsgpackLimits;
+
+use super::parser::Parser;
 use super::recovery_config::RecoveryConfig;
 
 /// Decides whether a namespace name not registered up front may be created on first connect.
@@ -28,6 +31,8 @@ pub struct SioConfig {
     pub(crate) max_dynamic_namespaces: usize,
     pub(crate) rng_seed: Option<[u8; 32]>,
     pub(crate) recovery: Option<RecoveryConfig>,
+    pub(crate) parser: Parser,
+    pub(crate) msgpack_limits: MsgpackLimits,
 }
 
 impl Default for SioConfig {
@@ -44,6 +49,8 @@ impl Default for SioConfig {
             max_dynamic_namespaces: 1024,
             rng_seed: None,
             recovery: None,
+            parser: Parser::Default,
+            msgpack_limits: MsgpackLimits::default(),
         }
     }
 }
@@ -67,6 +74,8 @@ impl fmt::Debug for SioConfig {
             .field("dynamic_namespaces", &self.dynamic_namespaces.is_some())
             .field("max_dynamic_namespaces", &self.max_dynamic_namespaces)
             .field("connection_state_recovery", &self.recovery)
+            .field("parser", &self.parser)
+            .field("msgpack_limits", &self.msgpack_limits)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +166,24 @@ impl SioConfig {
     /// for [`RecoveryConfig::max_disconnection_duration`].
     pub fn connection_state_recovery(&mut self, recovery: Option<RecoveryConfig>) -> &mut Self {
         self.recovery = recovery;
+        self
+    }
+
+    /// The parser this server speaks (node's `parser` option). Default [`Parser::Default`],
+    /// socket.io-parser; [`Parser::Msgpack`] is socket.io-msgpack-parser 3.x. Clients must
+    /// use the same one. The application sees the same events, arguments and binaries
+    /// either way.
+    pub fn parser(&mut self, parser: Parser) -> &mut Self {
+        self.parser = parser;
+        self
+    }
+
+    /// Bounds on one packet received under [`Parser::Msgpack`]: bytes, nesting depth and
+    /// number of values. Default [`MsgpackLimits::default`] (16 MiB, 100 levels, 2^18
+    /// values; Engine.IO's message size limit applies first). More is a parse error that
+    /// closes the session.
+    pub fn msgpack_limits(&mut self, limits: MsgpackLimits) -> &mut Self {
+        self.msgpack_limits = limits;
         self
     }
 }

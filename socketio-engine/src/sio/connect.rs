@@ -16,7 +16,7 @@ use super::session_key::SessionKey;
 use super::socket::Socket;
 use super::state::SioState;
 use super::timers::SioTimer;
-use super::transport::{Transport, encode};
+use super::transport::Transport;
 use crate::eio::Generation;
 use crate::event::PendingConnect;
 
@@ -147,7 +147,7 @@ impl SioState {
                 .unwrap_or_else(|_| Payload::from_value(&serde_json::Value::Null))
         });
         let packet = Packet::connect(nsp, payload);
-        t.send(now, key, &encode(&packet, version));
+        self.config.parser.send(now, t, key, &packet, version);
     }
 
     /// Rejects a connect request with CONNECT_ERROR `{"message": message, "data": data}`
@@ -180,7 +180,7 @@ impl SioState {
                 message,
             ),
         };
-        t.send(now, p.session, &encode(&packet, version));
+        self.config.parser.send(now, t, p.session, &packet, version);
         Ok(())
     }
 }

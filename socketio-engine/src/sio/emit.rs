@@ -15,9 +15,10 @@ use socketio_proto::sio::{Args, Packet, ReservedEventName};
 use super::broadcast::{BroadcastTarget, recipients};
 use super::error::UsageError;
 use super::ids::{AckId, SocketId};
+use super::parser::Parser;
 use super::state::SioState;
 use super::timers::SioTimer;
-use super::transport::{Encoded, Transport, encode};
+use super::transport::{Encoded, Transport};
 use crate::eio::Generation;
 use crate::event::AckToken;
 
@@ -53,22 +54,26 @@ fn except_names(state: &SioState, target: &BroadcastTarget) -> Vec<Str> {
     out
 }
 
-/// Encoded frames of one packet, filled lazily per protocol version.
+/// Encoded frames of one packet, filled lazily per protocol version (the parser is the
+/// server's, the same for every recipient); an inner `None` is a packet the parser cannot
+/// write, sent to nobody.
 struct PerVersion<'a> {
+    parser: Parser,
     packet: &'a Packet,
-    v5: Option<Encoded>,
-    v4: Option<Encoded>,
-    v09: Option<Encoded>,
+    v5: Option<Option<Encoded>>,
+    v4: Option<Option<Encoded>>,
+    v09: Option<Option<Encoded>>,
 }
 
 impl PerVersion<'_> {
-    fn get(&mut self, v: Generation) -> &Encoded {
+    fn get(&mut self, v: Generation) -> Option<&Encoded> {
         let slot = match v {
             Generation::Eio4 => &mut self.v5,
             Generation::Eio3 => &mut self.v4,
             Generation::V09 => &mut self.v09,
         };
-        slot.get_or_insert_with(|| encode(self.packet, v))
+        slot.get_or_insert_with(|| self.parser.encode(self.packet, v))
+            .as_ref()
     }
 }
 
@@ -170,14 +175,17 @@ impl SioState {
 
     fn send_all(&self, now: Instant, t: &mut impl Transport, list: &[SocketId], packet: &Packet) {
         let mut frames = PerVersion {
+            parser: self.config.parser,
             packet,
             v5: None,
             v4: None,
             v09: None,
         };
         for id in list {
-            if let Some(s) = self.sockets.get(*id) {
-                t.send(now, s.session, frames.get(s.version));
+            if let Some(s) = self.sockets.get(*id)
+                && let Some(frames) = frames.get(s.version)
+            {
+                t.send(now, s.session, frames);
             }
         }
     }

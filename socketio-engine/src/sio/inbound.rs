@@ -1,7 +1,7 @@
 //! Inputs from Engine.IO: a session opened, a message arrived, a session closed.
 //!
-//! Theory of operation (Node's `client.ts` `ondecoded`): a message goes through the session's
-//! reassembler; a decode error closes the session (`ParseError`). A complete packet is routed
+//! Theory of operation (Node's `client.ts` `ondecoded`): a message goes through the server's
+//! parser (`parser`: the session's reassembler, or the msgpack decoder); a decode error closes the session (`ParseError`). A complete packet is routed
 //! by namespace: CONNECT on a namespace with no socket starts a connect request (or is refused
 //! with CONNECT_ERROR); any other packet needs a socket on that namespace. Anything else the
 //! protocol does not allow (CONNECT on a connected namespace, a packet for a namespace not
@@ -20,15 +20,14 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use socketio_proto::Str;
-use socketio_proto::sio::{
-    Decoded, Packet, PacketBody, Payload, ProtocolVersion, Reassembler, ReassemblerLimits,
-};
+use socketio_proto::sio::{Packet, PacketBody, Payload, ProtocolVersion, ReassemblerLimits};
 
+use super::parser::{DecodeLimits, ParseError};
 use super::session::Session;
 use super::session_key::SessionKey;
 use super::state::SioState;
 use super::timers::SioTimer;
-use super::transport::{Transport, encode};
+use super::transport::Transport;
 use super::v09::Inbound;
 use crate::eio::Generation;
 use crate::event::{AckToken, DisconnectReason, Event, EventArgs, PendingConnect};
@@ -59,10 +58,13 @@ impl SioState {
         }
     }
 
-    fn limits(&self) -> ReassemblerLimits {
-        ReassemblerLimits {
-            max_attachments: self.config.max_attachments,
-            max_bytes: self.config.max_binary_bytes,
+    fn limits(&self) -> DecodeLimits {
+        DecodeLimits {
+            reassembler: ReassemblerLimits {
+                max_attachments: self.config.max_attachments,
+                max_bytes: self.config.max_binary_bytes,
+            },
+            msgpack: self.config.msgpack_limits,
         }
     }
 
@@ -91,36 +93,14 @@ impl SioState {
         let Some(version) = session.version.socket_io() else {
             return self.handle_v09_text(now, t, key, text);
         };
-        // Plain packets (the common case) decode directly; a binary header (type 5 or 6), or
-        // any text while attachments are awaited, goes through the session's reassembler.
-        let binary_header = matches!(text.as_bytes().first(), Some(b'5' | b'6'));
-        let result = match &mut session.reassembler {
-            Some(r) => r.push_text(text),
-            None if binary_header => {
-                let mut r = Box::new(Reassembler::new(version, limits));
-                let result = r.push_text(text);
-                if r.is_waiting() {
-                    session.reassembler = Some(r);
-                }
-                result
-            }
-            None => Packet::decode(version, text).map(|d| match d {
-                Decoded::Complete(p) => Some(p),
-                // Only types 5 and 6 need attachments, and those were routed above.
-                Decoded::NeedsAttachments { .. } => None,
-            }),
-        };
-        if session
-            .reassembler
-            .as_ref()
-            .is_some_and(|r| !r.is_waiting())
-        {
-            session.reassembler = None;
-        }
+        let result = self
+            .config
+            .parser
+            .decode_text(session, version, text, &limits);
         match result {
             Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
             Ok(None) => {}
-            Err(_) => self.close_session(now, t, key, DisconnectReason::ParseError),
+            Err(ParseError) => self.close_session(now, t, key, DisconnectReason::ParseError),
         }
     }
 
@@ -160,17 +140,11 @@ impl SioState {
         key: SessionKey,
         data: Bytes,
     ) {
+        let limits = self.limits();
         let Some(session) = self.sessions.get_mut(&key) else {
             return;
         };
-        let Some(r) = session.reassembler.as_mut() else {
-            // An attachment nobody announced.
-            return self.close_session(now, t, key, DisconnectReason::ParseError);
-        };
-        let result = r.push_binary(data);
-        if !r.is_waiting() {
-            session.reassembler = None;
-        }
+        let result = self.config.parser.decode_binary(session, data, &limits);
         match result {
             Ok(Some(packet)) => self.handle_packet(now, t, key, packet),
             Ok(None) => {}
@@ -258,7 +232,7 @@ impl SioState {
             let message = refusal.unwrap_or("Invalid namespace");
             let sio_version = version.socket_io().unwrap_or(ProtocolVersion::V4);
             let packet = Packet::connect_error(nsp, sio_version, message);
-            t.send(now, key, &encode(&packet, version));
+            self.config.parser.send(now, t, key, &packet, version);
             return;
         };
         let auth = match (version, &query) {

@@ -7,8 +7,9 @@
 //! - `slab`: the compact socket store; `rooms`: the two-way room index of one namespace;
 //! - `namespace`: the registry (static names, dynamic ones by predicate);
 //! - `acks`: server-requested acks (single and broadcast); `timers`: the timer table;
-//! - `broadcast`: who receives a broadcast; `transport`: encoding once, and what this layer
-//!   needs from Engine.IO; `session`, `socket`: per-session and per-socket state;
+//! - `broadcast`: who receives a broadcast; `parser`: the server's parser, the one place
+//!   packets become frames and frames packets; `transport`: what this layer needs from
+//!   Engine.IO; `session`, `socket`: per-session and per-socket state;
 //! - `recovery_config`, `recovery` (the store of kept sessions and sent events) and
 //!   `recover` (connection state recovery's steps in the layer);
 //! - `state` (the layer's struct and shared helpers), `inbound` (packets in), `connect`
@@ -33,6 +34,7 @@ pub mod broadcast;
 pub mod config;
 pub mod error;
 pub mod ids;
+pub mod parser;
 pub mod recovery_config;
 pub mod session_key;
 
@@ -59,6 +61,7 @@ pub use broadcast::BroadcastTarget;
 pub use config::{NamespacePredicate, SioConfig};
 pub use error::UsageError;
 pub use ids::{AckId, SocketId, SocketName};
+pub use parser::Parser;
 pub use recovery_config::RecoveryConfig;
 pub use session_key::SessionKey;
 

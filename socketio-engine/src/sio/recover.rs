@@ -28,7 +28,7 @@ use super::recovery::{AppData, Claim};
 use super::session_key::SessionKey;
 use super::state::SioState;
 use super::timers::SioTimer;
-use super::transport::{Transport, encode};
+use super::transport::Transport;
 use crate::eio::Generation;
 use crate::event::{DisconnectReason, Event, Recovered};
 
@@ -187,7 +187,9 @@ impl SioState {
             }
         }
         for packet in &missed {
-            t.send(now, key, &encode(packet, Generation::Eio4));
+            self.config
+                .parser
+                .send(now, t, key, packet, Generation::Eio4);
         }
         self.send_connect(
             now,

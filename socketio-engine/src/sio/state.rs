@@ -24,7 +24,7 @@ use super::session_key::SessionKey;
 use super::slab::Slab;
 use super::socket::Socket;
 use super::timers::{SioTimer, Timers};
-use super::transport::{Transport, encode};
+use super::transport::Transport;
 use crate::event::{DisconnectReason, Event};
 
 /// A reply held by a broadcast ack until it settles: arguments and attachments.
@@ -92,8 +92,9 @@ impl SioState {
         let Some(s) = self.sockets.get(socket) else {
             return false;
         };
-        let enc = encode(packet, s.version);
-        t.send(now, s.session, &enc)
+        self.config
+            .parser
+            .send(now, t, s.session, packet, s.version)
     }
 
     /// Removes `socket` from every index and queues its `Disconnect` event. Sends nothing.

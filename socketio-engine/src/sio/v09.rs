@@ -194,7 +194,7 @@ fn frame(packet: &v09::Packet) -> Encoded {
     // no `:`); a failure sends a noop rather than panicking.
     let text = packet.encode().unwrap_or_else(|_| Str::from_static("8::"));
     Encoded {
-        text: Frame::Text(text),
+        head: Frame::Text(text),
         binary: Vec::new(),
     }
 }
@@ -249,7 +249,7 @@ mod tests {
     use super::*;
 
     fn text(e: &Encoded) -> String {
-        match &e.text {
+        match &e.head {
             Frame::Text(t) => t.to_string(),
             Frame::Binary(_) => panic!("0.9 is text"),
         }

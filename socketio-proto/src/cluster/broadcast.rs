@@ -4,12 +4,12 @@
 use bytes::Bytes;
 
 use super::error::DecodeError;
+use super::fields::decode_value;
 use super::fields::{field, map, names_value, opt_field, opt_names};
 use super::limits::ClusterLimits;
-use super::msgpack_decode::decode_value;
-use super::msgpack_encode::encode_value;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
+use crate::msgpack::encode_value;
 use crate::sio::{Args, EventPayload, Packet, PacketBody, Payload, RESERVED_EVENTS};
 
 /// socket.io's EVENT and BINARY_EVENT packet types.
@@ -73,7 +73,7 @@ impl ClusterPacket {
     /// The packet for `event` with `args` and the binaries their placeholders name.
     ///
     /// # Errors
-    /// [`DecodeError::BadPlaceholder`] when a placeholder names no attachment in `binary`.
+    /// [`MsgpackError::BadPlaceholder`](crate::msgpack::MsgpackError::BadPlaceholder) when a placeholder names no attachment in `binary`.
     pub fn event(
         nsp: impl Into<Str>,
         event: &str,

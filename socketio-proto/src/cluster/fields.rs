@@ -4,24 +4,32 @@ use bytes::Bytes;
 
 use super::error::DecodeError;
 use super::limits::ClusterLimits;
-use super::msgpack_decode::decode_value;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
 
 /// A request or response as a value: JSON when the first byte is `{` (0x7b), MessagePack
 /// otherwise, as node's adapter decides.
 pub(crate) fn decode_either(data: &Bytes, limits: &ClusterLimits) -> Result<Value, DecodeError> {
     if data.first() == Some(&b'{') {
         if data.len() > limits.max_message_bytes {
-            return Err(DecodeError::TooLarge {
+            return Err(crate::msgpack::MsgpackError::TooLarge {
                 len: data.len(),
                 max: limits.max_message_bytes,
-            });
+            }
+            .into());
         }
-        Value::from_plain_json(data)
+        Ok(Value::from_plain_json(data)?)
     } else {
         decode_value(data, limits)
     }
+}
+
+/// Decodes one MessagePack value that must span all of `data`.
+///
+/// # Errors
+/// A [`DecodeError`] for malformed MessagePack, trailing bytes or a limit exceeded.
+pub fn decode_value(data: &Bytes, limits: &ClusterLimits) -> Result<Value, DecodeError> {
+    Ok(crate::msgpack::decode_value(data, &limits.msgpack())?)
 }
 
 /// The value of `key`, required.

@@ -35,6 +35,17 @@ impl ClusterLimits {
     pub const DEFAULT_MAX_VALUES: usize = 1 << 18;
 }
 
+impl ClusterLimits {
+    /// The same bounds for the MessagePack decoder.
+    pub(crate) const fn msgpack(&self) -> crate::msgpack::MsgpackLimits {
+        crate::msgpack::MsgpackLimits {
+            max_message_bytes: self.max_message_bytes,
+            max_depth: self.max_depth,
+            max_values: self.max_values,
+        }
+    }
+}
+
 impl Default for ClusterLimits {
     fn default() -> Self {
         Self {

@@ -19,29 +19,24 @@
 
 mod broadcast;
 mod channel;
-mod date;
 mod error;
 mod fields;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzz;
-mod json;
 mod limits;
-mod msgpack_decode;
-mod msgpack_encode;
 mod request;
 mod response;
-mod value;
 
+pub use crate::msgpack::Value;
+pub use crate::msgpack::{encode_value, write_value};
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
 pub use channel::{ChannelKind, Channels, DEFAULT_PREFIX};
 pub use error::DecodeError;
+pub use fields::decode_value;
 pub use limits::ClusterLimits;
-pub use msgpack_decode::decode_value;
-pub use msgpack_encode::{encode_value, write_value};
 pub use request::Request;
 pub use response::{RemoteSocket, Response, ResponseBody};
-pub use value::Value;
 
 #[cfg(test)]
 mod tests;

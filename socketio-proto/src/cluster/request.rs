@@ -10,9 +10,9 @@ use super::broadcast::{BroadcastOpts, ClusterPacket, Selector};
 use super::error::DecodeError;
 use super::fields::{decode_either, field, map, names, names_value, opt_field, str_field};
 use super::limits::ClusterLimits;
-use super::msgpack_encode::encode_value;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
+use crate::msgpack::encode_value;
 
 /// node's `RequestType` numbers.
 mod kind {
@@ -204,7 +204,7 @@ impl Request {
     /// JSON (keys in node's order) for the others.
     ///
     /// # Errors
-    /// [`DecodeError::UnsupportedKey`] when a server-side emit's data holds a map with a key
+    /// [`MsgpackError::UnsupportedKey`](crate::msgpack::MsgpackError::UnsupportedKey) when a server-side emit's data holds a map with a key
     /// JSON cannot have (a binary or container key).
     pub fn encode(&self) -> Result<Bytes, DecodeError> {
         let s = |v: &Str| Value::Str(v.clone());

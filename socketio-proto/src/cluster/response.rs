@@ -10,10 +10,10 @@ use bytes::Bytes;
 use super::error::DecodeError;
 use super::fields::{decode_either, field, map, names, names_value, opt_field, str_field};
 use super::limits::ClusterLimits;
-use super::msgpack_encode::encode_value;
 use super::request::json_bytes;
-use super::value::Value;
 use crate::Str;
+use crate::msgpack::Value;
+use crate::msgpack::encode_value;
 
 const SERVER_SIDE_EMIT: u64 = 6;
 const BROADCAST_CLIENT_COUNT: u64 = 8;
@@ -104,7 +104,7 @@ impl Response {
     /// in node's order) for the others.
     ///
     /// # Errors
-    /// [`DecodeError::UnsupportedKey`] when a value holds a map key JSON cannot have.
+    /// [`MsgpackError::UnsupportedKey`](crate::msgpack::MsgpackError::UnsupportedKey) when a value holds a map key JSON cannot have.
     pub fn encode(&self) -> Result<Bytes, DecodeError> {
         let id = Value::Str(self.request_id.clone());
         let entries = match &self.body {

@@ -129,3 +129,38 @@ fn decode_frames(v: ProtocolVersion, text: Str, attachments: &[Bytes]) -> Option
     }
     out
 }
+
+/// The msgpack parser over arbitrary bytes: the first byte's low bit picks the protocol
+/// version, the rest is one binary message. Whatever decodes must encode, and decode again
+/// to the same packet with the same encoding.
+///
+/// # Panics
+/// When a decoded packet does not encode, or does not survive encode-then-decode unchanged:
+/// that is a codec bug.
+#[doc(hidden)]
+pub fn fuzz_decode_msgpack(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let v = if mode & 1 == 0 {
+        ProtocolVersion::V5
+    } else {
+        ProtocolVersion::V4
+    };
+    let limits = crate::msgpack::MsgpackLimits::default();
+    let Ok(p) = Packet::decode_msgpack(v, &Bytes::copy_from_slice(rest), &limits) else {
+        return;
+    };
+    #[allow(clippy::expect_used)]
+    let once = p
+        .encode_msgpack(v)
+        .expect("a decoded msgpack packet encodes");
+    #[allow(clippy::expect_used)]
+    let again = Packet::decode_msgpack(v, &once, &limits).expect("our encoding decodes");
+    assert_eq!(again, p, "msgpack round trip changed the packet");
+    assert_eq!(
+        again.encode_msgpack(v).ok(),
+        Some(once),
+        "unstable encoding"
+    );
+}

@@ -8,6 +8,8 @@
 //! - [`Payload`]: the JSON payload, validated at decode time and kept as a zero-copy slice
 //!   of the received frame; typed access is lazy.
 //! - [`Reassembler`]: per-session state joining a binary header with its attachments.
+//! - [`Packet::encode_msgpack`] / [`Packet::decode_msgpack`]: the msgpack parser
+//!   (socket.io-msgpack-parser 3.0), one MessagePack map per packet, binaries inline.
 //! - [`Placeholder`]: the JSON stand-in for an attachment inside a payload.
 //!
 //! Differences between the versions handled here: v4 (socket.io-client 2.x) carries a query
@@ -24,6 +26,8 @@ mod event_payload;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzz;
+mod msgpack;
+mod msgpack_error;
 mod packet;
 mod payload;
 mod placeholder;
@@ -40,7 +44,8 @@ pub use error::DecodeError;
 pub use event_payload::{EventPayload, ReservedEventName};
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
-pub use fuzz::{fuzz_decode_all, fuzz_quick_check, quick_scan_accepts};
+pub use fuzz::{fuzz_decode_all, fuzz_decode_msgpack, fuzz_quick_check, quick_scan_accepts};
+pub use msgpack_error::MsgpackDecodeError;
 pub use packet::{Packet, PacketBody, PacketType, ProtocolVersion};
 pub use payload::Payload;
 pub use placeholder::Placeholder;
@@ -51,5 +56,7 @@ pub use validate::RESERVED_EVENTS;
 mod tests;
 #[cfg(test)]
 mod tests_errors;
+#[cfg(test)]
+mod tests_msgpack;
 #[cfg(test)]
 mod tests_payload;

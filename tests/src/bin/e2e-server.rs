@@ -3,7 +3,8 @@
 //! Flags: `--runtime tokio|smol|async-std` (default tokio), `--port N` (default 0 = pick),
 //! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
-//! it), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
+//! it), `--parser default|msgpack` (socket.io-msgpack-parser's packets; default the text
+//! parser), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
 //! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use adapter_core::socketio_engine::RecoveryConfig;
-use adapter_core::{App, Runtime, Server};
+use adapter_core::{App, Parser, Runtime, Server};
 use futures_channel::oneshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,7 @@ struct Opts {
     ping_interval: Option<Duration>,
     ping_timeout: Option<Duration>,
     recovery: Option<Duration>,
+    parser: Parser,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis: Option<String>,
 }
@@ -42,6 +44,7 @@ fn parse_args() -> Result<Opts, String> {
         ping_interval: None,
         ping_timeout: None,
         recovery: None,
+        parser: Parser::Default,
         redis: None,
     };
     let mut args = std::env::args().skip(1);
@@ -66,6 +69,13 @@ fn parse_args() -> Result<Opts, String> {
             "--ping-interval-ms" => opts.ping_interval = Some(ms()?),
             "--ping-timeout-ms" => opts.ping_timeout = Some(ms()?),
             "--recovery-ms" => opts.recovery = Some(ms()?),
+            "--parser" => {
+                opts.parser = match value.as_str() {
+                    "default" => Parser::Default,
+                    "msgpack" => Parser::Msgpack,
+                    other => return Err(format!("unknown parser {other:?}")),
+                }
+            }
             #[cfg(feature = "redis")]
             "--redis" => opts.redis = Some(value),
             other => return Err(format!("unknown flag {other:?}")),
@@ -92,7 +102,8 @@ fn app(opts: &Opts) -> App {
             r.max_disconnection_duration(d);
             c.sio.connection_state_recovery(Some(r));
         }
-    });
+    })
+    .parser(opts.parser);
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
         return app.redis(url.clone());

@@ -76,7 +76,7 @@ pub fn write_value(out: &mut BytesMut, v: &Value) {
 }
 
 /// A number as notepack.io writes a JavaScript number: integral values in integer forms.
-fn write_f64(out: &mut BytesMut, f: f64) {
+pub(super) fn write_f64(out: &mut BytesMut, f: f64) {
     if f.is_finite() && f.fract() == 0.0 {
         if (0.0..TWO_POW_64).contains(&f) {
             // `-0.0 >= 0.0`: notepack.io writes -0 as the integer 0 too.
@@ -92,7 +92,7 @@ fn write_f64(out: &mut BytesMut, f: f64) {
     out.put_f64(f);
 }
 
-fn write_uint(out: &mut BytesMut, n: u64) {
+pub(super) fn write_uint(out: &mut BytesMut, n: u64) {
     if n < 0x80 {
         out.put_u8(n as u8);
     } else if let Ok(n) = u8::try_from(n) {
@@ -110,7 +110,7 @@ fn write_uint(out: &mut BytesMut, n: u64) {
     }
 }
 
-fn write_int(out: &mut BytesMut, n: i64) {
+pub(super) fn write_int(out: &mut BytesMut, n: i64) {
     if let Ok(u) = u64::try_from(n) {
         write_uint(out, u);
     } else if n >= -32 {
@@ -132,7 +132,7 @@ fn write_int(out: &mut BytesMut, n: i64) {
 
 /// A string, binary or extension length: the fix form when given and it fits, else the
 /// 8/16/32-bit form. Lengths over u32 cannot occur (nothing that large is built here).
-fn write_len(out: &mut BytesMut, len: usize, codes: [u8; 3], fix: Option<(u8, usize)>) {
+pub(super) fn write_len(out: &mut BytesMut, len: usize, codes: [u8; 3], fix: Option<(u8, usize)>) {
     match fix {
         Some((base, below)) if len < below => out.put_u8(base | len as u8),
         _ => {
@@ -150,7 +150,7 @@ fn write_len(out: &mut BytesMut, len: usize, codes: [u8; 3], fix: Option<(u8, us
     }
 }
 
-fn write_container(out: &mut BytesMut, len: usize, fix: u8, codes: [u8; 2]) {
+pub(super) fn write_container(out: &mut BytesMut, len: usize, fix: u8, codes: [u8; 2]) {
     if len < 16 {
         out.put_u8(fix | len as u8);
     } else if let Ok(n) = u16::try_from(len) {

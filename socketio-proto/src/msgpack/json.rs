@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::date::{ext_millis, iso_string};
-use super::error::DecodeError;
+use super::error::MsgpackError;
 use super::value::Value;
 use crate::Str;
 
@@ -25,13 +25,13 @@ impl Value {
     /// placeholders numbered from `attachments.len()` and appended to `attachments`.
     ///
     /// # Errors
-    /// [`DecodeError::UnsupportedKey`] for a map key that is not a string, number, boolean or
+    /// [`MsgpackError::UnsupportedKey`] for a map key that is not a string, number, boolean or
     /// nil (a JavaScript object key is always a string, and node would have produced none).
     pub fn write_json(
         &self,
         out: &mut String,
         attachments: &mut Vec<Bytes>,
-    ) -> Result<(), DecodeError> {
+    ) -> Result<(), MsgpackError> {
         self.write(out, &mut Some(attachments))
     }
 
@@ -41,15 +41,15 @@ impl Value {
     ///
     /// # Errors
     /// As [`write_json`](Self::write_json).
-    pub fn write_plain_json(&self, out: &mut String) -> Result<(), DecodeError> {
+    pub fn write_plain_json(&self, out: &mut String) -> Result<(), MsgpackError> {
         self.write(out, &mut None)
     }
 
-    fn write(
+    pub(super) fn write(
         &self,
         out: &mut String,
         bins: &mut Option<&mut Vec<Bytes>>,
-    ) -> Result<(), DecodeError> {
+    ) -> Result<(), MsgpackError> {
         let attachments = bins;
         match self {
             Self::Nil => out.push_str("null"),
@@ -121,7 +121,7 @@ impl Value {
     ///
     /// # Errors
     /// As [`write_json`](Self::write_json).
-    pub fn to_json(&self) -> Result<(String, Vec<Bytes>), DecodeError> {
+    pub fn to_json(&self) -> Result<(String, Vec<Bytes>), MsgpackError> {
         let mut out = String::new();
         let mut attachments = Vec::new();
         self.write_json(&mut out, &mut attachments)?;
@@ -138,22 +138,22 @@ impl Value {
     /// `{"_placeholder":true,"num":n}` replaced by `attachments[n]`.
     ///
     /// # Errors
-    /// [`DecodeError::Json`] for malformed JSON (serde_json's 128-level nesting limit
-    /// included), [`DecodeError::BadPlaceholder`] for a placeholder without a matching
+    /// [`MsgpackError::Json`] for malformed JSON (serde_json's 128-level nesting limit
+    /// included), [`MsgpackError::BadPlaceholder`] for a placeholder without a matching
     /// attachment (socket.io-parser's "illegal attachments").
-    pub fn from_json(text: &str, attachments: &[Bytes]) -> Result<Self, DecodeError> {
+    pub fn from_json(text: &str, attachments: &[Bytes]) -> Result<Self, MsgpackError> {
         Self::parse_json(text.as_bytes(), Some(attachments))
     }
 
     /// Parses JSON as `JSON.parse` does: placeholders are plain objects.
     ///
     /// # Errors
-    /// [`DecodeError::Json`] for malformed JSON.
-    pub fn from_plain_json(text: &[u8]) -> Result<Self, DecodeError> {
+    /// [`MsgpackError::Json`] for malformed JSON.
+    pub fn from_plain_json(text: &[u8]) -> Result<Self, MsgpackError> {
         Self::parse_json(text, None)
     }
 
-    fn parse_json(text: &[u8], attachments: Option<&[Bytes]>) -> Result<Self, DecodeError> {
+    fn parse_json(text: &[u8], attachments: Option<&[Bytes]>) -> Result<Self, MsgpackError> {
         let mut bad = None;
         let mut de = serde_json::Deserializer::from_slice(text);
         let v = Seed {
@@ -210,7 +210,7 @@ fn write_bin(out: &mut String, b: Bytes, attachments: &mut Option<&mut Vec<Bytes
 }
 
 /// A map key as the string property name JavaScript would give it.
-fn key_string(k: &Value) -> Result<Str, DecodeError> {
+pub(super) fn key_string(k: &Value) -> Result<Str, MsgpackError> {
     Ok(match k {
         Value::Str(s) => s.clone(),
         Value::Nil => Str::from_static("null"),
@@ -224,7 +224,7 @@ fn key_string(k: &Value) -> Result<Str, DecodeError> {
             }
             Str::from(s)
         }
-        _ => return Err(DecodeError::UnsupportedKey),
+        _ => return Err(MsgpackError::UnsupportedKey),
     })
 }
 
@@ -247,7 +247,7 @@ fn js_non_finite(k: &Value) -> &'static str {
 struct Seed<'a, 'b> {
     /// `None`: placeholders are not special.
     attachments: Option<&'a [Bytes]>,
-    bad: &'b mut Option<DecodeError>,
+    bad: &'b mut Option<MsgpackError>,
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
@@ -317,7 +317,7 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
             return match found {
                 Some(b) => Ok(Value::Bin(b.clone())),
                 None => {
-                    *self.bad = Some(DecodeError::BadPlaceholder {
+                    *self.bad = Some(MsgpackError::BadPlaceholder {
                         num,
                         count: attachments.len(),
                     });
