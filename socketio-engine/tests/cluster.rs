@@ -824,3 +824,42 @@ fn our_broadcast_with_ack_gathers_the_other_servers_acks() {
     assert_eq!((x, responses.len()), (ack, 1));
     assert_eq!(timeout.map(|t| (t.answered, t.expected)), Some((1, 1)));
 }
+
+#[test]
+fn a_broadcast_with_ack_the_other_servers_cannot_be_sent_ends_their_part_at_once() {
+    let mut a = server("AAAAAA", 2);
+    published(&mut a);
+    a.engine.set_cluster_server_count(2);
+    let all = BroadcastTarget::namespace("/");
+    // A placeholder without its attachment: local clients (none here) get the packet as
+    // written, but there is no binary to put on the wire for the other servers.
+    let ack = a
+        .engine
+        .broadcast_with_ack(
+            a.now,
+            &all,
+            "q",
+            &args(r#"[{"_placeholder":true,"num":0}]"#),
+            vec![],
+            Duration::from_secs(2),
+        )
+        .unwrap();
+    a.drive();
+    assert!(
+        matches!(a.event(), Some(Event::BroadcastAck { ack: x, replies, .. }) if x == ack && replies.is_empty())
+    );
+    // Nothing went to Redis, and the other servers' part ended now, empty, not at the
+    // timeout (nobody will answer a request that was never published).
+    assert!(published(&mut a).is_empty());
+    let Some(Event::Cluster(ClusterEvent::BroadcastAcks {
+        ack: x,
+        responses,
+        timeout,
+    })) = a.event()
+    else {
+        panic!("the other servers' part never ended");
+    };
+    assert_eq!((x, responses.len(), timeout), (ack, 0, None));
+    a.advance(Duration::from_secs(3));
+    assert!(a.event().is_none(), "it ends once");
+}
