@@ -143,6 +143,22 @@ console.log("RESTART-REDIS");
 await until("Redis came back", redisUp, 200);
 const up = Date.now();
 console.log(`figure: Redis was down ${up - down} ms`);
+// When each server subscribed again: its own response channel (`socket.io-response#/#<uid>#`)
+// reappears in PUBSUB CHANNELS, asked every 20 ms by a client made now (no backoff).
+const watcher = createClient({ url: `redis://127.0.0.1:${redisPort}` });
+watcher.on("error", () => {});
+await watcher.connect();
+const nodeUid = io.of("/").adapter.uid;
+const resubscribed = {};
+const watching = (async () => {
+  while (Object.keys(resubscribed).length < 3 && Date.now() - up < 10000) {
+    for (const ch of await watcher.sendCommand(["PUBSUB", "CHANNELS", "socket.io-response#/#?*#"])) {
+      const uid = ch.slice("socket.io-response#/#".length, -1);
+      resubscribed[uid === nodeUid ? "node" : `ours ${uid}`] ??= Date.now() - up;
+    }
+    await sleep(20);
+  }
+})();
 const firstAt = (client, event) => client.got.find((e) => e.event === event)?.at;
 const pairs = [];
 for (const from of Object.keys(clients)) {
@@ -157,6 +173,9 @@ for (let i = 0; !back(); i++) {
 for (const [from, to] of pairs) {
   console.log(`figure: ${from}'s broadcasts reached ${to}'s client ${firstAt(clients[to], `probe-${from}`) - up} ms after Redis was back`);
 }
+await watching;
+await watcher.quit();
+console.log(`figure: each server subscribed again (ms after Redis was back): ${JSON.stringify(resubscribed)}`);
 for (const [name, at] of Object.entries(ready)) {
   console.log(`figure: node's ${name} client ready again ${at.at(-1) - up} ms after Redis was back`);
 }
