@@ -2,15 +2,20 @@
 // (socket.io 4.8, @socket.io/redis-adapter 8.3), a socket.io-client 4.x on each. Every
 // operation, started from each server in turn, reaches the clients of every server exactly
 // once: broadcasts (all, room, except), socketsJoin/Leave, disconnectSockets, fetchSockets,
-// serverSideEmit with acks, broadcast with acks. Then the fault: the smol server is killed
+// serverSideEmit with acks, broadcast with acks. A 2.x and a 0.9 client on the tokio server
+// receive a node broadcast once, intact. Then the fault: the smol server is killed
 // while the tokio server waits for its server-side ack; that request ends at its timeout
 // with node's answer. Prints OK and exits 0, or exits 1 with the reason.
 // Usage: node cluster/mixed.mjs <redis-port> <tokio-url> <smol-url> <smol-pid>
 import { createServer } from "node:http";
+import { isDeepStrictEqual } from "node:util";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import { io as connect } from "socket.io-client";
+import { connectV2 } from "../client-v2/v2lib.mjs";
+import { inPage, withV09Page } from "../browser-v09/v09page.mjs";
+import { record } from "../lib.mjs";
 
 const [redisPort, tokioUrl, smolUrl, smolPid] = process.argv.slice(2);
 const fail = (why) => {
@@ -42,6 +47,7 @@ io.on("connection", (s) => {
     cb?.([...s.rooms]);
   });
   s.on("c-broadcast", (sel, cb) => (op(sel).emit(sel.event, "node"), cb()));
+  s.on("c-news", (args, cb) => (io.emit("news", ...args), cb()));
   s.on("c-join", (sel, cb) => (op(sel).socketsJoin(sel.room), cb()));
   s.on("c-leave", (sel, cb) => (op(sel).socketsLeave(sel.room), cb()));
   s.on("c-disconnect", (sel, cb) => (op(sel).disconnectSockets(), cb()));
@@ -175,6 +181,33 @@ for (const [from, origin] of Object.entries(clients)) {
   if (!all.every((x) => x.c.connected)) fail(`${from}'s disconnectSockets took a bystander`);
   console.log(`ok: ${from}'s disconnectSockets reached every server's socket, only those`);
 }
+
+// Older client generations on our server receive node's broadcast live: a socket.io-client
+// 2.x (EIO 3) and a 0.9 client (its own browser bundle in headless Chromium) on tokio.
+await withV09Page(tokioUrl, async (tab) => {
+  await inPage(tab, () => window.T09.open("old", "websocket"));
+  const v2 = (await connectV2(tokioUrl, { transports: ["websocket"] })).socket;
+  const v2news = record(v2, "news");
+  const takeV09 = () => inPage(tab, () => window.T09.take("old"));
+  const v09news = [];
+  const args = ["from node", { s: "✓ 🌍 \"q\"", n: -1.5, list: [1, null, true], deep: { a: [{}] } }];
+  await ask(clients.node, "c-news", args);
+  // One publisher: once the end marker is in, everything node sent before it is too.
+  await ask(clients.node, "c-news", ["end"]);
+  await until("node's broadcast reached the 2.x and 0.9 clients", async () => {
+    v09news.push(...(await takeV09()));
+    return [v2news, v09news].every((got) => got.some((a) => a[0] === "end"));
+  });
+  for (const [name, got] of Object.entries({ "2.x": v2news, "0.9": v09news })) {
+    // Key order aside: our 0.9 encoding writes object keys sorted (as t09.js allows).
+    if (!isDeepStrictEqual(got, [args, ["end"]])) {
+      fail(`node's broadcast reached the ${name} client on tokio as ${JSON.stringify(got)}`);
+    }
+  }
+  v2.close();
+  await inPage(tab, () => window.T09.close());
+});
+console.log("ok: node's broadcast reached a 2.x and a 0.9 client on our server once, intact");
 
 // The fault: smol dies while tokio waits for its answer (smol holds `sse-hold` unanswered).
 const held = ask(clients.tokio, "c-sse-hold");
