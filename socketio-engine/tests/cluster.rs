@@ -863,3 +863,50 @@ fn a_broadcast_with_ack_the_other_servers_cannot_be_sent_ends_their_part_at_once
     a.advance(Duration::from_secs(3));
     assert!(a.event().is_none(), "it ends once");
 }
+
+#[test]
+fn fetch_sockets_answers_carry_issued_time_and_auth_as_node() {
+    let mut a = server("AAAAAA", 2);
+    let mut b = server("BBBBBB", 3);
+    // One socket told its wall-clock issue time and sending auth, one with neither.
+    let c = b.open();
+    b.send(c, r#"0{"token":"t✓"}"#);
+    let mut p = b.connect_request();
+    p.set_issued(1_764_682_189_123);
+    let told = b.engine.accept_connect(b.now, p).unwrap();
+    b.drive();
+    let (_, bare) = client(&mut b);
+    published(&mut a);
+    published(&mut b);
+    a.engine.set_cluster_server_count(2);
+    a.engine
+        .cluster_fetch_sockets(a.now, &BroadcastTarget::namespace("/"))
+        .unwrap();
+    a.drive();
+    relay(&published(&mut a), &mut [&mut b]);
+    relay(&published(&mut b), &mut [&mut a]);
+    let Some(Event::Cluster(ClusterEvent::FetchSockets { result, .. })) = a.event() else {
+        panic!("no fetch result");
+    };
+    let sockets = result.unwrap();
+    let of = |id: SocketId| {
+        let name = b.engine.socket_name(id).unwrap();
+        let s = sockets.iter().find(|s| s.id == name.as_str()).unwrap();
+        let mut hs = String::new();
+        s.handshake.write_plain_json(&mut hs).unwrap();
+        let mut data = String::new();
+        s.data.write_plain_json(&mut data).unwrap();
+        (serde_json::from_str::<serde_json::Value>(&hs).unwrap(), data)
+    };
+    let (hs, data) = of(told);
+    assert_eq!(hs["issued"], 1_764_682_189_123_u64);
+    assert_eq!(
+        hs["time"],
+        "Tue Dec 02 2025 13:29:49 GMT+0000 (Coordinated Universal Time)"
+    );
+    assert_eq!(hs["auth"], serde_json::json!({"token": "t✓"}));
+    assert_eq!(data, "{}", "node's default socket.data");
+    let (hs, _) = of(bare);
+    assert!(hs.get("issued").is_none() && hs.get("time").is_none());
+    assert_eq!(hs["auth"], serde_json::json!({}));
+}

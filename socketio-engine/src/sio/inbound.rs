@@ -291,6 +291,7 @@ impl SioState {
             auth,
             query,
             recovery,
+            issued_ms: None,
         }));
     }
 }

@@ -35,6 +35,7 @@ mod value;
 
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
 pub use channel::{ChannelKind, Channels, DEFAULT_PREFIX};
+pub use date::js_date_string;
 pub use error::DecodeError;
 pub use limits::ClusterLimits;
 pub use msgpack_decode::decode_value;

@@ -182,6 +182,37 @@ for (const [from, origin] of Object.entries(clients)) {
   console.log(`ok: ${from}'s disconnectSockets reached every server's socket, only those`);
 }
 
+// node's fetchSockets lists our sockets with the handshake node's own sockets carry: the
+// same fields, `issued` when the server accepted it (and `time`, its date), the client's
+// auth, and node's default `data`.
+{
+  const before = Date.now();
+  const withAuth = async (url) => {
+    const c = connect(url, { transports: ["websocket"], forceNew: true, auth: { token: "t✓", n: 1 } });
+    await new Promise((r) => c.once("connect", r));
+    return c;
+  };
+  const ours = { tokio: await withAuth(tokioUrl), smol: await withAuth(smolUrl) };
+  const after = Date.now();
+  const listed = await io.fetchSockets();
+  const nodeKeys = Object.keys(listed.find((x) => x.id === clients.node.c.id).handshake).sort();
+  for (const [name, c] of Object.entries(ours)) {
+    const r = listed.find((x) => x.id === c.id);
+    if (!r) fail(`node's fetchSockets does not list ${name}'s socket`);
+    const hs = r.handshake;
+    const why = [];
+    if (JSON.stringify(Object.keys(hs).sort()) !== JSON.stringify(nodeKeys)) why.push(`fields ${Object.keys(hs)} (node's: ${nodeKeys})`);
+    if (!(hs.issued >= before - 1000 && hs.issued <= after + 1000)) why.push(`issued ${hs.issued} not in ${before}..${after}`);
+    if (Date.parse(hs.time) !== Math.floor(hs.issued / 1000) * 1000) why.push(`time ${hs.time} is not issued's date`);
+    if (!isDeepStrictEqual(hs.auth, { token: "t✓", n: 1 })) why.push(`auth ${JSON.stringify(hs.auth)}`);
+    if (hs.query?.EIO !== "4" || !hs.url?.startsWith("/socket.io/?") || hs.headers?.host === undefined) why.push("query, url or headers");
+    if (!isDeepStrictEqual(r.data, {})) why.push(`data ${JSON.stringify(r.data)}`);
+    if (why.length) fail(`node's fetchSockets lists ${name}'s socket with ${why.join("; ")}: ${JSON.stringify(hs)}`);
+  }
+  for (const c of Object.values(ours)) c.close();
+}
+console.log("ok: node's fetchSockets lists our sockets with node's handshake fields, issued, time and auth");
+
 // Older client generations on our server receive node's broadcast live: a socket.io-client
 // 2.x (EIO 3) and a 0.9 client (its own browser bundle in headless Chromium) on tokio.
 await withV09Page(tokioUrl, async (tab) => {
@@ -210,7 +241,16 @@ await withV09Page(tokioUrl, async (tab) => {
 console.log("ok: node's broadcast reached a 2.x and a 0.9 client on our server once, intact");
 
 // The fault: smol dies while tokio waits for its answer (smol holds `sse-hold` unanswered).
+
+// smol is killed once tokio's request crossed Redis (a pattern subscriber, which PUBSUB
+// NUMSUB does not count, sees it): killed earlier, it could be gone from tokio's server count
+// before the request starts, and the request would not wait for it.
+const spy = pub.duplicate();
+await spy.connect();
+let carried = false;
+await spy.pSubscribe("socket.io-request#*", () => (carried = true), true);
 const held = ask(clients.tokio, "c-sse-hold");
+await until("tokio's request crossed Redis", () => carried);
 process.kill(Number(smolPid), "SIGKILL");
 const fault = await held;
 if (!fault.timeout || JSON.stringify(fault.responses) !== JSON.stringify(["node"]) || fault.ms < 4500) {
@@ -220,6 +260,6 @@ console.log(`ok: with smol killed mid-request, tokio's request ended at its time
 
 for (const x of all) x.c.close();
 io.close();
-await Promise.all([pub.quit(), sub.quit()]);
+await Promise.all([pub.quit(), sub.quit(), spy.quit()]);
 console.log("OK");
 process.exit(0);
