@@ -279,10 +279,10 @@ impl<R: Runtime> Link<R> {
         publisher: &mut redis::aio::MultiplexedConnection,
     ) -> redis::RedisResult<()> {
         let before = self.servers;
-        let deadline = self.rt.now() + REJOIN_WAIT_MAX;
+        let started = self.rt.now();
         loop {
             self.count(publisher).await?;
-            if self.servers >= before || self.rt.now() >= deadline {
+            if rejoined(before, self.servers, self.rt.now().duration_since(started)) {
                 return Ok(());
             }
             self.rt.timer_at(self.rt.now() + CONNECT_BACKOFF_MIN).await;
@@ -290,9 +290,27 @@ impl<R: Runtime> Link<R> {
     }
 }
 
+/// Whether queued publishes may go: `now` servers are subscribed, as many as `before` the
+/// outage, or [`REJOIN_WAIT_MAX`] passed since the reconnection (`waited`).
+fn rejoined(before: usize, now: usize, waited: Duration) -> bool {
+    now >= before || waited >= REJOIN_WAIT_MAX
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queued_publishes_wait_for_the_servers_or_rejoin_wait_max() {
+        let short = Duration::from_millis(100);
+        assert!(!rejoined(3, 1, short), "two servers not back yet");
+        assert!(rejoined(3, 3, short));
+        assert!(rejoined(3, 4, short), "a new server joined meanwhile");
+        assert!(rejoined(0, 1, Duration::ZERO), "no count before: nothing to wait for");
+        assert!(!rejoined(3, 2, REJOIN_WAIT_MAX - short));
+        assert!(rejoined(3, 2, REJOIN_WAIT_MAX), "a server gone for good");
+        assert_eq!(REJOIN_WAIT_MAX, Duration::from_secs(3));
+    }
 
     #[test]
     fn the_offline_queue_keeps_the_oldest_up_to_its_bound() {

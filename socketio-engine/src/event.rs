@@ -241,18 +241,9 @@ pub struct PendingConnect {
     /// The kept session this request claimed (connection state recovery without
     /// `skip_middlewares`); accepting restores it.
     pub(crate) recovery: Option<Box<Claim>>,
-    /// When the driver accepted it by the wall clock, ms since the Unix epoch.
-    pub(crate) issued_ms: Option<u64>,
 }
 
 impl PendingConnect {
-    /// Tells when this request is accepted by the wall clock, in ms since the Unix epoch
-    /// (the engine has no clock). Another server's `fetchSockets` lists the socket with it
-    /// as node's `handshake.issued`, and as `handshake.time` (its date, in UTC); without
-    /// it, both are left out.
-    pub fn set_issued(&mut self, unix_ms: u64) {
-        self.issued_ms = Some(unix_ms);
-    }
 
     /// Whether the client is recovering a kept session (node's `socket.recovered`, known
     /// before the decision): accepting restores its id, rooms and missed events, unless the

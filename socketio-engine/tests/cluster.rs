@@ -871,9 +871,11 @@ fn fetch_sockets_answers_carry_issued_time_and_auth_as_node() {
     // One socket told its wall-clock issue time and sending auth, one with neither.
     let c = b.open();
     b.send(c, r#"0{"token":"t✓"}"#);
-    let mut p = b.connect_request();
-    p.set_issued(1_764_682_189_123);
-    let told = b.engine.accept_connect(b.now, p).unwrap();
+    let p = b.connect_request();
+    let told = b
+        .engine
+        .accept_connect_issued(b.now, p, 1_764_682_189_123)
+        .unwrap();
     b.drive();
     let (_, bare) = client(&mut b);
     published(&mut a);

@@ -216,13 +216,11 @@ impl SioDispatcher {
 
     fn accept(&mut self, cx: &mut Cx<'_>, p: Pending, object: Option<Box<dyn Any + Send>>) {
         let nsp = p.connect.nsp().clone();
-        let mut connect = p.connect;
         // The engine has no clock: node's `handshake.issued`, for other servers' fetchSockets.
         let unix_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        connect.set_issued(unix_ms);
-        let Ok(id) = cx.machine.accept_connect(cx.now, connect) else {
+        let Ok(id) = cx.machine.accept_connect_issued(cx.now, p.connect, unix_ms) else {
             return; // the client left meanwhile
         };
         let Some(name) = cx.machine.socket_name(id) else {

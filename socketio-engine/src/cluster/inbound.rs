@@ -268,7 +268,7 @@ impl Engine {
     }
 
     /// A local socket as node's `fetchSockets` answer describes it: `issued` (and `time`,
-    /// its date in UTC) as the driver gave it with the connect request, left out when it did
+    /// its date in UTC) as the driver gave it when accepting the connect request, left out when it did
     /// not; `auth` the CONNECT's auth object (`{}` without one, as node); `data` an empty
     /// object, node's default `socket.data`, because the application's per-socket data is
     /// opaque to the engine.

@@ -40,7 +40,7 @@
 //!
 //! A `fetchSockets` answer from here carries the handshake node's does: `issued` and `time`
 //! from the wall-clock time the driver gives with the connect request
-//! ([`PendingConnect::set_issued`](crate::PendingConnect::set_issued); the engine has no
+//! ([`Engine::accept_connect_issued`](crate::Engine::accept_connect_issued); the engine has no
 //! clock), `auth` from the CONNECT; `data` is an empty object (node's default): the
 //! application's per-socket data is opaque here.
 

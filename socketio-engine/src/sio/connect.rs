@@ -67,9 +67,10 @@ impl SioState {
         now: Instant,
         t: &mut impl Transport,
         mut p: PendingConnect,
+        issued_ms: Option<u64>,
     ) -> Result<SocketId, UsageError> {
         let version = self.take_pending(&p)?;
-        let info = ConnectInfo::boxed(p.auth.take(), p.issued_ms);
+        let info = ConnectInfo::boxed(p.auth.take(), issued_ms);
         if let Some(claim) = p.recovery.take()
             && let Some(id) = self.restore(now, t, p.session, &p.nsp, *claim, true)
         {

@@ -291,7 +291,6 @@ impl SioState {
             auth,
             query,
             recovery,
-            issued_ms: None,
         }));
     }
 }

@@ -36,7 +36,7 @@ pub(crate) struct ConnectInfo {
     /// query), node's `handshake.auth`.
     pub(crate) auth: Option<Payload>,
     /// When it was accepted by the wall clock, ms since the Unix epoch, as the driver gave
-    /// it (`PendingConnect::set_issued`): node's `handshake.issued`.
+    /// it (`Engine::accept_connect_issued`): node's `handshake.issued`.
     pub(crate) issued_ms: Option<u64>,
 }
 
