@@ -306,7 +306,10 @@ mod tests {
         assert!(!rejoined(3, 1, short), "two servers not back yet");
         assert!(rejoined(3, 3, short));
         assert!(rejoined(3, 4, short), "a new server joined meanwhile");
-        assert!(rejoined(0, 1, Duration::ZERO), "no count before: nothing to wait for");
+        assert!(
+            rejoined(0, 1, Duration::ZERO),
+            "no count before: nothing to wait for"
+        );
         assert!(!rejoined(3, 2, REJOIN_WAIT_MAX - short));
         assert!(rejoined(3, 2, REJOIN_WAIT_MAX), "a server gone for good");
         assert_eq!(REJOIN_WAIT_MAX, Duration::from_secs(3));

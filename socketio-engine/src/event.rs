@@ -244,7 +244,6 @@ pub struct PendingConnect {
 }
 
 impl PendingConnect {
-
     /// Whether the client is recovering a kept session (node's `socket.recovered`, known
     /// before the decision): accepting restores its id, rooms and missed events, unless the
     /// events it missed were dropped meanwhile (then the socket is fresh). Only asked when

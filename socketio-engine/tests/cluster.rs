@@ -898,7 +898,10 @@ fn fetch_sockets_answers_carry_issued_time_and_auth_as_node() {
         s.handshake.write_plain_json(&mut hs).unwrap();
         let mut data = String::new();
         s.data.write_plain_json(&mut data).unwrap();
-        (serde_json::from_str::<serde_json::Value>(&hs).unwrap(), data)
+        (
+            serde_json::from_str::<serde_json::Value>(&hs).unwrap(),
+            data,
+        )
     };
     let (hs, data) = of(told);
     assert_eq!(hs["issued"], 1_764_682_189_123_u64);

@@ -114,7 +114,10 @@ impl World {
         let Some(Event::Connect(p)) = self.event() else {
             panic!("no connect event")
         };
-        let id = self.sio.accept_connect(self.now, &mut self.t, p, None).unwrap();
+        let id = self
+            .sio
+            .accept_connect(self.now, &mut self.t, p, None)
+            .unwrap();
         self.take_texts(key);
         id
     }

@@ -92,8 +92,14 @@ pub fn js_date_string(ms: u64) -> String {
     let in_day = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
     // 1970-01-01 was a Thursday; `days` is not negative here.
-    let weekday = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Thu");
-    let month = MONTHS.get((m as usize).saturating_sub(1)).copied().unwrap_or("Jan");
+    let weekday = DAYS
+        .get(days.rem_euclid(7) as usize)
+        .copied()
+        .unwrap_or("Thu");
+    let month = MONTHS
+        .get((m as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or("Jan");
     format!(
         "{weekday} {month} {d:02} {y:04} {:02}:{:02}:{:02} GMT+0000 (Coordinated Universal Time)",
         in_day / 3_600_000,

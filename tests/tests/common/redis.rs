@@ -1,6 +1,10 @@
 //! A throwaway `redis-server` for the cluster tests: Debian's binary (tools/test.sh installs
 //! it) on a free port of 127.0.0.1 without persistence, never the system service; killed when
 //! its guard drops, also when the test panics.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part (only cluster_faults restarts Redis)"
+)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
