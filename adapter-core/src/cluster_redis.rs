@@ -14,7 +14,9 @@
 //!
 //! Faults: when either connection fails (Redis restarted, the network dropped), the link
 //! reconnects with backoff ([`CONNECT_BACKOFF_MIN`] doubling to [`CONNECT_BACKOFF_MAX`]),
-//! subscribes again to everything it had, and then sends what was published meanwhile. As
+//! subscribes again to everything it had, and then sends what was published meanwhile, once
+//! the other servers are subscribed again (at most [`REJOIN_WAIT_MAX`] later: node sends at
+//! once, so its servers that reconnect later miss those messages). As
 //! node's Redis client, it queues those publishes, but only up to
 //! [`MAX_QUEUED_PUBLISHES`]; later ones are dropped (and logged), so an outage cannot grow
 //! memory without bound. Local clients are served throughout.
@@ -41,6 +43,13 @@ pub const CONNECT_BACKOFF_MIN: Duration = Duration::from_millis(50);
 /// The longest wait between two connection attempts.
 pub const CONNECT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
+/// After a reconnection, how long queued publishes wait for the other servers to be back on
+/// Redis (the server count as high as before the outage) before they are sent anyway: a
+/// message published before a server has subscribed again never reaches it. node sends its
+/// queue at once, and its servers that reconnect later miss it; node's Redis client waits
+/// up to 2 s between attempts, so 3 s covers node's servers and ours (1 s).
+pub const REJOIN_WAIT_MAX: Duration = Duration::from_secs(3);
+
 /// Publishes kept while Redis is unreachable, sent after reconnecting. 10 000 broadcasts of
 /// a few hundred bytes are a few MB; past it new publishes are dropped, as a bounded
 /// version of node's offline queue (which has no bound).
@@ -66,6 +75,7 @@ pub(crate) fn spawn<R: Runtime>(
                     channels: Vec::new(),
                     patterns: Vec::new(),
                     queue: OfflineQueue::new(MAX_QUEUED_PUBLISHES),
+                    servers: 0,
                 }
                 .run()
                 .await;
@@ -87,6 +97,8 @@ struct Link<R> {
     patterns: Vec<String>,
     /// Publishes waiting for a connection.
     queue: OfflineQueue,
+    /// The server count Redis last gave (this one included).
+    servers: usize,
 }
 
 /// Publishes kept while Redis is away, oldest first, at most `max`; later ones are dropped
@@ -195,6 +207,9 @@ impl<R: Runtime> Link<R> {
             let _ = lost_tx.send(());
         }));
         tracing::info!("cluster: connected to Redis");
+        if !self.queue.items.is_empty() {
+            self.await_rejoin(&mut publisher).await?;
+        }
         while let Some((channel, payload)) = self.queue.items.front() {
             let _: i64 = publisher.publish(channel, payload.as_ref()).await?;
             self.queue.items.pop_front();
@@ -240,7 +255,7 @@ impl<R: Runtime> Link<R> {
 
     /// Asks Redis for the subscriber count of the first request channel and tells the hub.
     async fn count(
-        &self,
+        &mut self,
         publisher: &mut redis::aio::MultiplexedConnection,
     ) -> redis::RedisResult<()> {
         let Some(channel) = self.channels.first() else {
@@ -251,14 +266,54 @@ impl<R: Runtime> Link<R> {
             .arg(channel)
             .query_async(publisher)
             .await?;
+        self.servers = n;
         let _ = self.net.send(NetMsg::ClusterServers(n)).await;
         Ok(())
     }
+
+    /// Waits until as many servers as before the outage are subscribed again, or
+    /// [`REJOIN_WAIT_MAX`] passed (a server may have gone for good), asking every
+    /// [`CONNECT_BACKOFF_MIN`]. The hub's actions wait in their channel meanwhile, in order.
+    async fn await_rejoin(
+        &mut self,
+        publisher: &mut redis::aio::MultiplexedConnection,
+    ) -> redis::RedisResult<()> {
+        let before = self.servers;
+        let started = self.rt.now();
+        loop {
+            self.count(publisher).await?;
+            if rejoined(before, self.servers, self.rt.now().duration_since(started)) {
+                return Ok(());
+            }
+            self.rt.timer_at(self.rt.now() + CONNECT_BACKOFF_MIN).await;
+        }
+    }
+}
+
+/// Whether queued publishes may go: `now` servers are subscribed, as many as `before` the
+/// outage, or [`REJOIN_WAIT_MAX`] passed since the reconnection (`waited`).
+fn rejoined(before: usize, now: usize, waited: Duration) -> bool {
+    now >= before || waited >= REJOIN_WAIT_MAX
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queued_publishes_wait_for_the_servers_or_rejoin_wait_max() {
+        let short = Duration::from_millis(100);
+        assert!(!rejoined(3, 1, short), "two servers not back yet");
+        assert!(rejoined(3, 3, short));
+        assert!(rejoined(3, 4, short), "a new server joined meanwhile");
+        assert!(
+            rejoined(0, 1, Duration::ZERO),
+            "no count before: nothing to wait for"
+        );
+        assert!(!rejoined(3, 2, REJOIN_WAIT_MAX - short));
+        assert!(rejoined(3, 2, REJOIN_WAIT_MAX), "a server gone for good");
+        assert_eq!(REJOIN_WAIT_MAX, Duration::from_secs(3));
+    }
 
     #[test]
     fn the_offline_queue_keeps_the_oldest_up_to_its_bound() {

@@ -319,8 +319,33 @@ impl Engine {
         now: Instant,
         p: PendingConnect,
     ) -> Result<SocketId, UsageError> {
+        self.accept(now, p, None)
+    }
+
+    /// As [`accept_connect`](Self::accept_connect), telling when by the wall clock, in ms
+    /// since the Unix epoch (the engine has no clock): another server's `fetchSockets` lists
+    /// the socket with it as node's `handshake.issued`, and as `handshake.time` (its date,
+    /// in UTC). Accepted without it, a socket's `issued` and `time` are left out.
+    ///
+    /// # Errors
+    /// [`UsageError::ConnectNotPending`] if the session closed or the client withdrew.
+    pub fn accept_connect_issued(
+        &mut self,
+        now: Instant,
+        p: PendingConnect,
+        unix_ms: u64,
+    ) -> Result<SocketId, UsageError> {
+        self.accept(now, p, Some(unix_ms))
+    }
+
+    fn accept(
+        &mut self,
+        now: Instant,
+        p: PendingConnect,
+        issued_ms: Option<u64>,
+    ) -> Result<SocketId, UsageError> {
         let now = self.clamp(now);
-        let r = self.sio.accept_connect(now, &mut self.eio, p);
+        let r = self.sio.accept_connect(now, &mut self.eio, p, issued_ms);
         self.pump(now);
         r
     }

@@ -824,3 +824,94 @@ fn our_broadcast_with_ack_gathers_the_other_servers_acks() {
     assert_eq!((x, responses.len()), (ack, 1));
     assert_eq!(timeout.map(|t| (t.answered, t.expected)), Some((1, 1)));
 }
+
+#[test]
+fn a_broadcast_with_ack_the_other_servers_cannot_be_sent_ends_their_part_at_once() {
+    let mut a = server("AAAAAA", 2);
+    published(&mut a);
+    a.engine.set_cluster_server_count(2);
+    let all = BroadcastTarget::namespace("/");
+    // A placeholder without its attachment: local clients (none here) get the packet as
+    // written, but there is no binary to put on the wire for the other servers.
+    let ack = a
+        .engine
+        .broadcast_with_ack(
+            a.now,
+            &all,
+            "q",
+            &args(r#"[{"_placeholder":true,"num":0}]"#),
+            vec![],
+            Duration::from_secs(2),
+        )
+        .unwrap();
+    a.drive();
+    assert!(
+        matches!(a.event(), Some(Event::BroadcastAck { ack: x, replies, .. }) if x == ack && replies.is_empty())
+    );
+    // Nothing went to Redis, and the other servers' part ended now, empty, not at the
+    // timeout (nobody will answer a request that was never published).
+    assert!(published(&mut a).is_empty());
+    let Some(Event::Cluster(ClusterEvent::BroadcastAcks {
+        ack: x,
+        responses,
+        timeout,
+    })) = a.event()
+    else {
+        panic!("the other servers' part never ended");
+    };
+    assert_eq!((x, responses.len(), timeout), (ack, 0, None));
+    a.advance(Duration::from_secs(3));
+    assert!(a.event().is_none(), "it ends once");
+}
+
+#[test]
+fn fetch_sockets_answers_carry_issued_time_and_auth_as_node() {
+    let mut a = server("AAAAAA", 2);
+    let mut b = server("BBBBBB", 3);
+    // One socket told its wall-clock issue time and sending auth, one with neither.
+    let c = b.open();
+    b.send(c, r#"0{"token":"t✓"}"#);
+    let p = b.connect_request();
+    let told = b
+        .engine
+        .accept_connect_issued(b.now, p, 1_764_682_189_123)
+        .unwrap();
+    b.drive();
+    let (_, bare) = client(&mut b);
+    published(&mut a);
+    published(&mut b);
+    a.engine.set_cluster_server_count(2);
+    a.engine
+        .cluster_fetch_sockets(a.now, &BroadcastTarget::namespace("/"))
+        .unwrap();
+    a.drive();
+    relay(&published(&mut a), &mut [&mut b]);
+    relay(&published(&mut b), &mut [&mut a]);
+    let Some(Event::Cluster(ClusterEvent::FetchSockets { result, .. })) = a.event() else {
+        panic!("no fetch result");
+    };
+    let sockets = result.unwrap();
+    let of = |id: SocketId| {
+        let name = b.engine.socket_name(id).unwrap();
+        let s = sockets.iter().find(|s| s.id == name.as_str()).unwrap();
+        let mut hs = String::new();
+        s.handshake.write_plain_json(&mut hs).unwrap();
+        let mut data = String::new();
+        s.data.write_plain_json(&mut data).unwrap();
+        (
+            serde_json::from_str::<serde_json::Value>(&hs).unwrap(),
+            data,
+        )
+    };
+    let (hs, data) = of(told);
+    assert_eq!(hs["issued"], 1_764_682_189_123_u64);
+    assert_eq!(
+        hs["time"],
+        "Tue Dec 02 2025 13:29:49 GMT+0000 (Coordinated Universal Time)"
+    );
+    assert_eq!(hs["auth"], serde_json::json!({"token": "t✓"}));
+    assert_eq!(data, "{}", "node's default socket.data");
+    let (hs, _) = of(bare);
+    assert!(hs.get("issued").is_none() && hs.get("time").is_none());
+    assert_eq!(hs["auth"], serde_json::json!({}));
+}

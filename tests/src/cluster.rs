@@ -2,7 +2,8 @@
 //! mixed-cluster test, `tests/js/cluster/mixed.mjs`, and do the local thing without
 //! `--redis`). Each starts one cluster operation from this server and acks what it got:
 //! `c-broadcast {event, to?, except?}`, `c-join {room, to?}`, `c-leave {room, to?}`,
-//! `c-disconnect {to}`, `c-fetch` (acks `[[id, rooms]]` of every server's sockets),
+//! `c-disconnect {to}`, `c-fetch` (acks `[[id, rooms]]` of every server's sockets, or
+//! `{error, ms}`), `c-rooms` (acks `{rooms}` of `all_rooms`, or `{error, ms}`),
 //! `c-sse` (acks `{responses, timeout}` of `server_side_emit_with_ack("sse", name)`),
 //! `c-sse-hold` (the same with `sse-hold`, which this server never answers), `c-bwa {ms}`
 //! (acks `{acks, timeout}`: every client's answer to `q`, this server's and the others').
@@ -78,6 +79,7 @@ pub fn handlers(ns: Namespace) -> Namespace {
         reply(data, Value::Null);
     })
     .on("c-fetch", |socket, data| async move {
+        let started = std::time::Instant::now();
         let all = socket.server().of("/");
         let mut list = Vec::new();
         for s in all.sockets().await.unwrap_or_default() {
@@ -98,7 +100,17 @@ pub fn handlers(ns: Namespace) -> Namespace {
                 }
                 reply(data, Value::Array(list));
             }
-            Err(e) => reply(data, json!({"error": e.to_string()})),
+            Err(e) => reply(data, json!({"error": e.to_string(), "ms": ms(started)})),
+        }
+    })
+    .on("c-rooms", |socket, data| async move {
+        let started = std::time::Instant::now();
+        match socket.server().all_rooms("/").await {
+            Ok(rooms) => {
+                let rooms: Vec<String> = rooms.iter().map(ToString::to_string).collect();
+                reply(data, json!({"rooms": rooms}));
+            }
+            Err(e) => reply(data, json!({"error": e.to_string(), "ms": ms(started)})),
         }
     })
     .on("c-sse", |socket, data| async move {
@@ -129,6 +141,12 @@ pub fn handlers(ns: Namespace) -> Namespace {
     })
 }
 
+/// Milliseconds since `started`, for the fault test to see that a request ended at its
+/// timeout.
+fn ms(started: std::time::Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 async fn sse(server: &ServerHandle, event: &str, data: EventData) {
     let started = std::time::Instant::now();
     match server.server_side_emit_with_ack("/", event, &name()).await {
@@ -137,7 +155,7 @@ async fn sse(server: &ServerHandle, event: &str, data: EventData) {
             json!({
                 "responses": r.responses,
                 "timeout": r.timeout.is_some(),
-                "ms": u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                "ms": ms(started),
             }),
         ),
         Err(e) => reply(data, json!({"error": e.to_string()})),

@@ -2,7 +2,9 @@
 //! stopped at the end): our e2e-server on tokio and on smol (`--redis`), and node's socket.io
 //! 4.8 with `@socket.io/redis-adapter` 8.3, a socket.io-client on each. The scenario is
 //! `tests/js/cluster/mixed.mjs`: every operation started from each kind of server reaches the
-//! clients of every server exactly once, then the smol server is killed mid-request.
+//! clients of every server exactly once, a 2.x and a 0.9 client (in headless Chromium) on
+//! the tokio server receive node's broadcast, then the smol server is killed mid-request.
+//! Redis restarts and the other kills are `cluster_faults`.
 #![cfg(feature = "redis")]
 
 mod common;

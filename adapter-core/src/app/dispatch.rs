@@ -216,7 +216,11 @@ impl SioDispatcher {
 
     fn accept(&mut self, cx: &mut Cx<'_>, p: Pending, object: Option<Box<dyn Any + Send>>) {
         let nsp = p.connect.nsp().clone();
-        let Ok(id) = cx.machine.accept_connect(cx.now, p.connect) else {
+        // The engine has no clock: node's `handshake.issued`, for other servers' fetchSockets.
+        let unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let Ok(id) = cx.machine.accept_connect_issued(cx.now, p.connect, unix_ms) else {
             return; // the client left meanwhile
         };
         let Some(name) = cx.machine.socket_name(id) else {

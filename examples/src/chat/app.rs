@@ -109,7 +109,7 @@ fn now_ms() -> u64 {
 
 /// Forgets the dropped users whose recovery window has passed (their sessions are gone, so
 /// they cannot come back) and tells their rooms they left. The chat server calls it every
-/// second ([`serve`](super::serve)).
+/// second ([`serve`](fn@super::serve)).
 pub fn expire_away(handle: &ServerHandle) {
     let Some(shared) = handle.state::<Shared>() else {
         return;

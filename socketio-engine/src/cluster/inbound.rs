@@ -267,9 +267,11 @@ impl Engine {
         out
     }
 
-    /// A local socket as node's `fetchSockets` answer describes it. The engine keeps no
-    /// wall clock, auth or `socket.data`: `time` and `issued` are left out, `auth` and
-    /// `data` are empty objects.
+    /// A local socket as node's `fetchSockets` answer describes it: `issued` (and `time`,
+    /// its date in UTC) as the driver gave it when accepting the connect request, left out when it did
+    /// not; `auth` the CONNECT's auth object (`{}` without one, as node); `data` an empty
+    /// object, node's default `socket.data`, because the application's per-socket data is
+    /// opaque to the engine.
     fn remote_socket(&self, id: SocketId) -> Option<RemoteSocket> {
         let name = self.sio.socket_name(id)?;
         let rooms = self.sio.rooms_of(id).ok()?;
@@ -291,15 +293,27 @@ impl Engine {
         let query: serde_json::Map<String, Json> = query_pairs(&hs.query)
             .map(|(k, v)| (k.into_owned(), Json::String(v.into_owned())))
             .collect();
-        let handshake = serde_json::json!({
+        let info = self.sio.connect_info(id);
+        let auth = info
+            .and_then(|i| i.auth.as_ref())
+            .and_then(|a| serde_json::from_str::<Json>(a.as_str()).ok())
+            .unwrap_or_else(|| Json::Object(serde_json::Map::new()));
+        let mut handshake = serde_json::json!({
             "headers": headers,
             "address": hs.peer.map(|p| p.ip().to_string()),
             "xdomain": hs.headers.get("origin").is_some(),
             "secure": false,
             "url": format!("{}?{}", self.eio.config().path, hs.query),
             "query": query,
-            "auth": {},
+            "auth": auth,
         });
+        if let (Some(ms), Json::Object(map)) = (info.and_then(|i| i.issued_ms), &mut handshake) {
+            map.insert("issued".to_owned(), Json::from(ms));
+            map.insert(
+                "time".to_owned(),
+                Json::String(socketio_proto::cluster::js_date_string(ms)),
+            );
+        }
         let handshake = Value::from_plain_json(handshake.to_string().as_bytes()).ok()?;
         Some(RemoteSocket {
             id: Str::from(name.as_str()),

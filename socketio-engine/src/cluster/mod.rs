@@ -38,9 +38,11 @@
 //! Our own `broadcast_with_ack` goes out too: its local part ends in `Event::BroadcastAck`
 //! as without a cluster, the other servers' part in [`ClusterEvent::BroadcastAcks`].
 //!
-//! A
-//! `fetchSockets` answer from here carries no `handshake.time`/`issued` (the engine has no
-//! wall clock), and empty `auth` and `data` objects (the engine keeps neither).
+//! A `fetchSockets` answer from here carries the handshake node's does: `issued` and `time`
+//! from the wall-clock time the driver gives with the connect request
+//! ([`Engine::accept_connect_issued`](crate::Engine::accept_connect_issued); the engine has no
+//! clock), `auth` from the CONNECT; `data` is an empty object (node's default): the
+//! application's per-socket data is opaque here.
 
 mod acks;
 mod config;

@@ -13,7 +13,7 @@ use super::error::UsageError;
 use super::ids::{SocketId, SocketName};
 use super::namespace::NsId;
 use super::session_key::SessionKey;
-use super::socket::Socket;
+use super::socket::{ConnectInfo, Socket};
 use super::state::SioState;
 use super::timers::SioTimer;
 use super::transport::Transport;
@@ -67,11 +67,14 @@ impl SioState {
         now: Instant,
         t: &mut impl Transport,
         mut p: PendingConnect,
+        issued_ms: Option<u64>,
     ) -> Result<SocketId, UsageError> {
         let version = self.take_pending(&p)?;
+        let info = ConnectInfo::boxed(p.auth.take(), issued_ms);
         if let Some(claim) = p.recovery.take()
             && let Some(id) = self.restore(now, t, p.session, &p.nsp, *claim, true)
         {
+            self.set_connect_info(id, info);
             return Ok(id);
         }
         let name = if version == Generation::Eio4 {
@@ -88,9 +91,22 @@ impl SioState {
             SocketName::derived(&p.nsp, p.session)
         };
         let id = self.create_socket(p.session, p.ns, name.clone(), version)?;
+        self.set_connect_info(id, info);
         let pid = self.new_pid(id, version);
         self.send_connect(now, t, p.session, p.nsp, &name, pid.as_ref(), version);
         Ok(id)
+    }
+
+    /// Keeps what socket `id`'s CONNECT brought.
+    pub(crate) fn set_connect_info(&mut self, id: SocketId, info: Option<Box<ConnectInfo>>) {
+        if let Some(s) = self.sockets.get_mut(id) {
+            s.connect = info;
+        }
+    }
+
+    /// What socket `id`'s CONNECT brought, if anything was kept.
+    pub(crate) fn connect_info(&self, id: SocketId) -> Option<&ConnectInfo> {
+        self.sockets.get(id)?.connect.as_deref()
     }
 
     /// Creates socket `name` on `ns` of session `key` and adds it to every index; no packet.
@@ -112,6 +128,7 @@ impl SioState {
                 name: name.clone(),
                 version,
                 pending_acks: 0,
+                connect: None,
             })
             .ok_or(UsageError::SocketTableFull)?;
         self.names.insert(name, id);

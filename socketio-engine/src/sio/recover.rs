@@ -143,6 +143,11 @@ impl SioState {
     ) {
         let data = claim.kept.data.take();
         if let Some(socket) = self.restore(now, t, key, &nsp, claim, false) {
+            // No wall clock without a decision to carry it: `issued` stays unknown.
+            self.set_connect_info(
+                socket,
+                super::socket::ConnectInfo::boxed(auth.clone(), None),
+            );
             self.events.push_back(Event::Recovered(Recovered {
                 socket,
                 nsp,

@@ -114,7 +114,10 @@ impl World {
         let Some(Event::Connect(p)) = self.event() else {
             panic!("no connect event")
         };
-        let id = self.sio.accept_connect(self.now, &mut self.t, p).unwrap();
+        let id = self
+            .sio
+            .accept_connect(self.now, &mut self.t, p, None)
+            .unwrap();
         self.take_texts(key);
         id
     }
@@ -138,7 +141,7 @@ fn connect_accept_sends_sid_and_auth_reaches_app() {
     };
     assert_eq!(p.nsp(), "/");
     assert_eq!(p.auth().unwrap().as_str(), r#"{"token":"abc"}"#);
-    let id = w.sio.accept_connect(w.now, &mut w.t, p).unwrap();
+    let id = w.sio.accept_connect(w.now, &mut w.t, p, None).unwrap();
     let name = w.sio.socket_name(id).unwrap();
     assert_eq!(w.take_texts(1), [format!(r#"0{{"sid":"{name}"}}"#)]);
     assert_eq!(w.sio.rooms_of(id).unwrap(), [Str::from(name.as_str())]);
@@ -192,7 +195,7 @@ fn answering_a_stale_pending_connect_fails() {
     w.sio
         .handle_closed(w.now, k(1), DisconnectReason::TransportClose);
     assert_eq!(
-        w.sio.accept_connect(w.now, &mut w.t, p).unwrap_err(),
+        w.sio.accept_connect(w.now, &mut w.t, p, None).unwrap_err(),
         UsageError::ConnectNotPending
     );
 }

@@ -32,6 +32,7 @@ pub use crate::msgpack::Value;
 pub use crate::msgpack::{encode_value, write_value};
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
 pub use channel::{ChannelKind, Channels, DEFAULT_PREFIX};
+pub use date::js_date_string;
 pub use error::DecodeError;
 pub use fields::decode_value;
 pub use limits::ClusterLimits;

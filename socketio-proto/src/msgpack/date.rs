@@ -72,6 +72,42 @@ pub(crate) fn iso_string(ms: f64) -> Option<String> {
     Some(out)
 }
 
+/// `String(new Date(ms))` on a node whose time zone is UTC, as socket.io writes a socket's
+/// `handshake.time`: `"Wed Dec 02 2026 13:29:49 GMT+0000 (Coordinated Universal Time)"`
+/// (node writes its own local zone; a server of ours has no zone database, so UTC).
+/// `"Invalid Date"` beyond JavaScript's dates (over 8.64e15 ms).
+#[must_use]
+pub fn js_date_string(ms: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Ok(ms) = i64::try_from(ms) else {
+        return "Invalid Date".to_owned();
+    };
+    if ms > 8_640_000_000_000_000 {
+        return "Invalid Date".to_owned();
+    }
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday; `days` is not negative here.
+    let weekday = DAYS
+        .get(days.rem_euclid(7) as usize)
+        .copied()
+        .unwrap_or("Thu");
+    let month = MONTHS
+        .get((m as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or("Jan");
+    format!(
+        "{weekday} {month} {d:02} {y:04} {:02}:{:02}:{:02} GMT+0000 (Coordinated Universal Time)",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+    )
+}
+
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
 /// (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -114,6 +150,25 @@ mod tests {
         );
         assert_eq!(iso_string(8.64e15 + 1.0), None);
         assert_eq!(iso_string(f64::NAN), None);
+    }
+
+    #[test]
+    fn date_strings_match_node_in_utc() {
+        // TZ=UTC node -e 'console.log(String(new Date(1764682189123)))'
+        assert_eq!(
+            js_date_string(1_764_682_189_123),
+            "Tue Dec 02 2025 13:29:49 GMT+0000 (Coordinated Universal Time)"
+        );
+        assert_eq!(
+            js_date_string(0),
+            "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)"
+        );
+        // TZ=UTC node -e 'console.log(String(new Date(951782400000)))' (a leap day, a Tuesday)
+        assert_eq!(
+            js_date_string(951_782_400_000),
+            "Tue Feb 29 2000 00:00:00 GMT+0000 (Coordinated Universal Time)"
+        );
+        assert_eq!(js_date_string(u64::MAX), "Invalid Date");
     }
 
     #[test]

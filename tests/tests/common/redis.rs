@@ -1,6 +1,10 @@
 //! A throwaway `redis-server` for the cluster tests: Debian's binary (tools/test.sh installs
 //! it) on a free port of 127.0.0.1 without persistence, never the system service; killed when
 //! its guard drops, also when the test panics.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part (only cluster_faults restarts Redis)"
+)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -20,6 +24,24 @@ impl Redis {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
+        Self::start_on(port)
+    }
+
+    /// Kills it with SIGKILL (a crash: no goodbye to its clients) and waits for the process.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills it if it runs and starts a new one on the same port (the servers' URL still
+    /// holds), returning once it accepts connections.
+    pub(crate) fn restart(&mut self) {
+        self.kill();
+        let fresh = Self::start_on(self.port);
+        *self = fresh;
+    }
+
+    fn start_on(port: u16) -> Self {
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
