@@ -31,6 +31,7 @@ mod msgpack_decode;
 mod msgpack_encode;
 mod request;
 mod response;
+pub mod streams;
 mod value;
 
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
