@@ -47,6 +47,10 @@ pub struct EngineConfig {
     /// The cluster adapter (servers sharing Redis). Default `None`: off, and nothing of it
     /// runs.
     pub cluster: Option<ClusterConfig>,
+    /// The streams backend (node's `@socket.io/redis-streams-adapter`): servers sharing a
+    /// Redis stream, recovering each other's clients. Default `None`. Set this or `cluster`,
+    /// not both (with both, `cluster` is ignored).
+    pub streams: Option<crate::streams::StreamsConfig>,
 }
 
 impl Default for EngineConfig {
@@ -58,6 +62,7 @@ impl Default for EngineConfig {
             },
             sio: SioConfig::default(),
             cluster: None,
+            streams: None,
         }
     }
 }
@@ -118,6 +123,7 @@ fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
         Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
         Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
         Action::Cluster(c) => Ok(Action::Cluster(c)),
+        Action::Streams(c) => Ok(Action::Streams(c)),
         Action::Dispatch(e) => Err(e),
         Action::SessionEnded { sid } => Ok(Action::SessionEnded { sid }),
     }
@@ -144,6 +150,8 @@ pub struct Engine {
     pub(crate) out: VecDeque<Action<Event>>,
     /// The cluster adapter, when configured.
     pub(crate) cluster: Option<ClusterState>,
+    /// The streams backend, when configured.
+    pub(crate) streams: Option<crate::streams::StreamsState>,
     now: Option<Instant>,
 }
 
@@ -160,11 +168,23 @@ impl Engine {
     /// An engine with `config`.
     #[must_use]
     pub fn new(config: EngineConfig) -> Self {
+        let mut sio = SioState::new(config.sio);
+        let streams = config.streams.map(crate::streams::StreamsState::new);
+        if streams.is_some()
+            && let Some(r) = sio.recovery.as_mut()
+        {
+            r.remote = Some(Box::default());
+        }
         Self {
             eio: EioServer::new(config.eio),
-            sio: SioState::new(config.sio),
+            sio,
             out: VecDeque::new(),
-            cluster: config.cluster.map(ClusterState::new),
+            cluster: if streams.is_some() {
+                None
+            } else {
+                config.cluster.map(ClusterState::new)
+            },
+            streams,
             now: None,
         }
     }
@@ -224,6 +244,7 @@ impl Engine {
         if let Some(c) = &mut self.cluster {
             c.expire(now, &mut self.sio.events);
         }
+        self.streams_expire(now);
         self.pump(now);
     }
 
@@ -241,16 +262,28 @@ impl Engine {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let cluster = self.cluster.as_ref().and_then(|c| c.timers.next_deadline());
-        [self.eio.poll_timeout(), self.sio.poll_timeout(), cluster]
-            .into_iter()
-            .flatten()
-            .min()
+        let streams = self.streams.as_ref().and_then(|s| s.timers.next_deadline());
+        [
+            self.eio.poll_timeout(),
+            self.sio.poll_timeout(),
+            cluster,
+            streams,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The next action for the driver or the application, in causal order.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<Action<Event>> {
         self.cluster_sync();
+        if let Some(now) = self.now {
+            // Sessions persisted by commands (a server shutdown, say) since the last input.
+            self.streams_flush(now);
+            self.out
+                .extend(self.sio.events.drain(..).map(Action::Dispatch));
+        }
         loop {
             if let Some(a) = self.out.pop_front() {
                 // Acks of another server's broadcast go back to it, not to the application.
@@ -308,6 +341,8 @@ impl Engine {
                 self.sio.handle_closed(now, sid, disconnect_reason(reason));
             }
         }
+        // Session writes and restore requests this event caused, in its order.
+        self.streams_flush(now);
     }
 
     /// Accepts a connect request: the client gets CONNECT with the new socket's id.
@@ -359,6 +394,10 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
+        if let Some(r) = self.streams_emit(now, socket, event, args, &binary) {
+            self.pump(now);
+            return r;
+        }
         let r = self
             .sio
             .emit(now, &mut self.eio, socket, event, args, binary);
@@ -418,6 +457,10 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
+        if let Some(r) = self.streams_broadcast(now, target, event, args, &binary) {
+            self.pump(now);
+            return r;
+        }
         let published = self.cluster.is_some().then(|| binary.clone());
         let r = self
             .sio
