@@ -295,6 +295,12 @@ impl Engine {
         self.streams.as_ref().map_or(0, |s| s.dropped)
     }
 
+    /// The stream's key, when the streams backend is on (what the driver reads).
+    #[must_use]
+    pub fn streams_stream(&self) -> Option<&str> {
+        self.streams.as_ref().map(|s| s.config.stream.as_str())
+    }
+
     /// This server's id in the stream, when the streams backend is on.
     #[must_use]
     pub fn streams_uid(&self) -> Option<&str> {

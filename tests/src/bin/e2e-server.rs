@@ -4,7 +4,9 @@
 //! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
 //! it), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
-//! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
+//! Redis, node's `@socket.io/redis-adapter` servers included), or `--redis-streams URL` (the
+//! same through a Redis stream, node's `@socket.io/redis-streams-adapter` servers included;
+//! with `--recovery-ms`, clients recover across servers). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -33,6 +35,8 @@ struct Opts {
     recovery: Option<Duration>,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis: Option<String>,
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    redis_streams: Option<String>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -43,6 +47,7 @@ fn parse_args() -> Result<Opts, String> {
         ping_timeout: None,
         recovery: None,
         redis: None,
+        redis_streams: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -68,6 +73,8 @@ fn parse_args() -> Result<Opts, String> {
             "--recovery-ms" => opts.recovery = Some(ms()?),
             #[cfg(feature = "redis")]
             "--redis" => opts.redis = Some(value),
+            #[cfg(feature = "redis")]
+            "--redis-streams" => opts.redis_streams = Some(value),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -96,6 +103,10 @@ fn app(opts: &Opts) -> App {
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
         return app.redis(url.clone());
+    }
+    #[cfg(feature = "redis")]
+    if let Some(url) = &opts.redis_streams {
+        return app.redis_streams(url.clone());
     }
     app
 }
