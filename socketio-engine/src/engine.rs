@@ -24,6 +24,7 @@ use crate::sio::recovery::AppData;
 use crate::sio::session_key::SessionKey;
 use crate::sio::state::SioState;
 use crate::sio::transport::{Encoded, Transport};
+use socketio_proto::cluster::streams::StreamBody;
 
 /// The size of connection state recovery's store ([`Engine::recovery_store`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -551,6 +552,10 @@ impl Engine {
         let r = self.sio.sockets_join(target, &room);
         if r.is_ok() {
             self.cluster_sockets_join(target, &room);
+            self.streams_sockets(target, |opts| StreamBody::SocketsJoin {
+                opts,
+                rooms: vec![room.clone()],
+            });
         }
         r
     }
@@ -567,6 +572,10 @@ impl Engine {
         let r = self.sio.sockets_leave(target, room);
         if r.is_ok() {
             self.cluster_sockets_leave(target, room);
+            self.streams_sockets(target, |opts| StreamBody::SocketsLeave {
+                opts,
+                rooms: vec![Str::from(room)],
+            });
         }
         r
     }
@@ -584,6 +593,10 @@ impl Engine {
         let r = self.sio.disconnect_sockets(now, &mut self.eio, target);
         if r.is_ok() {
             self.cluster_disconnect_sockets(target, false);
+            self.streams_sockets(target, |opts| StreamBody::DisconnectSockets {
+                opts,
+                close: false,
+            });
         }
         self.pump(now);
         r

@@ -430,3 +430,28 @@ fn bad_entries_are_dropped_and_counted_and_clients_unaffected() {
     assert_eq!(k.b.engine.streams_dropped(), 4);
     assert_eq!(k.b.take(cb.c), [r#"2["ok","5-0"]"#]);
 }
+
+#[test]
+fn joins_leaves_and_disconnects_cross_servers() {
+    let mut k = Cluster::new(true);
+    let cb = join(&mut k.b);
+    let all = BroadcastTarget::namespace("/");
+    k.a.engine.sockets_join(&all, "j").unwrap();
+    k.settle();
+    assert_eq!(
+        k.b.engine.rooms(cb.socket).unwrap(),
+        [Str::from(cb.sid.as_str()), Str::from("j")]
+    );
+    k.a.engine.sockets_leave(&all, "j").unwrap();
+    k.settle();
+    assert_eq!(
+        k.b.engine.rooms(cb.socket).unwrap(),
+        [Str::from(cb.sid.as_str())]
+    );
+    k.a.engine.disconnect_sockets(k.a.now, &all).unwrap();
+    k.settle();
+    assert!(
+        k.b.engine.rooms(cb.socket).is_err(),
+        "disconnected on B too"
+    );
+}

@@ -6,7 +6,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::cluster::streams::{StoredSession, StreamBody, StreamMessage, StreamOffset};
-use socketio_proto::cluster::{BroadcastFlags, BroadcastOpts, ClusterPacket, Value};
+use socketio_proto::cluster::{BroadcastFlags, BroadcastOpts, ClusterPacket, Selector, Value};
 use socketio_proto::sio::{Args, Packet};
 
 use super::state::{Deferred, Pending, StreamsTimer};
@@ -64,6 +64,48 @@ impl Engine {
             )
             .map(|()| 0),
         )
+    }
+
+    /// Appends a `sockets_join`, `sockets_leave` or `disconnect_sockets` already applied here
+    /// (`make` builds the message from the selection), for the other servers; a no-op when
+    /// the streams backend is off or the target local. Nothing waits for its entry id.
+    pub(crate) fn streams_sockets(
+        &mut self,
+        target: &BroadcastTarget,
+        make: impl FnOnce(Selector) -> StreamBody,
+    ) {
+        if self.streams.is_none() || target.local {
+            return;
+        }
+        let mut except = target.except_rooms.clone();
+        except.extend(
+            target
+                .except_sockets
+                .iter()
+                .filter_map(|s| self.sio.socket_name(*s))
+                .map(|n| Str::from(n.as_str())),
+        );
+        let selector = Selector {
+            rooms: target.rooms.clone(),
+            except,
+        };
+        let Some(st) = self.streams.as_mut() else {
+            return;
+        };
+        let message = StreamMessage {
+            uid: st.uid.clone(),
+            nsp: target.nsp.clone(),
+            body: make(selector),
+        };
+        // A token no broadcast holds: its answer is ignored.
+        let token = AppendToken(st.token());
+        let action = StreamsAction::Append {
+            token,
+            stream: st.config.stream.clone(),
+            max_len: st.config.max_len,
+            fields: message.encode_entry(),
+        };
+        self.out.push_back(Action::Streams(Box::new(action)));
     }
 
     /// Appends a direct emit (`None` unless the streams backend and recovery are both on:
