@@ -1,7 +1,7 @@
 //! The streams backend's Redis connection (features `cluster-redis-tokio`,
 //! `cluster-redis-smol`): redis-rs, between Redis and a hub whose engine speaks the streams
-//! backend as data ([`StreamsAction`] out, [`StreamsInput`] in). Wire-compatible with node's
-//! `@socket.io/redis-streams-adapter` 0.3.
+//! backend as data ([`StreamsAction`] out; entry ids, entries and restores back in).
+//! Wire-compatible with node's `@socket.io/redis-streams-adapter` 0.3.
 //!
 //! # Theory of operation
 //! Two tasks, each on its own connection:
