@@ -362,6 +362,10 @@ where
 
 /// A mount's Redis: its URL, and the stream when the backend is the streams one.
 #[derive(Debug)]
+#[cfg_attr(
+    not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+    allow(dead_code)
+)]
 struct RedisLink {
     url: String,
     stream: Option<String>,
