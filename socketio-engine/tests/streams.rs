@@ -455,3 +455,157 @@ fn joins_leaves_and_disconnects_cross_servers() {
         "disconnected on B too"
     );
 }
+
+/// A client of B asks to recover session `pid` after `offset`; returns its client.
+fn ask_restore(
+    k: &mut Cluster,
+    pid: &str,
+    offset: &str,
+) -> socketio_engine::testing::sio_client::SioClient {
+    let c = k.b.open();
+    k.b.send(c, &format!(r#"0{{"pid":"{pid}","offset":"{offset}"}}"#));
+    k.b.drive();
+    c
+}
+
+/// The token of B's pending restore.
+fn restore_token(k: &mut Cluster) -> socketio_engine::streams::RestoreToken {
+    match k.b.streams.pop_front() {
+        Some(StreamsAction::RestoreSession {
+            token, max_entries, ..
+        }) => {
+            assert_eq!(max_entries, StreamsConfig::DEFAULT_MAX_RESTORE_ENTRIES);
+            token
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn session_of(sid: &str) -> Bytes {
+    Bytes::from(
+        StoredSession {
+            sid: Str::from(sid),
+            pid: Str::from("pppppppppppppppppppp"),
+            rooms: vec![Str::from(sid)],
+            data: socketio_proto::cluster::Value::Map(Vec::new()),
+        }
+        .encode(),
+    )
+}
+
+#[test]
+fn untrusted_restore_answers_connect_fresh() {
+    let mut k = Cluster::new(true);
+    let entry = |data: &str| StreamEntry {
+        id: StreamOffset { ms: 1, seq: 1 },
+        fields: [("uid", "u"), ("nsp", "/"), ("type", "3"), ("data", data)]
+            .into_iter()
+            .map(|(a, b)| (Bytes::from(a), Bytes::from(b.to_owned())))
+            .collect(),
+    };
+    let ok = r#"{"packet":{"type":2,"data":["m"]},"opts":{"rooms":[],"except":[],"flags":{}}}"#;
+    let too_many = vec![entry(ok); StreamsConfig::DEFAULT_MAX_RESTORE_ENTRIES + 1];
+    let answers = [
+        RestoreAnswer::NotFound,
+        RestoreAnswer::Failed,
+        RestoreAnswer::TooManyEntries,
+        // Not base64 / not a session / a bad sid.
+        RestoreAnswer::Found {
+            session: Bytes::from_static(b"!!"),
+            entries: vec![],
+        },
+        RestoreAnswer::Found {
+            session: Bytes::from_static(b"kA=="),
+            entries: vec![],
+        },
+        RestoreAnswer::Found {
+            session: session_of("no good"),
+            entries: vec![],
+        },
+        // A missed entry that does not decode: not replayable, so not recovered.
+        RestoreAnswer::Found {
+            session: session_of("ssssssssssssssssssss"),
+            entries: vec![entry("{")],
+        },
+        // More entries than the limit.
+        RestoreAnswer::Found {
+            session: session_of("ssssssssssssssssssss"),
+            entries: too_many,
+        },
+    ];
+    for answer in answers {
+        let _c = ask_restore(&mut k, "pppppppppppppppppppp", "1-0");
+        let token = restore_token(&mut k);
+        k.b.engine.handle_session_restored(k.b.now, token, answer);
+        k.b.drive();
+        let p = connect_request(&mut k.b);
+        assert!(!p.is_recovery());
+        k.b.engine.reject_connect(k.b.now, p, "no", None).unwrap();
+        k.b.drive();
+    }
+    // And the same answer shape with good bytes does recover (the cases above fail for
+    // their own reason).
+    let c = ask_restore(&mut k, "pppppppppppppppppppp", "1-0");
+    let token = restore_token(&mut k);
+    k.b.engine.handle_session_restored(
+        k.b.now,
+        token,
+        RestoreAnswer::Found {
+            session: session_of("ssssssssssssssssssss"),
+            entries: vec![entry(ok)],
+        },
+    );
+    k.b.drive();
+    let out = k.b.take(c);
+    assert_eq!(out[0], r#"2["m","1-1"]"#);
+    assert_eq!(connect_answer(&out[1])["sid"], "ssssssssssssssssssss");
+}
+
+#[test]
+fn max_pending_restores_connects_the_next_fresh_at_once() {
+    let mut c = config("cccccccccccccccc", 5, true);
+    if let Some(s) = c.streams.as_mut() {
+        s.max_pending_restores = 1;
+    }
+    let mut h = SioHarness::new(c);
+    for _ in 0..2 {
+        let x = h.open();
+        h.send(x, r#"0{"pid":"pppppppppppppppppppp","offset":"1-0"}"#);
+        h.drive();
+    }
+    assert_eq!(h.streams.len(), 1, "one restore asked of Redis");
+    assert!(
+        !connect_request(&mut h).is_recovery(),
+        "the second connected fresh"
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_entries_never_panic_or_reach_clients_wrongly(
+        fields in proptest::collection::vec(
+            (proptest::prop_oneof![proptest::strategy::Just("uid".to_owned()),
+                proptest::strategy::Just("nsp".to_owned()),
+                proptest::strategy::Just("type".to_owned()),
+                proptest::strategy::Just("data".to_owned())],
+             proptest::prop_oneof![".{0,12}", proptest::strategy::Just("/".to_owned()),
+                proptest::strategy::Just("3".to_owned()),
+                proptest::strategy::Just(r#"{"packet":{"type":2,"data":[1]},"opts":{}}"#.to_owned())]),
+            0..6),
+        ms in 0u64..5,
+    ) {
+        let mut k = Cluster::new(true);
+        let cb = join(&mut k.b);
+        let entry = StreamEntry {
+            id: StreamOffset { ms, seq: 0 },
+            fields: fields.into_iter().map(|(a, b)| (Bytes::from(a), Bytes::from(b))).collect(),
+        };
+        k.b.engine.handle_stream_entries(k.b.now, vec![entry]);
+        k.b.drive();
+        // Whatever arrived is a well-formed event (or nothing), and the client stays.
+        for text in k.b.take(cb.c) {
+            proptest::prop_assert!(text.starts_with("2["), "{text}");
+        }
+        proptest::prop_assert!(!k.b.is_closed(cb.c));
+    }
+}
