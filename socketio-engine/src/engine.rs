@@ -446,6 +446,8 @@ impl Engine {
     }
 
     /// Sends `event` to every socket `target` selects, encoding it once; returns how many.
+    /// With the streams backend (and a target that is not local) the delivery waits for the
+    /// stream entry id (`StreamsAction::Append`) and 0 is returned.
     ///
     /// # Errors
     /// Unknown namespace, reserved event name.
