@@ -49,3 +49,12 @@ fn ours_and_node_recover_each_others_clients_both_ways() {
     scenario(&ours, &node, &ours);
     scenario(&node, &ours, &ours);
 }
+
+#[test]
+fn async_std_and_node_recover_each_others_clients() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let ours = Server::start_with("async-std", 0, &flags(&url), &[]);
+    let node = Server::start_node(&flags(&url));
+    scenario(&node, &ours, &ours);
+}
