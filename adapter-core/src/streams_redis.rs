@@ -16,8 +16,9 @@
 //!   queue. Its connection has no response timeout: redis-rs 1.x gives async connections
 //!   500 ms by default, shorter than the block.
 //!
-//! Faults: a failed command is answered as a failure (a broadcast then goes out without an
-//! offset, a restore connects fresh) and the connection is made again, with backoff
+//! Faults: a command whose connection dropped (a Redis restart leaves the old one dead) is
+//! tried once more on a fresh connection; a failed command is answered as a failure (a broadcast then goes out without
+//! an offset, a restore connects fresh) and the connection is made again, with backoff
 //! ([`CONNECT_BACKOFF_MIN`] doubling to [`CONNECT_BACKOFF_MAX`]). The reader resumes from
 //! the last id it read, so entries appended while it was away are delivered after. Both
 //! tasks end when the hub stops.
@@ -79,11 +80,17 @@ async fn writer<R: Runtime>(
     actions: async_channel::Receiver<StreamsAction>,
     net: async_channel::Sender<NetMsg>,
 ) {
+    // No response timeout (redis-rs' default is 500 ms): an append answered "timed out" may
+    // still be in the stream, and the engine's own `append_timeout` bounds the wait.
+    let config = redis::AsyncConnectionConfig::new().set_response_timeout(None);
     let mut conn = None;
     let mut backoff = CONNECT_BACKOFF_MIN;
     while let Ok(action) = actions.recv().await {
         if conn.is_none() {
-            match client.get_multiplexed_async_connection().await {
+            match client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await
+            {
                 Ok(c) => {
                     conn = Some(c);
                     backoff = CONNECT_BACKOFF_MIN;
@@ -100,6 +107,26 @@ async fn writer<R: Runtime>(
         let Some(c) = conn.as_mut() else { continue };
         let answer = match perform(c, &action).await {
             Ok(answer) => answer,
+            Err(e) if e.is_connection_dropped() && !e.is_timeout() => {
+                // The stale connection of a Redis that restarted: nothing reached the new
+                // one, so one more try on a fresh connection cannot append twice.
+                tracing::warn!(error = %e, "streams: Redis connection dropped, retrying once");
+                conn = client
+                    .get_multiplexed_async_connection_with_config(&config)
+                    .await
+                    .ok();
+                let retried = match conn.as_mut() {
+                    Some(c) => perform(c, &action).await.ok(),
+                    None => None,
+                };
+                match retried {
+                    Some(answer) => answer,
+                    None => {
+                        conn = None;
+                        Some(failed(action))
+                    }
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "streams: Redis command failed");
                 conn = None;

@@ -58,3 +58,16 @@ fn async_std_and_node_recover_each_others_clients() {
     let node = Server::start_node(&flags(&url));
     scenario(&node, &ours, &ours);
 }
+
+#[test]
+fn recovery_across_servers_works_again_after_a_redis_restart() {
+    let redis = Redis::start();
+    let (port, url) = (redis.port, redis.url());
+    let tokio = Server::start_with("tokio", 0, &flags(&url), &[]);
+    let smol = Server::start_with("smol", 0, &flags(&url), &[]);
+    scenario(&tokio, &smol, &tokio);
+    drop(redis);
+    let _redis = Redis::start_on(port);
+    // Empty again (no persistence): both links reconnect and the stream starts over.
+    scenario(&smol, &tokio, &tokio);
+}

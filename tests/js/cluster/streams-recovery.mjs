@@ -8,6 +8,9 @@
 //    and in order, nothing sent elsewhere; B's room "r" holds it.
 // 2. X closes its own engine; X reconnects to A: recovered again, likewise.
 // 3. Plain cross-server broadcasts reach X and come back with offsets (entry ids).
+// Each send waits until its server has stored it (`appended`): a helper's ack comes before its
+// server's append, in node as here, so without it the stream's order could differ from the
+// order of the sends, and a reconnect could come before the last append.
 // Usage: node cluster/streams-recovery.mjs <url-A> <url-B>
 import { assert, ack, connect, io, once, record, run, step, track } from "../lib.mjs";
 
@@ -16,9 +19,14 @@ assert.ok(urlA && urlB, "usage: streams-recovery.mjs <url-A> <url-B>");
 
 const firsts = (got) => got.map((args) => args[0]);
 
+/**
+ * `helper`'s server broadcasts `n` to `room` (everyone when null); resolves once it is in the
+ * stream, so sends from different servers are stored in the order they were made.
+ */
 async function send(helper, room, n) {
   const reply = await ack(helper, "broadcast", { room, event: "m", args: [n] });
   assert.deepEqual(reply, [{ ok: true }]);
+  await appended(helper);
 }
 
 async function until(socket, got, n, what) {
@@ -27,6 +35,30 @@ async function until(socket, got, n, what) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(got)}`);
     await once(socket, "m", deadline - Date.now(), what).catch(() => {});
   }
+}
+
+/**
+ * Waits until every broadcast `helper`'s server took before is in the stream: a server
+ * appends in order and delivers its own broadcast after its append, so its own copy of a
+ * later one proves the earlier ones are stored (the helpers' acks come before the appends).
+ */
+let tags = 0;
+async function appended(helper) {
+  const tag = `sync-${tags++}`;
+  const seen = new Promise((resolve) => {
+    const on = (t) => {
+      if (t === tag) {
+        helper.off("sync", on);
+        resolve();
+      }
+    };
+    helper.on("sync", on);
+  });
+  await ack(helper, "broadcast", { room: tag, event: "sync", args: [tag] });
+  const [{ rooms }] = await ack(helper, "join", tag);
+  assert.ok(rooms.includes(tag));
+  await ack(helper, "broadcast", { room: tag, event: "sync", args: [tag] });
+  await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`${tag} not seen`)), 5000))]);
 }
 
 /** Reconnects `socket` to `url` (the same Socket object: its pid and last offset go along). */
