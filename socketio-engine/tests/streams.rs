@@ -609,3 +609,28 @@ proptest::proptest! {
         proptest::prop_assert!(!k.b.is_closed(cb.c));
     }
 }
+
+#[test]
+fn a_restore_whose_id_is_still_taken_here_connects_fresh() {
+    let mut k = Cluster::new(true);
+    let live = join(&mut k.b);
+    // A session in Redis naming a socket id that is still live on B.
+    k.redis.append(vec![
+        ("uid", "u".to_owned()),
+        ("nsp", "/".to_owned()),
+        ("type", "5".to_owned()),
+        ("data", r#"{"opts":{},"rooms":["none"]}"#.to_owned()),
+    ]);
+    k.redis.keys.insert(
+        "sio:session:pppppppppppppppppppp".to_owned(),
+        String::from_utf8(session_of(&live.sid).to_vec()).unwrap(),
+    );
+    let c = ask_restore(&mut k, "pppppppppppppppppppp", "1-0");
+    k.settle();
+    let p = connect_request(&mut k.b);
+    assert!(!p.is_recovery());
+    k.b.engine.accept_connect(k.b.now, p).unwrap();
+    k.b.drive();
+    let answer = connect_answer(&k.b.take(c)[0]);
+    assert_ne!(answer["sid"], live.sid.as_str(), "a fresh id");
+}

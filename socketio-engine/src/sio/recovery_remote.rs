@@ -26,6 +26,7 @@ use super::session_key::SessionKey;
 use super::state::SioState;
 use super::transport::Transport;
 use crate::eio::Generation;
+use crate::event::{Event, Recovered};
 
 /// A socket to persist: its id, pid and rooms (its own id first, as node spreads them).
 #[derive(Debug)]
@@ -167,7 +168,17 @@ impl SioState {
         });
         match claim {
             Some(claim) if self.skips_decision() => {
-                self.restore_now(now, t, p.key, p.nsp, p.auth, *claim);
+                match self.restore(now, t, p.key, &p.nsp, *claim, false) {
+                    Some(socket) => self.events.push_back(Event::Recovered(Recovered {
+                        socket,
+                        nsp: p.nsp,
+                        session: p.key,
+                        auth: p.auth,
+                        data: None,
+                    })),
+                    // Its id is taken here (its old socket has not ended yet): fresh.
+                    None => self.queue_connect(p.key, p.ns, p.nsp, p.auth, p.query, None),
+                }
             }
             claim => self.queue_connect(p.key, p.ns, p.nsp, p.auth, p.query, claim),
         }
