@@ -7,7 +7,7 @@
 //    every event sent meanwhile to its room, its id and everyone, from either server, once
 //    and in order, nothing sent elsewhere; B's room "r" holds it.
 // 2. X closes its own engine; X reconnects to A: recovered again, likewise.
-// 3. Plain cross-server broadcasts reach X and come back with offsets (entry ids).
+// 3. A binary broadcast from B reaches X on A, with its entry id.
 // Each send waits until its server has stored it (`appended`): a helper's ack comes before its
 // server's append, in node as here, so without it the stream's order could differ from the
 // order of the sends, and a reconnect could come before the last append.
@@ -117,5 +117,15 @@ run("recovery across servers", async () => {
   assert.equal(x.id, id);
   assert.deepEqual(firsts(got), [0, 1, 2, 3, 4, 5, 6, 7]);
   step("cut by the client, recovered on A");
+
+  // 3. Binary crosses servers (base64 MessagePack in the entry) with its offset.
+  const bin = once(x, "bin", 5000, "a binary broadcast from B");
+  const reply = await ack(hB, "broadcast", { room: "r", event: "bin", args: [Buffer.from([1, 2, 3]), "x"] });
+  assert.deepEqual(reply, [{ ok: true }]);
+  const args = await bin;
+  assert.deepEqual([...new Uint8Array(args[0])], [1, 2, 3]);
+  assert.equal(args[1], "x");
+  assert.match(args[2], /^[0-9]+-[0-9]+$/);
+  step("a binary broadcast crosses servers with its entry id");
 }, { timeoutMs: 40000 });
 
