@@ -10,7 +10,7 @@
 //!   entry id, or the failure, goes back as `Appended`), `SET <key> <value> PX <ttl>`, and a
 //!   restore: `MULTI GET <key> DEL <key> EXEC`, `XRANGE <stream> <offset> <offset>` (the
 //!   offset must still be in the stream), then `XRANGE` pages of [`XRANGE_PAGE`] after it,
-//!   up to the engine's `max_entries`.
+//!   up to the engine's `max_entries` and `max_bytes`.
 //! - The **reader** blocks in `XREAD COUNT` [`XREAD_COUNT`] `BLOCK` [`XREAD_BLOCK`] from `$`,
 //!   then from the last id read, and forwards every batch to the hub's bounded network
 //!   queue. Its connection has no response timeout: redis-rs 1.x gives async connections
@@ -28,7 +28,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::future::{Either, select};
 use redis::Value;
-use socketio_engine::streams::{RestoreAnswer, StreamEntry, StreamsAction};
+use socketio_engine::streams::{RestoreAnswer, StreamEntry, StreamsAction, entry_bytes};
 use socketio_proto::cluster::streams::StreamOffset;
 
 use crate::cluster_redis::{CONNECT_BACKOFF_MAX, CONNECT_BACKOFF_MIN};
@@ -198,9 +198,10 @@ async fn perform(
             stream,
             offset,
             max_entries,
+            max_bytes,
         } => Some(StreamsInput::Restored {
             token: *token,
-            answer: restore(c, key, stream, *offset, *max_entries).await?,
+            answer: restore(c, key, stream, *offset, (*max_entries, *max_bytes)).await?,
         }),
         _ => None,
     })
@@ -213,7 +214,7 @@ async fn restore(
     key: &str,
     stream: &str,
     offset: StreamOffset,
-    max_entries: usize,
+    (max_entries, max_bytes): (usize, usize),
 ) -> redis::RedisResult<RestoreAnswer> {
     let (session,): (Option<Vec<u8>>,) = redis::pipe()
         .atomic()
@@ -232,6 +233,7 @@ async fn restore(
         return Ok(RestoreAnswer::NotFound);
     };
     let mut entries = Vec::new();
+    let mut bytes = 0usize;
     let mut from = offset.next();
     while let Some(start) = from {
         let page: Value = redis::cmd("XRANGE")
@@ -245,8 +247,12 @@ async fn restore(
         let page = entries_of(&page);
         let full = page.len() >= XRANGE_PAGE;
         from = page.last().and_then(|e| e.id.next());
+        bytes = page
+            .iter()
+            .fold(bytes, |n, e| n.saturating_add(entry_bytes(e)));
         entries.extend(page);
-        if entries.len() > max_entries {
+        // Stops reading as soon as either bound is passed: memory stays within one page of them.
+        if entries.len() > max_entries || bytes > max_bytes {
             return Ok(RestoreAnswer::TooManyEntries);
         }
         if !full {

@@ -527,6 +527,17 @@ fn untrusted_restore_answers_connect_fresh() {
             session: session_of("ssssssssssssssssssss"),
             entries: vec![entry("{")],
         },
+        // More bytes than the limit, in two entries each within the per-entry bound.
+        RestoreAnswer::Found {
+            session: session_of("ssssssssssssssssssss"),
+            entries: vec![
+                entry(&format!(
+                    r#"{{"packet":{{"type":2,"data":["m","{}"]}},"opts":{{}}}}"#,
+                    "x".repeat(StreamsConfig::DEFAULT_MAX_RESTORE_BYTES / 2 + 1)
+                ));
+                2
+            ],
+        },
         // More entries than the limit.
         RestoreAnswer::Found {
             session: session_of("ssssssssssssssssssss"),

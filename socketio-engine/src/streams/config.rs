@@ -34,12 +34,16 @@ pub struct StreamsConfig {
     /// Most entries a restore reads after the client's offset; a client that missed more
     /// connects fresh. Default [`DEFAULT_MAX_RESTORE_ENTRIES`](Self::DEFAULT_MAX_RESTORE_ENTRIES).
     pub max_restore_entries: usize,
+    /// Most bytes (field names and values) of the entries a restore reads after the
+    /// client's offset; a client that missed more connects fresh. Default
+    /// [`DEFAULT_MAX_RESTORE_BYTES`](Self::DEFAULT_MAX_RESTORE_BYTES): what one restore can
+    /// hold in memory, in the driver and here.
+    pub max_restore_bytes: usize,
     /// Most recovering CONNECTs waiting for their sessions at once; beyond it a CONNECT
     /// connects fresh at once. Default
     /// [`DEFAULT_MAX_PENDING_RESTORES`](Self::DEFAULT_MAX_PENDING_RESTORES).
     pub max_pending_restores: usize,
-    /// Bounds on each entry and session read from Redis (the restore's entries together
-    /// are bounded by `max_restore_entries` × `limits.max_message_bytes`).
+    /// Bounds on each entry and session read from Redis.
     pub limits: ClusterLimits,
 }
 
@@ -52,6 +56,9 @@ impl StreamsConfig {
     pub const DEFAULT_MAX_PENDING_APPENDS: usize = 10_000;
     /// 10 000 entries: node reads at most 100 pages of 100.
     pub const DEFAULT_MAX_RESTORE_ENTRIES: usize = 10_000;
+    /// 16 MiB: the events a client missed in a short cut are usually a few kB; one large
+    /// event (up to `limits.max_message_bytes`) still fits.
+    pub const DEFAULT_MAX_RESTORE_BYTES: usize = 16 * 1024 * 1024;
     /// 1 000 CONNECTs.
     pub const DEFAULT_MAX_PENDING_RESTORES: usize = 1_000;
 }
@@ -67,6 +74,7 @@ impl Default for StreamsConfig {
             restore_timeout: Self::DEFAULT_RESTORE_TIMEOUT,
             max_pending_appends: Self::DEFAULT_MAX_PENDING_APPENDS,
             max_restore_entries: Self::DEFAULT_MAX_RESTORE_ENTRIES,
+            max_restore_bytes: Self::DEFAULT_MAX_RESTORE_BYTES,
             max_pending_restores: Self::DEFAULT_MAX_PENDING_RESTORES,
             limits: ClusterLimits::default(),
         }

@@ -122,7 +122,10 @@ impl Engine {
     fn remote_session(&self, session: &[u8], entries: &[StreamEntry]) -> Option<RemoteSession> {
         let st = self.streams.as_ref()?;
         let limits = st.config.limits;
-        if entries.len() > st.config.max_restore_entries {
+        let bytes = entries
+            .iter()
+            .fold(0usize, |n, e| n.saturating_add(entry_bytes(e)));
+        if entries.len() > st.config.max_restore_entries || bytes > st.config.max_restore_bytes {
             return None;
         }
         let s = StoredSession::decode(session, &limits).ok()?;
@@ -166,6 +169,14 @@ fn event_parts(
     };
     let (args, binary) = packet.args_json().ok()?;
     Some((name, args, binary))
+}
+
+/// The bytes of an entry's field names and values (what `max_restore_bytes` counts).
+#[must_use]
+pub fn entry_bytes(e: &StreamEntry) -> usize {
+    e.fields.iter().fold(0usize, |n, (k, v)| {
+        n.saturating_add(k.len()).saturating_add(v.len())
+    })
 }
 
 fn target_of(nsp: &Str, s: &Selector) -> BroadcastTarget {

@@ -29,8 +29,8 @@
 //! # Where we differ from node, on purpose
 //! - A volatile broadcast is not replayed on restore (node's restore filters only by type,
 //!   namespace and rooms, so a client gets a volatile event it may have had live again).
-//! - A restore whose events do not fit [`StreamsConfig::max_restore_entries`] is not
-//!   recovered (node stops after 100 pages and recovers with what it read, silently losing
+//! - A restore whose events do not fit [`StreamsConfig::max_restore_entries`] or
+//!   [`StreamsConfig::max_restore_bytes`] is not recovered (node stops after 100 pages and recovers with what it read, silently losing
 //!   the rest).
 //! - The application's per-socket data is not carried across servers (the session's `data`
 //!   is written as `{}` and ignored on restore); rooms, id and missed events are.
@@ -43,6 +43,7 @@ mod outbound;
 mod state;
 
 pub use config::StreamsConfig;
+pub use inbound::entry_bytes;
 pub(crate) use state::StreamsState;
 
 use std::time::Duration;
@@ -100,6 +101,8 @@ pub enum StreamsAction {
         /// Most entries to read after it; more means the restore fails (answer
         /// [`RestoreAnswer::TooManyEntries`]).
         max_entries: usize,
+        /// Most bytes of those entries (field names and values); more: the same answer.
+        max_bytes: usize,
     },
 }
 
@@ -125,7 +128,7 @@ pub enum RestoreAnswer {
     },
     /// No session, or the offset is no longer in the stream.
     NotFound,
-    /// More entries than `max_entries` follow the offset.
+    /// More entries than `max_entries`, or more bytes than `max_bytes`, follow the offset.
     TooManyEntries,
     /// Redis failed.
     Failed,

@@ -305,6 +305,7 @@ impl Engine {
                     stream: st.config.stream.clone(),
                     offset: q.offset,
                     max_entries: st.config.max_restore_entries,
+                    max_bytes: st.config.max_restore_bytes,
                 })));
         }
         for token in refused {
