@@ -34,7 +34,7 @@ use socketio_engine::{Action, ClusterAction, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
 use crate::machine::Machine;
-use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, WsCmd};
+use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, StreamsInput, WsCmd};
 use crate::outq::{self, OutTx};
 use crate::runtime::{Runtime, Timer};
 
@@ -140,6 +140,8 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     shutdown: Option<Shutdown>,
     /// Where the machine's cluster actions go (the Redis link), when it has a cluster.
     cluster: Option<async_channel::Sender<ClusterAction>>,
+    /// Where the machine's streams actions go (the streams backend's Redis link).
+    streams: Option<async_channel::Sender<socketio_engine::streams::StreamsAction>>,
 }
 
 impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
@@ -169,6 +171,7 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             in_flight: 0,
             shutdown: None,
             cluster: None,
+            streams: None,
         }
     }
 
@@ -179,6 +182,19 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
     )]
     pub(crate) fn with_cluster(mut self, link: async_channel::Sender<ClusterAction>) -> Self {
         self.cluster = Some(link);
+        self
+    }
+
+    /// Sends the machine's streams actions to `link` (the streams backend's Redis link).
+    #[cfg_attr(
+        not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+        allow(dead_code)
+    )]
+    pub(crate) fn with_streams(
+        mut self,
+        link: async_channel::Sender<socketio_engine::streams::StreamsAction>,
+    ) -> Self {
+        self.streams = Some(link);
         self
     }
 
@@ -292,6 +308,16 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                 self.machine.handle_cluster_message(now, &channel, payload);
             }
             Wake::Net(NetMsg::ClusterServers(n)) => self.machine.set_cluster_server_count(n),
+            Wake::Net(NetMsg::Streams(input)) => match input {
+                StreamsInput::Appended { token, id } => {
+                    self.machine.handle_stream_appended(now, token, id);
+                }
+                StreamsInput::Entries(e) => self.machine.handle_stream_entries(now, e),
+                StreamsInput::Restored { token, answer } => {
+                    self.machine.handle_session_restored(now, token, answer);
+                }
+                StreamsInput::Nothing => {}
+            },
             Wake::Net(NetMsg::WsClosed { conn }) | Wake::Life(Life::WsClosed { conn }) => {
                 self.ws_tasks.remove(&conn);
                 if self.conns.remove(&conn).is_some() {
@@ -359,6 +385,13 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
                     // link's own queue bound (while Redis is away) applies behind it.
                     if let Some(link) = &self.cluster {
                         let _ = link.try_send(*c);
+                    }
+                }
+                Action::Streams(a) => {
+                    // Unbounded like publishes: each holds one broadcast the application
+                    // asked for, and the engine bounds those waiting for their entry ids.
+                    if let Some(link) = &self.streams {
+                        let _ = link.try_send(*a);
                     }
                 }
                 Action::StreamResponse {

@@ -63,6 +63,8 @@ mod msg;
 mod outq;
 mod runtime;
 mod server;
+#[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+pub mod streams_redis;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tower;

@@ -49,6 +49,29 @@ pub trait Machine: Send + 'static {
     fn handle_cluster_message(&mut self, _now: Instant, _channel: &str, _payload: Bytes) {}
     /// The cluster's server count changed (only a machine with a cluster gets this).
     fn set_cluster_server_count(&mut self, _count: usize) {}
+    /// An append's entry id came back (only a machine with the streams backend gets this).
+    fn handle_stream_appended(
+        &mut self,
+        _now: Instant,
+        _token: socketio_engine::streams::AppendToken,
+        _id: Option<socketio_proto::cluster::streams::StreamOffset>,
+    ) {
+    }
+    /// Entries were read from the stream (streams backend only).
+    fn handle_stream_entries(
+        &mut self,
+        _now: Instant,
+        _entries: Vec<socketio_engine::streams::StreamEntry>,
+    ) {
+    }
+    /// A restore was answered (streams backend only).
+    fn handle_session_restored(
+        &mut self,
+        _now: Instant,
+        _token: socketio_engine::streams::RestoreToken,
+        _answer: socketio_engine::streams::RestoreAnswer,
+    ) {
+    }
 }
 
 macro_rules! forward {
@@ -107,6 +130,29 @@ impl Machine for Engine {
     }
     fn set_cluster_server_count(&mut self, count: usize) {
         Self::set_cluster_server_count(self, count);
+    }
+    fn handle_stream_appended(
+        &mut self,
+        now: Instant,
+        token: socketio_engine::streams::AppendToken,
+        id: Option<socketio_proto::cluster::streams::StreamOffset>,
+    ) {
+        Self::handle_stream_appended(self, now, token, id);
+    }
+    fn handle_stream_entries(
+        &mut self,
+        now: Instant,
+        entries: Vec<socketio_engine::streams::StreamEntry>,
+    ) {
+        Self::handle_stream_entries(self, now, entries);
+    }
+    fn handle_session_restored(
+        &mut self,
+        now: Instant,
+        token: socketio_engine::streams::RestoreToken,
+        answer: socketio_engine::streams::RestoreAnswer,
+    ) {
+        Self::handle_session_restored(self, now, token, answer);
     }
 }
 

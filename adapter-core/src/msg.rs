@@ -39,6 +39,35 @@ pub(crate) enum NetMsg {
         allow(dead_code)
     )]
     ClusterServers(usize),
+    /// What the streams backend's Redis link read or was answered.
+    #[cfg_attr(
+        not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+        allow(dead_code)
+    )]
+    Streams(StreamsInput),
+}
+
+/// The streams backend's inputs from its Redis link.
+#[derive(Debug)]
+#[cfg_attr(
+    not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+    allow(dead_code)
+)]
+pub(crate) enum StreamsInput {
+    /// An append's entry id (`None`: it failed).
+    Appended {
+        token: socketio_engine::streams::AppendToken,
+        id: Option<socketio_proto::cluster::streams::StreamOffset>,
+    },
+    /// Entries read from the stream.
+    Entries(Vec<socketio_engine::streams::StreamEntry>),
+    /// A restore's answer.
+    Restored {
+        token: socketio_engine::streams::RestoreToken,
+        answer: socketio_engine::streams::RestoreAnswer,
+    },
+    /// Nothing to tell the engine.
+    Nothing,
 }
 
 /// An HTTP request for the hub; the answer goes to `reply`.

@@ -75,6 +75,9 @@ impl<R: Runtime> Server<R> {
     pub fn socketio<S: Send + Sync + 'static>(&mut self, app: App<S>) -> ServerHandle {
         let redis = app.redis_url().map(str::to_owned);
         let (engine, dispatcher, driver) = app.into_parts();
+        // The backend is the engine's choice (`EngineConfig::streams`): one seam.
+        let stream = engine.streams_stream().map(str::to_owned);
+        let redis = redis.map(|url| RedisLink { url, stream });
         let state = dispatcher.state().clone();
         let ctl = self.mount(engine, dispatcher, driver, redis);
         ServerHandle::new(ctl, state)
@@ -96,10 +99,10 @@ impl<R: Runtime> Server<R> {
         machine: M,
         dispatcher: D,
         driver: DriverConfig,
-        redis: Option<String>,
+        redis: Option<RedisLink>,
     ) -> async_channel::Sender<Ctl<D::Command>> {
         let (net_tx, net) = async_channel::bounded(driver.net_queue.max(1));
-        let cluster = self.cluster_link(redis, &net_tx);
+        let link = self.cluster_link(redis, &net_tx);
         let (life_tx, life) = async_channel::unbounded();
         let (ctl_tx, ctl) = async_channel::unbounded();
         let max = machine.max_http_buffer_size();
@@ -129,8 +132,10 @@ impl<R: Runtime> Server<R> {
             ctl_tx: ctl_tx.clone(),
         };
         let mut hub = Hub::new(self.rt.clone(), machine, dispatcher, driver, inputs);
-        if let Some(link) = cluster {
-            hub = hub.with_cluster(link);
+        match link {
+            Some(Link::PubSub(link)) => hub = hub.with_cluster(link),
+            Some(Link::Streams(link)) => hub = hub.with_streams(link),
+            None => {}
         }
         let stop = self.stop_tx.clone();
         self.rt.spawn(Box::pin(async move {
@@ -146,14 +151,23 @@ impl<R: Runtime> Server<R> {
         ctl_tx
     }
 
-    /// The Redis link of a mount with a Redis URL (`App::redis`).
+    /// The Redis link of a mount with a Redis URL (`App::redis`, `App::redis_streams`).
     #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
     fn cluster_link(
         &self,
-        redis: Option<String>,
+        redis: Option<RedisLink>,
         net: &async_channel::Sender<crate::msg::NetMsg>,
-    ) -> Option<async_channel::Sender<socketio_engine::ClusterAction>> {
-        redis.map(|url| crate::cluster_redis::spawn(&self.rt, url, net.clone()))
+    ) -> Option<Link> {
+        let RedisLink { url, stream } = redis?;
+        Some(match stream {
+            Some(stream) => Link::Streams(crate::streams_redis::spawn(
+                &self.rt,
+                url,
+                stream,
+                net.clone(),
+            )),
+            None => Link::PubSub(crate::cluster_redis::spawn(&self.rt, url, net.clone())),
+        })
     }
 
     /// Without a Redis feature there is no link (and `App::redis` does not exist).
@@ -161,9 +175,9 @@ impl<R: Runtime> Server<R> {
     #[allow(clippy::unused_self)]
     fn cluster_link(
         &self,
-        _redis: Option<String>,
+        _redis: Option<RedisLink>,
         _net: &async_channel::Sender<crate::msg::NetMsg>,
-    ) -> Option<async_channel::Sender<socketio_engine::ClusterAction>> {
+    ) -> Option<Link> {
         None
     }
 
@@ -344,4 +358,25 @@ where
     }
 
     fn on_command(&mut self, _cx: &mut HubCx<'_, EioServer, ()>, (): ()) {}
+}
+
+/// A mount's Redis: its URL, and the stream when the backend is the streams one.
+#[derive(Debug)]
+#[cfg_attr(
+    not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+    allow(dead_code)
+)]
+struct RedisLink {
+    url: String,
+    stream: Option<String>,
+}
+
+/// The hub's side of a Redis link, by backend.
+#[cfg_attr(
+    not(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol")),
+    allow(dead_code)
+)]
+enum Link {
+    PubSub(async_channel::Sender<socketio_engine::ClusterAction>),
+    Streams(async_channel::Sender<socketio_engine::streams::StreamsAction>),
 }

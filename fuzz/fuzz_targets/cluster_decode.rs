@@ -1,4 +1,5 @@
-//! The cluster codec (MessagePack values, broadcasts, requests and responses from Redis)
+//! The cluster codecs (MessagePack values, broadcasts, requests and responses from Redis; the
+//! streams backend's entries, pub/sub messages, sessions and offsets)
 //! over arbitrary bytes; anything that decodes must re-encode to bytes that decode the same.
 //! The body lives in the library.
 #![no_main]

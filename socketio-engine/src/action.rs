@@ -75,6 +75,8 @@ pub enum Action<E> {
     /// Subscribe or publish on Redis for the cluster adapter (only with
     /// `EngineConfig::cluster` set; boxed, as `Respond` is, to keep actions small).
     Cluster(Box<crate::cluster::ClusterAction>),
+    /// Something to do on Redis for the streams backend (boxed: rare, and actions stay small).
+    Streams(Box<crate::streams::StreamsAction>),
 }
 
 /// One WebSocket message as received, framing already removed by the driver.

@@ -24,6 +24,7 @@ use crate::sio::recovery::AppData;
 use crate::sio::session_key::SessionKey;
 use crate::sio::state::SioState;
 use crate::sio::transport::{Encoded, Transport};
+use socketio_proto::cluster::streams::StreamBody;
 
 /// The size of connection state recovery's store ([`Engine::recovery_store`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +48,10 @@ pub struct EngineConfig {
     /// The cluster adapter (servers sharing Redis). Default `None`: off, and nothing of it
     /// runs.
     pub cluster: Option<ClusterConfig>,
+    /// The streams backend (node's `@socket.io/redis-streams-adapter`): servers sharing a
+    /// Redis stream, recovering each other's clients. Default `None`. Set this or `cluster`,
+    /// not both (with both, `cluster` is ignored).
+    pub streams: Option<crate::streams::StreamsConfig>,
 }
 
 impl Default for EngineConfig {
@@ -58,6 +63,7 @@ impl Default for EngineConfig {
             },
             sio: SioConfig::default(),
             cluster: None,
+            streams: None,
         }
     }
 }
@@ -118,6 +124,7 @@ fn split(a: Action<EioEvent>) -> Result<Action<Event>, EioEvent> {
         Action::SendWs { conn, frame } => Ok(Action::SendWs { conn, frame }),
         Action::CloseWs { conn } => Ok(Action::CloseWs { conn }),
         Action::Cluster(c) => Ok(Action::Cluster(c)),
+        Action::Streams(c) => Ok(Action::Streams(c)),
         Action::Dispatch(e) => Err(e),
         Action::SessionEnded { sid } => Ok(Action::SessionEnded { sid }),
     }
@@ -144,6 +151,8 @@ pub struct Engine {
     pub(crate) out: VecDeque<Action<Event>>,
     /// The cluster adapter, when configured.
     pub(crate) cluster: Option<ClusterState>,
+    /// The streams backend, when configured.
+    pub(crate) streams: Option<crate::streams::StreamsState>,
     now: Option<Instant>,
 }
 
@@ -160,11 +169,23 @@ impl Engine {
     /// An engine with `config`.
     #[must_use]
     pub fn new(config: EngineConfig) -> Self {
+        let mut sio = SioState::new(config.sio);
+        let streams = config.streams.map(crate::streams::StreamsState::new);
+        if streams.is_some()
+            && let Some(r) = sio.recovery.as_mut()
+        {
+            r.remote = Some(Box::default());
+        }
         Self {
             eio: EioServer::new(config.eio),
-            sio: SioState::new(config.sio),
+            sio,
             out: VecDeque::new(),
-            cluster: config.cluster.map(ClusterState::new),
+            cluster: if streams.is_some() {
+                None
+            } else {
+                config.cluster.map(ClusterState::new)
+            },
+            streams,
             now: None,
         }
     }
@@ -224,6 +245,7 @@ impl Engine {
         if let Some(c) = &mut self.cluster {
             c.expire(now, &mut self.sio.events);
         }
+        self.streams_expire(now);
         self.pump(now);
     }
 
@@ -241,16 +263,28 @@ impl Engine {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let cluster = self.cluster.as_ref().and_then(|c| c.timers.next_deadline());
-        [self.eio.poll_timeout(), self.sio.poll_timeout(), cluster]
-            .into_iter()
-            .flatten()
-            .min()
+        let streams = self.streams.as_ref().and_then(|s| s.timers.next_deadline());
+        [
+            self.eio.poll_timeout(),
+            self.sio.poll_timeout(),
+            cluster,
+            streams,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The next action for the driver or the application, in causal order.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<Action<Event>> {
         self.cluster_sync();
+        if let Some(now) = self.now {
+            // Sessions persisted by commands (a server shutdown, say) since the last input.
+            self.streams_flush(now);
+            self.out
+                .extend(self.sio.events.drain(..).map(Action::Dispatch));
+        }
         loop {
             if let Some(a) = self.out.pop_front() {
                 // Acks of another server's broadcast go back to it, not to the application.
@@ -308,6 +342,8 @@ impl Engine {
                 self.sio.handle_closed(now, sid, disconnect_reason(reason));
             }
         }
+        // Session writes and restore requests this event caused, in its order.
+        self.streams_flush(now);
     }
 
     /// Accepts a connect request: the client gets CONNECT with the new socket's id.
@@ -384,6 +420,10 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<(), UsageError> {
         let now = self.clamp(now);
+        if let Some(r) = self.streams_emit(now, socket, event, args, &binary) {
+            self.pump(now);
+            return r;
+        }
         let r = self
             .sio
             .emit(now, &mut self.eio, socket, event, args, binary);
@@ -431,6 +471,8 @@ impl Engine {
     }
 
     /// Sends `event` to every socket `target` selects, encoding it once; returns how many.
+    /// With the streams backend (and a target that is not local) the delivery waits for the
+    /// stream entry id (`StreamsAction::Append`) and 0 is returned.
     ///
     /// # Errors
     /// Unknown namespace, reserved event name.
@@ -443,6 +485,10 @@ impl Engine {
         binary: Vec<Bytes>,
     ) -> Result<usize, UsageError> {
         let now = self.clamp(now);
+        if let Some(r) = self.streams_broadcast(now, target, event, args, &binary) {
+            self.pump(now);
+            return r;
+        }
         let published = self.cluster.is_some().then(|| binary.clone());
         let r = self
             .sio
@@ -533,6 +579,10 @@ impl Engine {
         let r = self.sio.sockets_join(target, &room);
         if r.is_ok() {
             self.cluster_sockets_join(target, &room);
+            self.streams_sockets(target, |opts| StreamBody::SocketsJoin {
+                opts,
+                rooms: vec![room.clone()],
+            });
         }
         r
     }
@@ -549,6 +599,10 @@ impl Engine {
         let r = self.sio.sockets_leave(target, room);
         if r.is_ok() {
             self.cluster_sockets_leave(target, room);
+            self.streams_sockets(target, |opts| StreamBody::SocketsLeave {
+                opts,
+                rooms: vec![Str::from(room)],
+            });
         }
         r
     }
@@ -566,6 +620,10 @@ impl Engine {
         let r = self.sio.disconnect_sockets(now, &mut self.eio, target);
         if r.is_ok() {
             self.cluster_disconnect_sockets(target, false);
+            self.streams_sockets(target, |opts| StreamBody::DisconnectSockets {
+                opts,
+                close: false,
+            });
         }
         self.pump(now);
         r

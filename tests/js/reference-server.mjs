@@ -4,9 +4,11 @@
 //
 // Same command-line contract as `e2e-server`:
 //   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N]
-//     [--recovery-ms N] [--parser default|msgpack] [--runtime X]
+//     [--recovery-ms N] [--parser default|msgpack] [--runtime X] [--redis-streams URL]
 // `--recovery-ms N` turns connectionStateRecovery on with maxDisconnectionDuration N.
 // `--parser msgpack` serves socket.io-msgpack-parser's packets instead of the default parser's.
+// `--redis-streams URL` makes it one server of a cluster on that Redis with
+// @socket.io/redis-streams-adapter (as e2e-server's flag of the same name).
 // `--port 0` (the default) picks a free port; when listening it prints exactly one line
 // `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
 // with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
@@ -40,6 +42,7 @@ function parseArgs(argv) {
       case "--recovery-ms": opts.recoveryMs = num(); break;
       case "--parser": opts.parser = value; i++; break;
       case "--runtime": i++; break;
+      case "--redis-streams": opts.redisStreams = value; i++; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
         process.exit(2);
@@ -50,8 +53,17 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const httpServer = http.createServer();
+let adapter;
+if (opts.redisStreams) {
+  const { createClient } = await import("redis");
+  const { createAdapter } = await import("@socket.io/redis-streams-adapter");
+  const client = createClient({ url: opts.redisStreams });
+  await client.connect();
+  adapter = createAdapter(client);
+}
 const io = new Server(httpServer, {
   path: "/socket.io/",
+  ...(adapter && { adapter }),
   allowEIO3: true,
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
   ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),

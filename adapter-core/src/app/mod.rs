@@ -381,6 +381,23 @@ impl<S: Send + Sync + 'static> App<S> {
         self
     }
 
+    /// Makes this server one of a cluster sharing the Redis at `url` through a Redis stream,
+    /// wire-compatible with node's `@socket.io/redis-streams-adapter` 0.3: broadcasts,
+    /// `socketsJoin`/`socketsLeave` and `disconnectSockets` reach the other servers, and
+    /// with connection state recovery on, a client cut from one server recovers on any
+    /// other (same id, rooms, every missed event). Turns on `EngineConfig::streams` with its
+    /// defaults unless set (and turns the pub/sub backend off). Ephemeral requests
+    /// (`fetchSockets`, server-side emits, broadcasts with acks) stay on this server in this
+    /// mode for now.
+    #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+    #[must_use]
+    pub fn redis_streams(mut self, url: impl Into<String>) -> Self {
+        self.config.streams.get_or_insert_with(Default::default);
+        self.config.cluster = None;
+        self.redis = Some(url.into());
+        self
+    }
+
     /// Handles `event` emitted by another server of the cluster in namespace `nsp`, of
     /// either kind (node's `io.of(nsp).on(event, ...)` for `serverSideEmit`); see
     /// [`Namespace::on_server_side_emit`]. Without a cluster nothing arrives.

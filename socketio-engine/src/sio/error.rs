@@ -32,4 +32,7 @@ pub enum UsageError {
     /// A cluster request without `EngineConfig::cluster` set.
     #[error("the cluster adapter is off")]
     ClusterOff,
+    /// The streams backend has `max_pending_appends` broadcasts waiting for Redis.
+    #[error("too many broadcasts waiting for their stream entry ids")]
+    TooManyPendingAppends,
 }

@@ -22,6 +22,7 @@ use bytes::Bytes;
 use socketio_proto::Str;
 use socketio_proto::sio::{Packet, PacketBody, Payload, ProtocolVersion, ReassemblerLimits};
 
+use super::namespace::NsId;
 use super::parser::{DecodeLimits, ParseError};
 use super::session::Session;
 use super::session_key::SessionKey;
@@ -245,6 +246,11 @@ impl SioState {
                 .filter(|p| p.as_str() != "{}"),
             _ => auth,
         };
+        let Some((nsp, auth, query)) = self.park_for_restore(key, ns, version, nsp, auth, query)
+        else {
+            // Asked of the backend; `resume_parked` goes on with the answer.
+            return;
+        };
         let recovery = match self.claim_recovery(now, ns, version, auth.as_ref()) {
             Some(claim) if self.skips_decision() => {
                 // node's skipMiddlewares: restored at once, the application only told.
@@ -252,6 +258,19 @@ impl SioState {
             }
             claim => claim,
         };
+        self.queue_connect(key, ns, nsp, auth, query, recovery);
+    }
+
+    /// Queues the application's connect decision for namespace `ns` of session `key`.
+    pub(crate) fn queue_connect(
+        &mut self,
+        key: SessionKey,
+        ns: NsId,
+        nsp: Str,
+        auth: Option<Payload>,
+        query: Option<Str>,
+        recovery: Option<Box<super::recovery::Claim>>,
+    ) {
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
         if let Some(session) = self.sessions.get_mut(&key) {

@@ -48,6 +48,7 @@ pub(crate) mod namespace;
 pub(crate) mod ops;
 pub(crate) mod recover;
 pub(crate) mod recovery;
+pub(crate) mod recovery_remote;
 pub(crate) mod rooms;
 pub(crate) mod session;
 pub(crate) mod slab;

@@ -62,6 +62,14 @@ impl SioState {
         let Some(offset) = self.recovery.as_ref().map(|r| r.next_offset()) else {
             return Ok(Packet::event(nsp, event, args, binary, None)?);
         };
+        if let Some(remote) = self.recovery.as_ref().and_then(|r| r.remote.as_ref()) {
+            // The stream is the log: the offset is the entry id of this event's append, and
+            // an event without one (its append failed) carries none, as in node.
+            return Ok(match &remote.offset {
+                Some(id) => Packet::event(nsp, event, &args.with_last_string(id), binary, None)?,
+                None => Packet::event(nsp, event, args, binary, None)?,
+            });
+        }
         let packet = Packet::event(nsp, event, &args.with_last_string(&offset), binary, None)?;
         let except = except(self);
         if let Some(r) = self.recovery.as_mut() {
@@ -97,6 +105,10 @@ impl SioState {
             .get(s.ns)
             .map(|ns| ns.rooms.rooms_of(socket).cloned().collect())
             .unwrap_or_default();
+        if let Some(remote) = r.remote.as_mut() {
+            remote.persist(s.name.clone(), pid, rooms);
+            return;
+        }
         r.keep(now, s.ns, socket, s.name.clone(), pid, rooms);
         self.arm_recovery();
     }
@@ -124,6 +136,10 @@ impl SioState {
             return None;
         }
         let r = self.recovery.as_mut()?;
+        if r.remote.is_some() {
+            // Claimed through the backend instead (`park_for_restore`).
+            return None;
+        }
         let auth = auth?.to_value().ok()?;
         let (pid, offset) = (auth.get("pid")?.as_str()?, auth.get("offset")?.as_str()?);
         let claim = r.claim(now, ns, pid, offset)?;
@@ -172,10 +188,11 @@ impl SioState {
         hold_data: bool,
     ) -> Option<SocketId> {
         let r = self.recovery.as_ref()?;
-        if !r.is_logged(claim.after) {
-            return None;
-        }
-        let missed = r.missed(&claim.kept, claim.after);
+        let missed = match claim.missed {
+            Some(missed) => missed,
+            None if !r.is_logged(claim.after) => return None,
+            None => r.missed(&claim.kept, claim.after),
+        };
         let kept = claim.kept;
         let id = self
             .create_socket(key, kept.ns, kept.name.clone(), Generation::Eio4)

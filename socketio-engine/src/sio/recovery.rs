@@ -65,6 +65,30 @@ impl std::fmt::Debug for Kept {
 }
 
 impl Kept {
+    /// A session read from another store (the streams backend's Redis key): it had no
+    /// handle here, so `old` is a handle no slot ever has (generations stop short of it).
+    pub(crate) fn remote(
+        now: Instant,
+        ns: NsId,
+        name: SocketName,
+        pid: SocketName,
+        rooms: Vec<Str>,
+    ) -> Self {
+        Self {
+            ns,
+            name,
+            pid,
+            rooms,
+            data: None,
+            old: SocketId {
+                index: u32::MAX,
+                generation: u32::MAX,
+            },
+            since: now,
+            serial: u64::MAX,
+        }
+    }
+
     /// Whether an event sent to `rooms` except `except` reached this session.
     fn wants(&self, rooms: &[Str], except: &[Str]) -> bool {
         let mine = |r: &Str| r.as_str() == self.name.as_str() || self.rooms.contains(r);
@@ -77,6 +101,9 @@ impl Kept {
 pub(crate) struct Claim {
     pub(crate) kept: Kept,
     pub(crate) after: u64,
+    /// The events missed, when they came with the session from elsewhere (the streams
+    /// backend reads them from the Redis stream); `None`: replay from this store's log.
+    pub(crate) missed: Option<Vec<Packet>>,
 }
 
 /// One logged event.
@@ -109,6 +136,8 @@ pub(crate) struct Recovery {
     pub(crate) restored: HashMap<SocketId, Option<AppData>>,
     /// The deadline the timer table holds for this store, to re-arm only on change.
     pub(crate) armed: Option<Instant>,
+    /// Sessions and events live elsewhere (the streams backend): set by the engine.
+    pub(crate) remote: Option<Box<super::recovery_remote::RemoteRecovery>>,
 }
 
 /// The offset text of sequence number `seq`.
@@ -149,6 +178,7 @@ impl Recovery {
             pids: HashMap::new(),
             restored: HashMap::new(),
             armed: None,
+            remote: None,
         }
     }
 
@@ -266,7 +296,11 @@ impl Recovery {
             return None;
         }
         let kept = self.remove_session(&pid)?;
-        Some(Claim { kept, after })
+        Some(Claim {
+            kept,
+            after,
+            missed: None,
+        })
     }
 
     /// Whether the event `seq` is still in the log (then every later one is too).

@@ -150,6 +150,7 @@ impl Harness {
             }
             // The bare Engine.IO server has no cluster.
             Action::Cluster(c) => panic!("Engine.IO server asked for cluster action {c:?}"),
+            Action::Streams(c) => panic!("Engine.IO server asked for streams action {c:?}"),
         }
     }
 

@@ -51,6 +51,8 @@ pub struct SioHarness {
     pub(crate) responses: HashMap<RequestId, http::Response<Bytes>>,
     /// Cluster actions (subscriptions, publishes) not yet taken.
     pub cluster: VecDeque<ClusterAction>,
+    /// Streams backend actions (appends, session writes, restores) not yet taken.
+    pub streams: VecDeque<crate::streams::StreamsAction>,
 }
 
 impl SioHarness {
@@ -69,6 +71,7 @@ impl SioHarness {
             accepted: Vec::new(),
             responses: HashMap::new(),
             cluster: VecDeque::new(),
+            streams: VecDeque::new(),
         }
     }
 
@@ -104,6 +107,7 @@ impl SioHarness {
                     self.responses.insert(req, *response);
                 }
                 Action::Cluster(c) => self.cluster.push_back(*c),
+                Action::Streams(c) => self.streams.push_back(*c),
             }
         }
     }

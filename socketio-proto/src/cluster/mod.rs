@@ -27,12 +27,13 @@ pub mod fuzz;
 mod limits;
 mod request;
 mod response;
+pub mod streams;
 
 pub use crate::msgpack::Value;
+pub use crate::msgpack::js_date_string;
 pub use crate::msgpack::{encode_value, write_value};
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
 pub use channel::{ChannelKind, Channels, DEFAULT_PREFIX};
-pub use date::js_date_string;
 pub use error::DecodeError;
 pub use fields::decode_value;
 pub use limits::ClusterLimits;

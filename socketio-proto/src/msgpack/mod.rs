@@ -18,6 +18,7 @@ mod json;
 mod limits;
 mod value;
 
+pub use date::js_date_string;
 pub(crate) use decode::Reader;
 pub use decode::decode_value;
 pub use encode::{encode_value, write_value};

@@ -5,7 +5,9 @@
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
 //! it), `--parser default|msgpack` (socket.io-msgpack-parser's packets; default the text
 //! parser), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
-//! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
+//! Redis, node's `@socket.io/redis-adapter` servers included), or `--redis-streams URL` (the
+//! same through a Redis stream, node's `@socket.io/redis-streams-adapter` servers included;
+//! with `--recovery-ms`, clients recover across servers). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -35,6 +37,8 @@ struct Opts {
     parser: Parser,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis: Option<String>,
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    redis_streams: Option<String>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -46,6 +50,7 @@ fn parse_args() -> Result<Opts, String> {
         recovery: None,
         parser: Parser::Default,
         redis: None,
+        redis_streams: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -78,6 +83,8 @@ fn parse_args() -> Result<Opts, String> {
             }
             #[cfg(feature = "redis")]
             "--redis" => opts.redis = Some(value),
+            #[cfg(feature = "redis")]
+            "--redis-streams" => opts.redis_streams = Some(value),
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -107,6 +114,10 @@ fn app(opts: &Opts) -> App {
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
         return app.redis(url.clone());
+    }
+    #[cfg(feature = "redis")]
+    if let Some(url) = &opts.redis_streams {
+        return app.redis_streams(url.clone());
     }
     app
 }

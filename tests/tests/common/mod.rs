@@ -152,7 +152,7 @@ impl Server {
     ) -> Self {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match Self::try_start(runtime, port, extra, env) {
+            match Self::try_start(server_program(), runtime, port, extra, env) {
                 Ok(server) => return server,
                 Err(e) if port != 0 && Instant::now() < deadline => {
                     eprintln!("retrying server start on port {port}: {e}");
@@ -163,13 +163,21 @@ impl Server {
         }
     }
 
+    /// node's reference server with `extra` flags, whatever `E2E_SERVER` says (for tests
+    /// that mix node's servers with ours).
+    #[allow(dead_code)]
+    pub(crate) fn start_node(extra: &[&str]) -> Self {
+        Self::try_start(ServerProgram::NodeReference, "node", 0, extra, &[])
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn try_start(
+        program: ServerProgram,
         runtime: &str,
         port: u16,
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Result<Self, String> {
-        let program = server_program();
         let mut cmd = match &program {
             ServerProgram::Binary(path) => Command::new(path),
             ServerProgram::NodeReference => {

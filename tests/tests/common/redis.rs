@@ -41,7 +41,8 @@ impl Redis {
         *self = fresh;
     }
 
-    fn start_on(port: u16) -> Self {
+    /// Starts one on `port` (a restart: the previous one on it must be dropped).
+    pub(crate) fn start_on(port: u16) -> Self {
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])

@@ -280,6 +280,7 @@ impl Driver {
             Action::SessionEnded { .. } => {}
             // The fuzzed engine has no cluster configured.
             Action::Cluster(c) => panic!("cluster action {c:?} without a cluster"),
+            Action::Streams(c) => panic!("streams action {c:?} without the streams backend"),
         }
     }
 
