@@ -1,4 +1,4 @@
-//! Command-line parsing: `loadtest <echo|broadcast|idle|suite|help> [--flag value]...`.
+//! Command-line parsing: `loadtest <echo|polling|broadcast|idle|suite|help> [--flag value]...`.
 //!
 //! Hand-written (a dozen flags do not need a parser crate) so every limit check is here,
 //! named and tested. Every scenario is bounded: client counts, durations and in-flight
@@ -26,8 +26,10 @@ usage:
   loadtest echo      TARGET [--clients 50] [--duration 10s] [--payload-bytes 32]
   loadtest broadcast TARGET [--clients 1000] [--duration 10s] [--in-flight 8] [--payload-bytes 32]
   loadtest idle      TARGET [--clients 10000] [--settle 2s] [--hold 5s]
-  loadtest suite     --server NAME=COMMAND [--server NAME=COMMAND]... [--scenarios echo,broadcast,idle]
-                     [--echo-clients 50] [--broadcast-clients 1000] [--idle-clients 10000] [--duration 10s]
+  loadtest polling   TARGET [--clients 50] [--duration 10s] [--payload-bytes 32]
+  loadtest suite     --server NAME=COMMAND [--server NAME=COMMAND]... [--scenarios echo,polling,broadcast,idle]
+                     [--echo-clients 50] [--polling-clients 50] [--broadcast-clients 1000] [--idle-clients 10000]
+                     [--duration 10s]
 TARGET (always 127.0.0.1):
   --port PORT [--pid PID]     an already running server; --pid enables memory and CPU figures
   --spawn 'COMMAND ARGS'      start the server (split on spaces; it must print `LISTENING <port>`)
@@ -38,7 +40,7 @@ durations: 250ms, 10s, 2m or a bare number of seconds";
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ArgError {
     /// No subcommand, or an unknown one.
-    #[error("unknown command {0:?} (echo, broadcast, idle, suite, help)")]
+    #[error("unknown command {0:?} (echo, polling, broadcast, idle, suite, help)")]
     UnknownCommand(String),
     /// A flag this command does not take.
     #[error("unknown flag {0:?}")]
@@ -73,6 +75,8 @@ pub(crate) enum Kind {
     Broadcast,
     /// Idle connections and the server's memory per connection.
     Idle,
+    /// Closed-loop echo-ack round trips over HTTP long-polling.
+    Polling,
 }
 
 impl Kind {
@@ -82,11 +86,12 @@ impl Kind {
             Self::Echo => "echo",
             Self::Broadcast => "broadcast",
             Self::Idle => "idle",
+            Self::Polling => "polling",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Self::Echo, Self::Broadcast, Self::Idle]
+        [Self::Echo, Self::Broadcast, Self::Idle, Self::Polling]
             .into_iter()
             .find(|k| k.name() == s)
     }
@@ -132,7 +137,7 @@ impl Settings {
     pub(crate) fn defaults(kind: Kind) -> Self {
         Self {
             clients: match kind {
-                Kind::Echo => 50,
+                Kind::Echo | Kind::Polling => 50,
                 Kind::Broadcast => 1000,
                 Kind::Idle => 10_000,
             },
@@ -310,7 +315,7 @@ fn parse_run(kind: Kind, rest: &[String]) -> Result<RunArgs, ArgError> {
 
 fn parse_suite(rest: &[String]) -> Result<SuiteArgs, ArgError> {
     let mut servers = Vec::new();
-    let mut kinds = vec![Kind::Echo, Kind::Broadcast, Kind::Idle];
+    let mut kinds = vec![Kind::Echo, Kind::Polling, Kind::Broadcast, Kind::Idle];
     let mut all: Vec<(Kind, Settings)> =
         kinds.iter().map(|&k| (k, Settings::defaults(k))).collect();
     let mut threads = 1;
@@ -319,6 +324,7 @@ fn parse_suite(rest: &[String]) -> Result<SuiteArgs, ArgError> {
             "--echo-clients" => Some(Kind::Echo),
             "--broadcast-clients" => Some(Kind::Broadcast),
             "--idle-clients" => Some(Kind::Idle),
+            "--polling-clients" => Some(Kind::Polling),
             _ => None,
         };
         if let Some(kind) = per_kind {

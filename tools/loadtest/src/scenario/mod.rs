@@ -13,6 +13,7 @@
 pub(crate) mod broadcast;
 pub(crate) mod echo;
 pub(crate) mod idle;
+pub(crate) mod polling;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
