@@ -24,8 +24,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::{Future, poll_fn};
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use futures_channel::oneshot;
@@ -60,6 +61,25 @@ pub(crate) struct HubCx<'a, M, C> {
 }
 
 impl<M, C: Send + 'static> HubCx<'_, M, C> {
+    /// Runs an application handler: polled once here, on the hub, so a handler that
+    /// finishes without waiting (most do: an ack, an emit, a join) costs no task, no wake-up
+    /// and no "done" message; one that waits goes on as its own task from where it stopped
+    /// (see [`Self::spawn_handler`]). The price: whatever a handler does before its first
+    /// `.await` holds up the hub, so handlers must not block (as in any async runtime).
+    /// A handler that panics in that first poll is dropped and logged, as a runtime drops a
+    /// task that panics, and the hub goes on.
+    pub(crate) fn run_handler(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
+        let mut fut = Box::pin(fut);
+        // Whatever the future registers this waker with is registered again by the task's
+        // first poll, so nothing it waits for is missed.
+        let mut first = Context::from_waker(Waker::noop());
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut first))) {
+            Ok(Poll::Ready(())) => {}
+            Ok(Poll::Pending) => self.spawn_handler(fut),
+            Err(_) => tracing::error!("an event handler panicked; it was dropped"),
+        }
+    }
+
     /// Runs an application handler as its own task, counted against `max_handler_tasks`.
     pub(crate) fn spawn_handler(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
         *self.in_flight = self.in_flight.saturating_add(1);

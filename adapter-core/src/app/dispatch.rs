@@ -41,7 +41,7 @@ use super::command::{Command, Reply};
 use super::error::Error;
 use super::handle::ServerHandle;
 use super::object::AnyState;
-use super::order::{Gate, ordered};
+use super::order::{self, Gate, ordered};
 use super::socket::{
     AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket, SocketData,
 };
@@ -147,9 +147,16 @@ impl SioDispatcher {
             + self.cluster.held()
     }
 
-    /// Spawns a handler of `socket` after the handlers before it (see `order`).
+    /// Runs a handler of `socket` after the handlers before it (see `order`): at once, on
+    /// the hub, when every earlier handler has reached its first await (then it needs no
+    /// gate either: once polled, so has it); otherwise as a task behind the gate.
     fn spawn_ordered(&mut self, cx: &mut Cx<'_>, socket: SocketId, fut: BoxFut<()>) {
-        let (task, gate) = ordered(self.gates.remove(&socket), fut);
+        let mut gate = self.gates.remove(&socket);
+        if order::is_open(gate.as_mut()) {
+            cx.run_handler(fut);
+            return;
+        }
+        let (task, gate) = ordered(gate, fut);
         self.gates.insert(socket, gate);
         cx.spawn_handler(task);
     }
@@ -191,7 +198,7 @@ impl SioDispatcher {
             ctl: Some(cx.ctl().clone()),
         };
         let state = self.state.clone();
-        cx.spawn_handler(async move {
+        cx.run_handler(async move {
             if let Some(runner) = object {
                 match runner.connect(req, &state).await {
                     Ok(object) => guard.decide(ConnectDecision::Accept, Some(object)),
@@ -359,8 +366,12 @@ impl SioDispatcher {
                 f(s, reason).await;
             }
         });
-        let (task, _last) = ordered(gate, fut);
-        cx.spawn_handler(task);
+        let mut gate = gate;
+        if order::is_open(gate.as_mut()) {
+            cx.run_handler(fut);
+        } else {
+            cx.spawn_handler(ordered(gate, fut).0);
+        }
     }
 
     fn sockets_of(&self, ids: Vec<SocketId>) -> Vec<Socket> {

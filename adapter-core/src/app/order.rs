@@ -35,6 +35,13 @@ impl Future for FirstPoll {
 /// The gate a socket's next handler waits on.
 pub(crate) type Gate = oneshot::Receiver<()>;
 
+/// Whether the handler behind `gate` has been polled (or dropped), so the next may start;
+/// `None` is a socket with no handler before.
+pub(crate) fn is_open(gate: Option<&mut Gate>) -> bool {
+    // Sent, or the sender dropped with its task: both open it.
+    gate.is_none_or(|g| !matches!(g.try_recv(), Ok(None)))
+}
+
 /// Wraps `fut` so it starts after `prev` opened and opens the returned gate after its own
 /// first poll.
 pub(crate) fn ordered(prev: Option<Gate>, fut: BoxFut<()>) -> (impl Future<Output = ()>, Gate) {
