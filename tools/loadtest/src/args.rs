@@ -8,7 +8,10 @@ use std::time::Duration;
 
 /// Most clients one scenario may open (one descriptor and one ephemeral port each; the
 /// loopback ephemeral range is about 28 000 ports).
-pub(crate) const MAX_CLIENTS: usize = 25_000;
+pub(crate) const MAX_CLIENTS: usize = 200_000;
+/// Most client source addresses (127.0.0.1, 127.0.0.2, ...): each gives about 28 000
+/// ephemeral ports toward one server port, so 100 000 connections need at least 4.
+pub(crate) const MAX_SOURCE_ADDRS: usize = 64;
 /// Longest measuring phase (and longest idle hold) one scenario may ask for.
 pub(crate) const MAX_DURATION: Duration = Duration::from_secs(300);
 /// Most broadcasts the sender may have waiting for their ack.
@@ -34,6 +37,7 @@ TARGET (always 127.0.0.1):
   --port PORT [--pid PID]     an already running server; --pid enables memory and CPU figures
   --spawn 'COMMAND ARGS'      start the server (split on spaces; it must print `LISTENING <port>`)
 common: [--threads 1] [--connect-concurrency 64] [--connect-timeout 10s] [--label NAME]
+        [--source-addrs 1]  (connect from 127.0.0.1..=127.0.0.N in turn: ~28 000 ports each)
 durations: 250ms, 10s, 2m or a bare number of seconds";
 
 /// Failures parsing the command line.
@@ -130,6 +134,8 @@ pub(crate) struct Settings {
     pub(crate) connect_concurrency: usize,
     /// Give up on one connection attempt after this long.
     pub(crate) connect_timeout: Duration,
+    /// Client source addresses 127.0.0.1..=127.0.0.N, used in turn.
+    pub(crate) source_addrs: usize,
 }
 
 impl Settings {
@@ -147,6 +153,7 @@ impl Settings {
             settle: Duration::from_secs(2),
             hold: Duration::from_secs(5),
             connect_concurrency: 64,
+            source_addrs: 1,
             connect_timeout: Duration::from_secs(10),
         }
     }
@@ -239,6 +246,7 @@ fn settings_flag(s: &mut Settings, flag: &str, v: &str) -> Result<bool, ArgError
             s.connect_concurrency = number(flag, v, 1, MAX_CONNECT_CONCURRENCY)?;
         }
         "--connect-timeout" => s.connect_timeout = duration(flag, v, false)?,
+        "--source-addrs" => s.source_addrs = number(flag, v, 1, MAX_SOURCE_ADDRS)?,
         _ => return Ok(false),
     }
     Ok(true)
