@@ -22,7 +22,7 @@
 //! handlers have finished (or `shutdown_grace` passed); then the hub returns, which closes
 //! the listener.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -34,6 +34,7 @@ use futures_util::{FutureExt, Stream};
 use socketio_engine::{Action, ClusterAction, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
+use crate::idmap::{IdMap, IdSet};
 use crate::machine::Machine;
 use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, WsCmd};
 use crate::outq::{self, OutTx};
@@ -144,15 +145,15 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     net_open: bool,
     life_open: bool,
     /// Requests awaiting their answer, by engine id, with the connection's key.
-    replies: HashMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
+    replies: IdMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
     /// Engine id of each connection key, for aborts.
-    keys: HashMap<u64, RequestId>,
+    keys: IdMap<u64, RequestId>,
     /// Requests whose body is still coming, by session: cut when the session ends.
     pending_bodies: HashMap<Sid, Vec<oneshot::Sender<()>>>,
     /// Writer queues of the WebSockets (and streamed bodies) the engine knows.
-    conns: HashMap<ConnId, OutTx>,
+    conns: IdMap<ConnId, OutTx>,
     /// WebSocket tasks not yet ended (shutdown waits for them).
-    ws_tasks: HashSet<ConnId>,
+    ws_tasks: IdSet<ConnId>,
     timer: Option<R::Timer>,
     armed: Option<Instant>,
     fired: bool,
@@ -178,11 +179,11 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             inputs,
             net_open: true,
             life_open: true,
-            replies: HashMap::new(),
-            keys: HashMap::new(),
+            replies: IdMap::default(),
+            keys: IdMap::default(),
             pending_bodies: HashMap::new(),
-            conns: HashMap::new(),
-            ws_tasks: HashSet::new(),
+            conns: IdMap::default(),
+            ws_tasks: IdSet::default(),
             timer: None,
             armed: None,
             fired: false,

@@ -30,6 +30,7 @@ use crate::conn::Mount;
 use crate::io::{FuturesIo, HyperIo, Prefixed};
 use crate::msg::{Life, NetMsg, WsCmd};
 use crate::outq::OutRx;
+use crate::race::race;
 use crate::runtime::Runtime;
 
 /// How long the peer has to answer our close frame before the socket is dropped.
@@ -228,9 +229,10 @@ pub(crate) async fn run<R: Runtime>(
             let (mut tx, mut rx) = ws.split();
             let end = {
                 let mut reader = pin!(read_loop(&mut rx, &mount.net, conn));
-                match select(reader.as_mut(), pin!(write_loop(&mut tx, &queue))).await {
-                    Either::Left((end, _)) => end,
-                    Either::Right((sent_close, _)) => {
+                let writer = pin!(write_loop(&mut tx, &queue));
+                match race(reader.as_mut(), writer).await {
+                    Either::Left(end) => end,
+                    Either::Right(sent_close) => {
                         if sent_close {
                             // Give the peer a moment to answer our close frame.
                             let _ = within_grace(&rt, reader).await;

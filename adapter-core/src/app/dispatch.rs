@@ -48,6 +48,7 @@ use super::socket::{
 use super::{BoxFut, Namespace};
 use crate::config::DriverConfig;
 use crate::hub::{Dispatcher, HubCx};
+use crate::idmap::IdMap;
 use crate::msg::Ctl;
 
 type Cx<'a> = HubCx<'a, Engine, Command>;
@@ -66,14 +67,14 @@ pub(crate) struct SioDispatcher {
     max_queued_events: usize,
     pending: HashMap<u64, Pending>,
     next_key: u64,
-    sockets: HashMap<SocketId, Socket>,
+    sockets: IdMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     /// Server-side handlers, cluster requests and broadcasts with acks (`cluster`).
     cluster: ClusterWaits,
     /// The gate of each closure socket's latest handler task (see `order`).
-    gates: HashMap<SocketId, Gate>,
+    gates: IdMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
-    mailboxes: HashMap<SocketId, Mailbox>,
+    mailboxes: IdMap<SocketId, Mailbox>,
 }
 
 /// Rejects a pending connect if its handler task ends without deciding.
@@ -124,11 +125,11 @@ impl SioDispatcher {
             max_queued_events: driver.max_queued_events,
             pending: HashMap::new(),
             next_key: 0,
-            sockets: HashMap::new(),
+            sockets: IdMap::default(),
             acks: HashMap::new(),
             cluster: ClusterWaits::new(server_side),
-            gates: HashMap::new(),
-            mailboxes: HashMap::new(),
+            gates: IdMap::default(),
+            mailboxes: IdMap::default(),
         }
     }
 
