@@ -12,7 +12,8 @@
 //! - `Event::Recovered` (connection state recovery with `skip_middlewares`): the engine
 //!   restored the socket without a decision; it gets its handle (with the data kept at its
 //!   disconnect) and its connection handler, or a fresh namespace object (`on_recovered`).
-//! - `Event::Message`: the closure handler (or `on_any`) runs as a task; for an object
+//! - `Event::Message`: the closure handler (or `on_any`) is polled on the hub and goes on as
+//!   a task only if it waits (`HubCx::run_handler`); for an object
 //!   namespace the event goes to the socket's mailbox (a socket `max_queued_events` behind is
 //!   disconnected).
 //! - Acks the application waits for are oneshots keyed by `AckId`, resolved by `AckReply`,
