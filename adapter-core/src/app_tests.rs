@@ -452,3 +452,56 @@ impl Probe2 {
 }
 
 static EV_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Pending once (waking itself), then ready: a handler that awaits something.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn handlers_run_inline_until_they_wait_and_a_panicking_one_is_dropped_alone() {
+    let app = App::new().namespace(
+        Namespace::new("/")
+            .on("boom", |_socket, _data| async { panic!("a handler's bug") })
+            .on("now", |_socket, data| async move {
+                if let Some(ack) = data.ack {
+                    ack.send("now");
+                }
+            })
+            .on("later", |_socket, data| async move {
+                YieldOnce(false).await;
+                if let Some(ack) = data.ack {
+                    ack.send("later");
+                }
+            }),
+    );
+    let h = Harness::new(app);
+    let (conn, rx) = ws_open(&h);
+    ws_send(&h, conn, "40");
+    assert_eq!(drain(&rx).len(), 2, "open and CONNECT");
+    // The panic is caught on the hub, which goes on serving this socket and the others.
+    ws_send(&h, conn, r#"421["boom"]"#);
+    ws_send(&h, conn, r#"422["later"]"#);
+    ws_send(&h, conn, r#"423["now"]"#);
+    let frames = drain(&rx);
+    assert!(frames.contains(&r#"433["now"]"#.to_owned()), "{frames:?}");
+    assert!(frames.contains(&r#"432["later"]"#.to_owned()), "{frames:?}");
+    assert!(!frames.iter().any(|f| f.starts_with("431")), "{frames:?}");
+    let (other, other_rx) = ws_open(&h);
+    ws_send(&h, other, "40");
+    ws_send(&h, other, r#"424["now"]"#);
+    assert!(drain(&other_rx).contains(&r#"434["now"]"#.to_owned()));
+}

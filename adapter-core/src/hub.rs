@@ -22,10 +22,11 @@
 //! handlers have finished (or `shutdown_grace` passed); then the hub returns, which closes
 //! the listener.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::{Future, poll_fn};
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use futures_channel::oneshot;
@@ -33,6 +34,7 @@ use futures_util::{FutureExt, Stream};
 use socketio_engine::{Action, ClusterAction, ConnId, RequestId, Sid};
 
 use crate::config::DriverConfig;
+use crate::idmap::{IdMap, IdSet};
 use crate::machine::Machine;
 use crate::msg::{Ctl, HttpIn, HttpReply, Life, NetMsg, StreamsInput, WsCmd};
 use crate::outq::{self, OutTx};
@@ -60,6 +62,25 @@ pub(crate) struct HubCx<'a, M, C> {
 }
 
 impl<M, C: Send + 'static> HubCx<'_, M, C> {
+    /// Runs an application handler: polled once here, on the hub, so a handler that
+    /// finishes without waiting (most do: an ack, an emit, a join) costs no task, no wake-up
+    /// and no "done" message; one that waits goes on as its own task from where it stopped
+    /// (see [`Self::spawn_handler`]). The price: whatever a handler does before its first
+    /// `.await` holds up the hub, so handlers must not block (as in any async runtime).
+    /// A handler that panics in that first poll is dropped and logged, as a runtime drops a
+    /// task that panics, and the hub goes on.
+    pub(crate) fn run_handler(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
+        let mut fut = Box::pin(fut);
+        // Whatever the future registers this waker with is registered again by the task's
+        // first poll, so nothing it waits for is missed.
+        let mut first = Context::from_waker(Waker::noop());
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut first))) {
+            Ok(Poll::Ready(())) => {}
+            Ok(Poll::Pending) => self.spawn_handler(fut),
+            Err(_) => tracing::error!("an event handler panicked; it was dropped"),
+        }
+    }
+
     /// Runs an application handler as its own task, counted against `max_handler_tasks`.
     pub(crate) fn spawn_handler(&mut self, fut: impl Future<Output = ()> + Send + 'static) {
         *self.in_flight = self.in_flight.saturating_add(1);
@@ -124,15 +145,15 @@ pub(crate) struct Hub<R: Runtime, M: Machine, D: Dispatcher<M>> {
     net_open: bool,
     life_open: bool,
     /// Requests awaiting their answer, by engine id, with the connection's key.
-    replies: HashMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
+    replies: IdMap<RequestId, (u64, oneshot::Sender<HttpReply>)>,
     /// Engine id of each connection key, for aborts.
-    keys: HashMap<u64, RequestId>,
+    keys: IdMap<u64, RequestId>,
     /// Requests whose body is still coming, by session: cut when the session ends.
     pending_bodies: HashMap<Sid, Vec<oneshot::Sender<()>>>,
     /// Writer queues of the WebSockets (and streamed bodies) the engine knows.
-    conns: HashMap<ConnId, OutTx>,
+    conns: IdMap<ConnId, OutTx>,
     /// WebSocket tasks not yet ended (shutdown waits for them).
-    ws_tasks: HashSet<ConnId>,
+    ws_tasks: IdSet<ConnId>,
     timer: Option<R::Timer>,
     armed: Option<Instant>,
     fired: bool,
@@ -160,11 +181,11 @@ impl<R: Runtime, M: Machine, D: Dispatcher<M>> Hub<R, M, D> {
             inputs,
             net_open: true,
             life_open: true,
-            replies: HashMap::new(),
-            keys: HashMap::new(),
+            replies: IdMap::default(),
+            keys: IdMap::default(),
             pending_bodies: HashMap::new(),
-            conns: HashMap::new(),
-            ws_tasks: HashSet::new(),
+            conns: IdMap::default(),
+            ws_tasks: IdSet::default(),
             timer: None,
             armed: None,
             fired: false,

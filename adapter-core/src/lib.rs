@@ -56,11 +56,13 @@ mod hub;
 #[cfg(test)]
 mod hub_tests;
 mod hyper_timer;
+mod idmap;
 pub mod io;
 mod limits;
 mod machine;
 mod msg;
 mod outq;
+mod race;
 mod runtime;
 mod server;
 #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]

@@ -30,6 +30,7 @@ use crate::conn::Mount;
 use crate::io::{FuturesIo, HyperIo, Prefixed};
 use crate::msg::{Life, NetMsg, WsCmd};
 use crate::outq::OutRx;
+use crate::race::race;
 use crate::runtime::Runtime;
 
 /// How long the peer has to answer our close frame before the socket is dropped.
@@ -46,8 +47,19 @@ pub(crate) type UpgradeIo = fn(hyper::upgrade::Upgraded) -> Box<dyn IoStream>;
 /// shim in the way), falling back to the shim.
 pub(crate) fn own_io<T: IoStream>(up: hyper::upgrade::Upgraded) -> Box<dyn IoStream> {
     match up.downcast::<FuturesIo<T>>() {
-        Ok(parts) => Box::new(Prefixed::new(parts.read_buf, parts.io.into_inner())),
+        Ok(parts) => Box::new(Prefixed::new(detach(parts.read_buf), parts.io.into_inner())),
         Err(up) => Box::new(HyperIo(up)),
+    }
+}
+
+/// The bytes the client sent after its upgrade request, on their own: `read` is a slice of
+/// hyper's read buffer (8 KiB), which would otherwise stay allocated for the connection's
+/// whole life to hold them (usually none).
+fn detach(read: Bytes) -> Bytes {
+    if read.is_empty() {
+        Bytes::new()
+    } else {
+        Bytes::copy_from_slice(&read)
     }
 }
 
@@ -170,10 +182,15 @@ where
     false // the hub dropped the queue: drop the socket at once
 }
 
+/// Size of the buffer [`drain`] discards into, allocated only while draining.
+const DRAIN_SCRATCH: usize = 4096;
+
 /// Ends our side of `io`, then reads and discards until the peer ends its side.
 async fn drain(io: &mut (impl AsyncRead + AsyncWrite + Unpin)) {
     let _ = io.close().await;
-    let mut scratch = [0u8; 4096];
+    // On the heap, not in the future: an array here would be carried (twice, through
+    // `within_grace`) by every connection's task for its whole life, idle or not.
+    let mut scratch = vec![0u8; DRAIN_SCRATCH];
     while matches!(io.read(&mut scratch).await, Ok(n) if n > 0) {}
 }
 
@@ -212,9 +229,10 @@ pub(crate) async fn run<R: Runtime>(
             let (mut tx, mut rx) = ws.split();
             let end = {
                 let mut reader = pin!(read_loop(&mut rx, &mount.net, conn));
-                match select(reader.as_mut(), pin!(write_loop(&mut tx, &queue))).await {
-                    Either::Left((end, _)) => end,
-                    Either::Right((sent_close, _)) => {
+                let writer = pin!(write_loop(&mut tx, &queue));
+                match race(reader.as_mut(), writer).await {
+                    Either::Left(end) => end,
+                    Either::Right(sent_close) => {
                         if sent_close {
                             // Give the peer a moment to answer our close frame.
                             let _ = within_grace(&rt, reader).await;

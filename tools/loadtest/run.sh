@@ -2,12 +2,15 @@
 # Benchmarks by hand (not part of the test suite or CI): builds the load generator and the
 # e2e-server in release mode, then runs the echo, broadcast and idle scenarios against our
 # server on each runtime and against node's socket.io 4 (tests/js/reference-server.mjs),
-# every scenario on a freshly started server, and prints the comparison table, the goals
-# (echo >= 2x node's round trips/s, idle <= 0.5x node's bytes per connection) and one JSON line.
+# and against socketioxide 0.18.9 (tools/loadtest/socketioxide-peer, a standalone cargo
+# project: never a dependency of ours, built here only), every scenario on a freshly started
+# server, and prints the comparison table, the goals against socketioxide (src/goals.rs) and
+# the older ones against node (echo >= 2x, idle <= 0.5x), and one JSON line.
 #
 #   tools/loadtest/run.sh                                  # everything, default sizes
 #   RUNTIMES="tokio" tools/loadtest/run.sh --duration 5s   # extra flags go to `loadtest suite`
 #   NODE=0 tools/loadtest/run.sh                           # without the node reference
+#   SOCKETIOXIDE=0 tools/loadtest/run.sh                   # without the socketioxide peer
 #
 # Targets 127.0.0.1 only; every scenario is bounded in clients and time.
 set -euo pipefail
@@ -30,6 +33,13 @@ if [[ ${NODE:-1} != 0 && -f tests/js/reference-server.mjs ]] && command -v node 
     (cd tests/js && npm ci --no-audit --no-fund)
   fi
   servers+=(--server "node=node tests/js/reference-server.mjs --port 0")
+fi
+
+peer=tools/loadtest/socketioxide-peer
+if [[ ${SOCKETIOXIDE:-1} != 0 && -f $peer/Cargo.toml ]]; then
+  # Its own workspace and lock file; --locked keeps it at the socketioxide version it pins.
+  cargo build --release --locked --manifest-path "$peer/Cargo.toml"
+  servers+=(--server "socketioxide=$peer/target/release/socketioxide-peer --port 0")
 fi
 
 if [[ ${#servers[@]} -eq 0 ]]; then

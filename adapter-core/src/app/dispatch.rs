@@ -13,7 +13,8 @@
 //!   restored the socket without a decision; it gets its handle (with the data kept at its
 //!   disconnect) and its connection handler, or a fresh namespace object (`on_recovered`),
 //!   started once its previous life's disconnect handlers have finished (`lives`).
-//! - `Event::Message`: the closure handler (or `on_any`) runs as a task; for an object
+//! - `Event::Message`: the closure handler (or `on_any`) is polled on the hub and goes on as
+//!   a task only if it waits (`HubCx::run_handler`); for an object
 //!   namespace the event goes to the socket's mailbox (a socket `max_queued_events` behind is
 //!   disconnected).
 //! - Acks the application waits for are oneshots keyed by `AckId`, resolved by `AckReply`,
@@ -43,13 +44,14 @@ use super::error::Error;
 use super::handle::ServerHandle;
 use super::lives::Lives;
 use super::object::AnyState;
-use super::order::{Gate, ordered};
+use super::order::{self, Gate, ordered};
 use super::socket::{
     AckReply, AckSender, BroadcastReplies, ConnectRequest, EventData, Socket, SocketData,
 };
 use super::{BoxFut, Namespace};
 use crate::config::DriverConfig;
 use crate::hub::{Dispatcher, HubCx};
+use crate::idmap::IdMap;
 use crate::msg::Ctl;
 
 type Cx<'a> = HubCx<'a, Engine, Command>;
@@ -68,14 +70,14 @@ pub(crate) struct SioDispatcher {
     max_queued_events: usize,
     pending: HashMap<u64, Pending>,
     next_key: u64,
-    sockets: HashMap<SocketId, Socket>,
+    sockets: IdMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     /// Server-side handlers, cluster requests and broadcasts with acks (`cluster`).
     cluster: ClusterWaits,
     /// The gate of each closure socket's latest handler task (see `order`).
-    gates: HashMap<SocketId, Gate>,
+    gates: IdMap<SocketId, Gate>,
     /// The mailbox of each object socket's task.
-    mailboxes: HashMap<SocketId, Mailbox>,
+    mailboxes: IdMap<SocketId, Mailbox>,
     /// Kept sessions' disconnect handlers, which their recovered lives wait for (`lives`).
     lives: Lives,
 }
@@ -128,11 +130,11 @@ impl SioDispatcher {
             max_queued_events: driver.max_queued_events,
             pending: HashMap::new(),
             next_key: 0,
-            sockets: HashMap::new(),
+            sockets: IdMap::default(),
             acks: HashMap::new(),
             cluster: ClusterWaits::new(server_side),
-            gates: HashMap::new(),
-            mailboxes: HashMap::new(),
+            gates: IdMap::default(),
+            mailboxes: IdMap::default(),
             lives: Lives::default(),
         }
     }
@@ -152,9 +154,16 @@ impl SioDispatcher {
             + self.cluster.held()
     }
 
-    /// Spawns a handler of `socket` after the handlers before it (see `order`).
+    /// Runs a handler of `socket` after the handlers before it (see `order`): at once, on
+    /// the hub, when every earlier handler has reached its first await (then it needs no
+    /// gate either: once polled, so has it); otherwise as a task behind the gate.
     fn spawn_ordered(&mut self, cx: &mut Cx<'_>, socket: SocketId, fut: BoxFut<()>) {
-        let (task, gate) = ordered(self.gates.remove(&socket), fut);
+        let mut gate = self.gates.remove(&socket);
+        if order::is_open(gate.as_mut()) {
+            cx.run_handler(fut);
+            return;
+        }
+        let (task, gate) = ordered(gate, fut);
         self.gates.insert(socket, gate);
         cx.spawn_handler(task);
     }
@@ -196,7 +205,7 @@ impl SioDispatcher {
             ctl: Some(cx.ctl().clone()),
         };
         let state = self.state.clone();
-        cx.spawn_handler(async move {
+        cx.run_handler(async move {
             if let Some(runner) = object {
                 match runner.connect(req, &state).await {
                     Ok(object) => guard.decide(ConnectDecision::Accept, Some(object)),
@@ -393,8 +402,12 @@ impl SioDispatcher {
             }
             drop(end);
         });
-        let (task, _last) = ordered(gate, fut);
-        cx.spawn_handler(task);
+        let mut gate = gate;
+        if order::is_open(gate.as_mut()) {
+            cx.run_handler(fut);
+        } else {
+            cx.spawn_handler(ordered(gate, fut).0);
+        }
     }
 
     fn sockets_of(&self, ids: Vec<SocketId>) -> Vec<Socket> {

@@ -6,10 +6,14 @@
 //!   methods receive the client's events one at a time, in order, with `&mut self`; per-socket
 //!   state is plain fields. Event names map to methods in a table built once. See
 //!   [`object`](SocketNamespace) for the model, ordering and where data lives.
-//! - **Closures** ([`Namespace`]): async handlers for connect, events and disconnect, each
-//!   invocation its own task; a socket's handlers start in the order of its events, each once
-//!   the previous one reached its first await (as node runs listeners), and its disconnect
-//!   handlers run after all of them started.
+//! - **Closures** ([`Namespace`]): async handlers for connect, events and disconnect. Each
+//!   invocation is first polled on the server's own task, so one that finishes without
+//!   waiting (an ack, an emit) costs no task of its own; one that awaits goes on as its own
+//!   task from there. Whatever a handler does before its first `.await` therefore holds up
+//!   the server: never block there (move blocking work to a blocking thread). A socket's
+//!   handlers start in the order of its events, each once the previous one reached its first
+//!   await (as node runs listeners), and its disconnect handlers run after all of them
+//!   started.
 //!
 //! Handlers reach the server through [`Socket`] handles usable from any task; the
 //! application's shared state ([`App::with_state`]) is [`Ctx::state`] in namespace objects

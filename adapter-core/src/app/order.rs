@@ -1,11 +1,13 @@
 //! Per-socket ordering of handler tasks.
 //!
-//! Each handler invocation is its own task (so one may await without holding up others), but
-//! a socket's handlers must still *start* in the order their events arrived, as Node runs
+//! A handler that awaits goes on as its own task (so it does not hold up others), but a
+//! socket's handlers must still *start* in the order their events arrived, as Node runs
 //! listeners: everything a handler does before its first `.await` (typically its emits and
-//! acks) happens before the next handler of that socket begins. Each task therefore waits for
-//! the previous task of its socket to have been polled once, and signals the same after its
-//! own first poll. A task that dies early drops its signal, which releases the next one too.
+//! acks) happens before the next handler of that socket begins. Handlers are first polled on
+//! the hub (`HubCx::run_handler`), which keeps that order by itself; only a handler queued
+//! behind one not yet polled needs a gate: its task waits for the previous task of its socket
+//! to have been polled once, and signals the same after its own first poll. A task that dies
+//! early drops its signal, which releases the next one too.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,6 +36,13 @@ impl Future for FirstPoll {
 
 /// The gate a socket's next handler waits on.
 pub(crate) type Gate = oneshot::Receiver<()>;
+
+/// Whether the handler behind `gate` has been polled (or dropped), so the next may start;
+/// `None` is a socket with no handler before.
+pub(crate) fn is_open(gate: Option<&mut Gate>) -> bool {
+    // Sent, or the sender dropped with its task: both open it.
+    gate.is_none_or(|g| !matches!(g.try_recv(), Ok(None)))
+}
 
 /// Wraps `fut` so it starts after `prev` opened and opens the returned gate after its own
 /// first poll.

@@ -1,4 +1,4 @@
-//! Command-line parsing: `loadtest <echo|broadcast|idle|suite|help> [--flag value]...`.
+//! Command-line parsing: `loadtest <echo|polling|broadcast|idle|suite|help> [--flag value]...`.
 //!
 //! Hand-written (a dozen flags do not need a parser crate) so every limit check is here,
 //! named and tested. Every scenario is bounded: client counts, durations and in-flight
@@ -8,7 +8,10 @@ use std::time::Duration;
 
 /// Most clients one scenario may open (one descriptor and one ephemeral port each; the
 /// loopback ephemeral range is about 28 000 ports).
-pub(crate) const MAX_CLIENTS: usize = 25_000;
+pub(crate) const MAX_CLIENTS: usize = 200_000;
+/// Most client source addresses (127.0.0.1, 127.0.0.2, ...): each gives about 28 000
+/// ephemeral ports toward one server port, so 100 000 connections need at least 4.
+pub(crate) const MAX_SOURCE_ADDRS: usize = 64;
 /// Longest measuring phase (and longest idle hold) one scenario may ask for.
 pub(crate) const MAX_DURATION: Duration = Duration::from_secs(300);
 /// Most broadcasts the sender may have waiting for their ack.
@@ -26,19 +29,22 @@ usage:
   loadtest echo      TARGET [--clients 50] [--duration 10s] [--payload-bytes 32]
   loadtest broadcast TARGET [--clients 1000] [--duration 10s] [--in-flight 8] [--payload-bytes 32]
   loadtest idle      TARGET [--clients 10000] [--settle 2s] [--hold 5s]
-  loadtest suite     --server NAME=COMMAND [--server NAME=COMMAND]... [--scenarios echo,broadcast,idle]
-                     [--echo-clients 50] [--broadcast-clients 1000] [--idle-clients 10000] [--duration 10s]
+  loadtest polling   TARGET [--clients 50] [--duration 10s] [--payload-bytes 32]
+  loadtest suite     --server NAME=COMMAND [--server NAME=COMMAND]... [--scenarios echo,polling,broadcast,idle]
+                     [--echo-clients 50] [--polling-clients 50] [--broadcast-clients 1000] [--idle-clients 10000]
+                     [--duration 10s]
 TARGET (always 127.0.0.1):
   --port PORT [--pid PID]     an already running server; --pid enables memory and CPU figures
   --spawn 'COMMAND ARGS'      start the server (split on spaces; it must print `LISTENING <port>`)
 common: [--threads 1] [--connect-concurrency 64] [--connect-timeout 10s] [--label NAME]
+        [--source-addrs 1]  (connect from 127.0.0.1..=127.0.0.N in turn: ~28 000 ports each)
 durations: 250ms, 10s, 2m or a bare number of seconds";
 
 /// Failures parsing the command line.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ArgError {
     /// No subcommand, or an unknown one.
-    #[error("unknown command {0:?} (echo, broadcast, idle, suite, help)")]
+    #[error("unknown command {0:?} (echo, polling, broadcast, idle, suite, help)")]
     UnknownCommand(String),
     /// A flag this command does not take.
     #[error("unknown flag {0:?}")]
@@ -73,6 +79,8 @@ pub(crate) enum Kind {
     Broadcast,
     /// Idle connections and the server's memory per connection.
     Idle,
+    /// Closed-loop echo-ack round trips over HTTP long-polling.
+    Polling,
 }
 
 impl Kind {
@@ -82,11 +90,12 @@ impl Kind {
             Self::Echo => "echo",
             Self::Broadcast => "broadcast",
             Self::Idle => "idle",
+            Self::Polling => "polling",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Self::Echo, Self::Broadcast, Self::Idle]
+        [Self::Echo, Self::Broadcast, Self::Idle, Self::Polling]
             .into_iter()
             .find(|k| k.name() == s)
     }
@@ -125,6 +134,8 @@ pub(crate) struct Settings {
     pub(crate) connect_concurrency: usize,
     /// Give up on one connection attempt after this long.
     pub(crate) connect_timeout: Duration,
+    /// Client source addresses 127.0.0.1..=127.0.0.N, used in turn.
+    pub(crate) source_addrs: usize,
 }
 
 impl Settings {
@@ -132,7 +143,7 @@ impl Settings {
     pub(crate) fn defaults(kind: Kind) -> Self {
         Self {
             clients: match kind {
-                Kind::Echo => 50,
+                Kind::Echo | Kind::Polling => 50,
                 Kind::Broadcast => 1000,
                 Kind::Idle => 10_000,
             },
@@ -142,6 +153,7 @@ impl Settings {
             settle: Duration::from_secs(2),
             hold: Duration::from_secs(5),
             connect_concurrency: 64,
+            source_addrs: 1,
             connect_timeout: Duration::from_secs(10),
         }
     }
@@ -234,6 +246,7 @@ fn settings_flag(s: &mut Settings, flag: &str, v: &str) -> Result<bool, ArgError
             s.connect_concurrency = number(flag, v, 1, MAX_CONNECT_CONCURRENCY)?;
         }
         "--connect-timeout" => s.connect_timeout = duration(flag, v, false)?,
+        "--source-addrs" => s.source_addrs = number(flag, v, 1, MAX_SOURCE_ADDRS)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -310,7 +323,7 @@ fn parse_run(kind: Kind, rest: &[String]) -> Result<RunArgs, ArgError> {
 
 fn parse_suite(rest: &[String]) -> Result<SuiteArgs, ArgError> {
     let mut servers = Vec::new();
-    let mut kinds = vec![Kind::Echo, Kind::Broadcast, Kind::Idle];
+    let mut kinds = vec![Kind::Echo, Kind::Polling, Kind::Broadcast, Kind::Idle];
     let mut all: Vec<(Kind, Settings)> =
         kinds.iter().map(|&k| (k, Settings::defaults(k))).collect();
     let mut threads = 1;
@@ -319,6 +332,7 @@ fn parse_suite(rest: &[String]) -> Result<SuiteArgs, ArgError> {
             "--echo-clients" => Some(Kind::Echo),
             "--broadcast-clients" => Some(Kind::Broadcast),
             "--idle-clients" => Some(Kind::Idle),
+            "--polling-clients" => Some(Kind::Polling),
             _ => None,
         };
         if let Some(kind) = per_kind {

@@ -8,6 +8,8 @@
 //! event are consumed by [`Client::connect`]. Framing goes through `socketio-proto`, the same
 //! codec the server under test uses, so a framing bug would show up as a protocol error here.
 
+use std::net::{Ipv4Addr, SocketAddr};
+
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use socketio_proto::{
@@ -15,7 +17,7 @@ use socketio_proto::{
     eio::{self, ProtocolVersion as EioVersion},
     sio::{self, Decoded, PacketBody, Payload, ProtocolVersion as SioVersion},
 };
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::{
     WebSocketStream,
     tungstenite::{Message, Utf8Bytes, protocol::WebSocketConfig},
@@ -88,8 +90,14 @@ pub(crate) fn frame_text(packet: &sio::Packet) -> Result<Utf8Bytes, ClientError>
 impl Client {
     /// Connects to `127.0.0.1:port`, opens an Engine.IO session over WebSocket and joins "/".
     /// Returns once the server's CONNECT reply arrived.
-    pub(crate) async fn connect(port: u16) -> Result<Self, ClientError> {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await?;
+    /// `source` is the local address to connect from (127.0.0.x), so more clients than one
+    /// address has ephemeral ports can reach one server port.
+    pub(crate) async fn connect(port: u16, source: Ipv4Addr) -> Result<Self, ClientError> {
+        let socket = TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::from((source, 0)))?;
+        let tcp = socket
+            .connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .await?;
         // Small request/response frames: never wait for Nagle.
         tcp.set_nodelay(true)?;
         let url = format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");

@@ -12,6 +12,7 @@
 
 mod args;
 mod client;
+mod goals;
 mod hist;
 mod procfs;
 mod report;

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use crate::args::{Kind, RunArgs, Settings, SuiteArgs, Target};
+use crate::goals::{self, ratio};
 use crate::hist::Histogram;
 use crate::procfs;
 use crate::report::{Report, Value, comparison};
-use crate::scenario::{ConnectSummary, broadcast, echo, idle};
+use crate::scenario::{ConnectSummary, broadcast, echo, idle, polling};
 use crate::server::Server;
 
 /// The echo throughput goal: at least this many times node's round trips per second.
@@ -54,6 +55,17 @@ fn cpu_per_op(cpu: Option<Duration>, ops: u64) -> Value {
     }))
 }
 
+/// Server CPU nanoseconds per operation (broadcast deliveries cost a few µs: the µs figure
+/// alone would round them to one or two values).
+fn cpu_ns_per_op(cpu: Option<Duration>, ops: u64) -> Value {
+    match cpu {
+        Some(d) if ops > 0 => {
+            Value::Count(u64::try_from(d.as_nanos() / u128::from(ops)).unwrap_or(u64::MAX))
+        }
+        _ => Value::Text("-".into()),
+    }
+}
+
 /// Runs scenario `kind` with `settings` against `target`, naming the server `label`.
 pub(crate) async fn run_one(
     kind: Kind,
@@ -71,8 +83,12 @@ pub(crate) async fn run_one(
     );
     let mut r = Report::new(kind.name(), label);
     let ops = match kind {
-        Kind::Echo => {
-            let (c, t) = echo::run(server.port, server.pid, s).await;
+        Kind::Echo | Kind::Polling => {
+            let (c, t) = if kind == Kind::Echo {
+                echo::run(server.port, server.pid, s).await
+            } else {
+                polling::run(server.port, server.pid, s).await
+            };
             push_connect(&mut r, &c);
             r.push("round_trips", Value::Count(t.hist.len()));
             r.push("round_trips_per_s", Value::Rate(t.rate()));
@@ -144,6 +160,7 @@ pub(crate) async fn run_one(
     r.push("server_cpu_pct", Value::Percent(cpu.server_pct));
     r.push("client_cpu_pct", Value::Percent(cpu.client_pct));
     r.push("server_cpu_us_per_op", cpu_per_op(cpu.server, ops));
+    r.push("server_cpu_ns_per_op", cpu_ns_per_op(cpu.server, ops));
     r.push(
         "loadavg_1m",
         Value::Text(procfs::loadavg().unwrap_or_default()),
@@ -164,25 +181,9 @@ pub(crate) async fn run_command(a: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `ours / node` of figure `key` in `scenario`, when both exist and node's is non-zero.
-fn ratio(reports: &[Report], scenario: &str, key: &str, ours: &str, node: &str) -> Option<f64> {
-    let get = |server: &str| {
-        reports
-            .iter()
-            .find(|r| r.scenario == scenario && r.server == server)
-            .and_then(|r| match r.get(key)? {
-                Value::Rate(x) => Some(*x),
-                #[allow(clippy::cast_precision_loss)]
-                Value::Bytes(Some(b)) => Some(*b as f64),
-                _ => None,
-            })
-    };
-    let (a, b) = (get(ours)?, get(node)?);
-    (b > 0.0).then(|| a / b)
-}
-
 /// Runs every scenario against every server (each scenario on a fresh server process),
-/// then prints the comparison and the goals against the server named `node*`.
+/// then prints the comparison, the goals against the server named `socketioxide*` (see
+/// `goals`) and the older ones against the server named `node*`.
 pub(crate) async fn run_suite(a: SuiteArgs) -> Result<(), String> {
     let mut reports = Vec::new();
     for (kind, settings) in &a.scenarios {
@@ -203,9 +204,15 @@ pub(crate) async fn run_suite(a: SuiteArgs) -> Result<(), String> {
         .iter()
         .map(|(n, _)| n.as_str())
         .find(|n| n.starts_with("node"));
+    let names: Vec<&str> = a.servers.iter().map(|(n, _)| n.as_str()).collect();
     let mut goals = Vec::new();
+    if let Some(peer) = names.iter().find(|n| n.starts_with("socketioxide")) {
+        let (text, json) = goals::judge(&reports, &names, peer);
+        print!("{text}");
+        goals.extend(json);
+    }
     if let Some(node) = node {
-        for (ours, _) in a.servers.iter().filter(|(n, _)| n != node) {
+        for (ours, _) in a.servers.iter().filter(|(n, _)| n.starts_with("ours")) {
             let echo = ratio(&reports, "echo", "round_trips_per_s", ours, node);
             let mem = ratio(&reports, "idle", "bytes_per_connection", ours, node);
             let verdict = |x: Option<f64>, ok: fn(f64) -> bool| {

@@ -13,14 +13,22 @@
 pub(crate) mod broadcast;
 pub(crate) mod echo;
 pub(crate) mod idle;
+pub(crate) mod polling;
 
+use std::net::Ipv4Addr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::args::Settings;
 use crate::client::{Client, ClientError};
+
+/// The `k`-th client source address: 127.0.0.(k + 1).
+pub(crate) fn source_addr(k: usize) -> Ipv4Addr {
+    Ipv4Addr::new(127, 0, 0, u8::try_from(k % 254).unwrap_or(0) + 1)
+}
 
 /// How long a client waits for any single reply (an ack) before counting an error.
 pub(crate) const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -62,6 +70,9 @@ pub(crate) struct Fleet {
 pub(crate) struct Member {
     port: u16,
     connect_timeout: Duration,
+    source_addrs: usize,
+    /// Connection attempts so far, to pick each one's source address in turn.
+    attempts: Arc<AtomicUsize>,
     permits: Arc<Semaphore>,
     reports: mpsc::Sender<Result<(), String>>,
     /// The phase signal.
@@ -83,6 +94,8 @@ impl Fleet {
         let member = Member {
             port,
             connect_timeout: settings.connect_timeout,
+            source_addrs: settings.source_addrs.max(1),
+            attempts: Arc::new(AtomicUsize::new(0)),
             permits: Arc::new(Semaphore::new(settings.connect_concurrency.max(1))),
             reports: report_tx,
             phase: phase_rx,
@@ -134,7 +147,11 @@ impl Member {
     pub(crate) async fn connect(&self) -> Option<Client> {
         let result = async {
             let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
-            match tokio::time::timeout(self.connect_timeout, Client::connect(self.port)).await {
+            let k = self.attempts.fetch_add(1, Ordering::Relaxed) % self.source_addrs;
+            let source = source_addr(k);
+            match tokio::time::timeout(self.connect_timeout, Client::connect(self.port, source))
+                .await
+            {
                 Ok(Ok(c)) => Ok(c),
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(_) => Err(format!(
