@@ -8,6 +8,9 @@
 //! - [`Request`] / [`Response`]: the request and response channels; JSON, except the
 //!   broadcast with acks and its acks (MessagePack). Input may be either: the first byte
 //!   decides (`{` is JSON), as in node.
+//! - [`ShardedMessage`] / [`ShardedChannels`]: the sharded variant (`createShardedAdapter`,
+//!   Redis 7 sharded pub/sub), socket.io-adapter's `ClusterAdapter` messages, decoded into
+//!   the same operations.
 //! - [`Value`]: one MessagePack value in notepack.io's model (node's encoder), with
 //!   [`decode_value`] / [`encode_value`] and the conversion to and from a packet's JSON with
 //!   binary placeholders ([`Value::write_json`], [`Value::from_json`]).
@@ -31,6 +34,7 @@ mod msgpack_decode;
 mod msgpack_encode;
 mod request;
 mod response;
+mod sharded;
 mod value;
 
 pub use broadcast::{BroadcastFlags, BroadcastMessage, BroadcastOpts, ClusterPacket, Selector};
@@ -41,6 +45,7 @@ pub use msgpack_decode::decode_value;
 pub use msgpack_encode::{encode_value, write_value};
 pub use request::Request;
 pub use response::{RemoteSocket, Response, ResponseBody};
+pub use sharded::{ShardedBody, ShardedChannelKind, ShardedChannels, ShardedMessage};
 pub use value::Value;
 
 #[cfg(test)]
