@@ -49,8 +49,9 @@ mod outbound;
 mod requests;
 mod server_side;
 mod state;
+mod wire;
 
-pub use config::ClusterConfig;
+pub use config::{ClusterConfig, ClusterMode, ShardedSubscription};
 pub use requests::{ClusterEvent, ClusterRequestId, RequestTimeout, ServerSideAck};
 pub use socketio_proto::cluster::RemoteSocket;
 pub(crate) use state::ClusterState;
@@ -72,6 +73,25 @@ pub enum ClusterAction {
     /// `PUBLISH channel payload`.
     Publish {
         /// The channel.
+        channel: String,
+        /// The message, already encoded.
+        payload: Bytes,
+    },
+    /// `SSUBSCRIBE channels` (sharded mode): once per namespace (its main channel first:
+    /// its `PUBSUB SHARDNUMSUB` is the server count), and per room as rooms appear in the
+    /// dynamic subscription mode. Keep these subscriptions across reconnects.
+    ShardSubscribe {
+        /// Shard channels.
+        channels: Vec<String>,
+    },
+    /// `SUNSUBSCRIBE channels` (sharded dynamic mode: a room emptied here); forget them.
+    ShardUnsubscribe {
+        /// Shard channels.
+        channels: Vec<String>,
+    },
+    /// `SPUBLISH channel payload` (sharded mode).
+    ShardPublish {
+        /// The shard channel.
         channel: String,
         /// The message, already encoded.
         payload: Bytes,
