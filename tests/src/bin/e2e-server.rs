@@ -4,7 +4,8 @@
 //! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
 //! it), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
-//! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
+//! Redis, node's `@socket.io/redis-adapter` servers included), or `--redis-sharded URL` (the
+//! same with node's sharded adapter, `createShardedAdapter`, on Redis 7). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -33,6 +34,9 @@ struct Opts {
     recovery: Option<Duration>,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis: Option<String>,
+    /// `--redis-sharded`: the cluster speaks node's sharded adapter.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    sharded: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -43,6 +47,7 @@ fn parse_args() -> Result<Opts, String> {
         ping_timeout: None,
         recovery: None,
         redis: None,
+        sharded: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -68,6 +73,11 @@ fn parse_args() -> Result<Opts, String> {
             "--recovery-ms" => opts.recovery = Some(ms()?),
             #[cfg(feature = "redis")]
             "--redis" => opts.redis = Some(value),
+            #[cfg(feature = "redis")]
+            "--redis-sharded" => {
+                opts.redis = Some(value);
+                opts.sharded = true;
+            }
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -95,7 +105,11 @@ fn app(opts: &Opts) -> App {
     });
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
-        return app.redis(url.clone());
+        return if opts.sharded {
+            app.redis_sharded(url.clone())
+        } else {
+            app.redis(url.clone())
+        };
     }
     app
 }
