@@ -6,6 +6,8 @@
 //   node reference-server.mjs [--port N] [--ping-interval-ms N] [--ping-timeout-ms N]
 //     [--recovery-ms N] [--runtime X]
 // `--recovery-ms N` turns connectionStateRecovery on with maxDisconnectionDuration N.
+// `--redis URL` makes it one server of a cluster on that Redis (@socket.io/redis-adapter's
+// createAdapter), `--redis-sharded URL` the same with createShardedAdapter, as e2e-server.
 // `--port 0` (the default) picks a free port; when listening it prints exactly one line
 // `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
 // with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
@@ -37,6 +39,8 @@ function parseArgs(argv) {
       case "--ping-timeout-ms": opts.pingTimeoutMs = num(); break;
       case "--recovery-ms": opts.recoveryMs = num(); break;
       case "--runtime": i++; break;
+      case "--redis": opts.redis = value; i++; break;
+      case "--redis-sharded": opts.redis = value; opts.sharded = true; i++; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
         process.exit(2);
@@ -47,7 +51,17 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const httpServer = http.createServer();
+let adapter;
+if (opts.redis) {
+  const { createClient } = await import("redis");
+  const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
+  const pub = createClient({ url: opts.redis });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  adapter = (opts.sharded ? createShardedAdapter : createAdapter)(pub, sub);
+}
 const io = new Server(httpServer, {
+  ...(adapter && { adapter }),
   path: "/socket.io/",
   allowEIO3: true,
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),

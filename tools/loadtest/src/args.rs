@@ -32,6 +32,7 @@ TARGET (always 127.0.0.1):
   --port PORT [--pid PID]     an already running server; --pid enables memory and CPU figures
   --spawn 'COMMAND ARGS'      start the server (split on spaces; it must print `LISTENING <port>`)
 common: [--threads 1] [--connect-concurrency 64] [--connect-timeout 10s] [--label NAME]
+        [--spread-port PORT]...   clients alternate between the target and these servers
 durations: 250ms, 10s, 2m or a bare number of seconds";
 
 /// Failures parsing the command line.
@@ -125,6 +126,9 @@ pub(crate) struct Settings {
     pub(crate) connect_concurrency: usize,
     /// Give up on one connection attempt after this long.
     pub(crate) connect_timeout: Duration,
+    /// Other servers of the target's cluster: clients alternate between the target and
+    /// these (`--spread-port`, repeatable; see `scenario/spread.rs`).
+    pub(crate) spread_ports: Vec<u16>,
 }
 
 impl Settings {
@@ -143,6 +147,7 @@ impl Settings {
             hold: Duration::from_secs(5),
             connect_concurrency: 64,
             connect_timeout: Duration::from_secs(10),
+            spread_ports: Vec::new(),
         }
     }
 }
@@ -234,6 +239,13 @@ fn settings_flag(s: &mut Settings, flag: &str, v: &str) -> Result<bool, ArgError
             s.connect_concurrency = number(flag, v, 1, MAX_CONNECT_CONCURRENCY)?;
         }
         "--connect-timeout" => s.connect_timeout = duration(flag, v, false)?,
+        "--spread-port" => {
+            let port = v.parse::<u16>().map_err(|_| bad(flag, v, "not a port"))?;
+            if port == 0 || s.spread_ports.len() >= crate::scenario::spread::MAX_SPREAD_PORTS {
+                return Err(bad(flag, v, "a port, at most MAX_SPREAD_PORTS of them"));
+            }
+            s.spread_ports.push(port);
+        }
         _ => return Ok(false),
     }
     Ok(true)

@@ -13,6 +13,7 @@
 pub(crate) mod broadcast;
 pub(crate) mod echo;
 pub(crate) mod idle;
+pub(crate) mod spread;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,10 +58,11 @@ pub(crate) struct Fleet {
     started: Instant,
 }
 
-/// A client task's side: how it connects and learns the phase.
-#[derive(Clone)]
+/// A client task's side: how it connects and learns the phase. Each clone is the next
+/// client, on the next server when the clients are spread (see [`spread`]).
 pub(crate) struct Member {
     port: u16,
+    ports: spread::Ports,
     connect_timeout: Duration,
     permits: Arc<Semaphore>,
     reports: mpsc::Sender<Result<(), String>>,
@@ -80,8 +82,11 @@ impl Fleet {
             clients: settings.clients,
             started: Instant::now(),
         };
+        let ports = spread::Ports::new(port, &settings.spread_ports);
+        // The template is no client: its clones are, from the first server on.
         let member = Member {
             port,
+            ports,
             connect_timeout: settings.connect_timeout,
             permits: Arc::new(Semaphore::new(settings.connect_concurrency.max(1))),
             reports: report_tx,
@@ -126,6 +131,19 @@ impl Fleet {
     /// Switches every client to `phase`.
     pub(crate) fn set(&self, phase: Phase) {
         self.phase.send_replace(phase);
+    }
+}
+
+impl Clone for Member {
+    fn clone(&self) -> Self {
+        Self {
+            port: self.ports.take(),
+            ports: self.ports.share(),
+            connect_timeout: self.connect_timeout,
+            permits: self.permits.clone(),
+            reports: self.reports.clone(),
+            phase: self.phase.clone(),
+        }
     }
 }
 
