@@ -34,6 +34,7 @@ loadtest="$target_dir/release/loadtest"
 
 tmp=$(mktemp -d)
 pids=()
+fifo_fds=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
@@ -49,10 +50,15 @@ free_port() {
 start() {
   local name=$1; shift
   mkfifo "$tmp/$name.in"
-  "$@" <"$tmp/$name.in" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  # The child must not inherit the other servers' fifo ends, or they never see EOF.
+  (
+    for f in "${fifo_fds[@]}"; do eval "exec $f>&-"; done
+    exec "$@"
+  ) <"$tmp/$name.in" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   local pid=$!
   pids+=("$pid")
   exec {fd}>"$tmp/$name.in"
+  fifo_fds+=("$fd")
   eval "fd_$name=$fd pid_$name=$pid"
   for _ in $(seq 200); do
     if grep -q '^LISTENING ' "$tmp/$name.out"; then
@@ -69,6 +75,9 @@ stop() {
   local name=$1 fd pid
   eval "fd=\$fd_$name pid=\$pid_$name"
   exec {fd}>&-
+  local keep=()
+  for f in "${fifo_fds[@]}"; do [[ $f != "$fd" ]] && keep+=("$f"); done
+  fifo_fds=("${keep[@]}")
   wait "$pid" 2>/dev/null || true
   rm -f "$tmp/$name.in"
 }

@@ -38,6 +38,16 @@
 //! Our own `broadcast_with_ack` goes out too: its local part ends in `Event::BroadcastAck`
 //! as without a cluster, the other servers' part in [`ClusterEvent::BroadcastAcks`].
 //!
+//! # Two adapters, one seam
+//! [`ClusterConfig::mode`] picks which of node's adapters the cluster speaks: the classic
+//! `createAdapter` (the default) or `createShardedAdapter` ([`ClusterMode::Sharded`], Redis 7
+//! sharded pub/sub, whose actions are `ShardSubscribe`/`ShardUnsubscribe`/`ShardPublish`).
+//! Both carry the same operations; what differs (channel names, subscriptions, the bytes'
+//! envelope) lives in `wire.rs` alone. In the sharded dynamic mode the engine subscribes a
+//! room's channel when the room appears on this server and unsubscribes it when the room
+//! empties, as node does. node's sharded adapter does not ask the others for `allRooms`, so
+//! [`cluster_all_rooms`](crate::Engine::cluster_all_rooms) then ends at once, empty.
+//!
 //! A
 //! `fetchSockets` answer from here carries no `handshake.time`/`issued` (the engine has no
 //! wall clock), and empty `auth` and `data` objects (the engine keeps neither).
