@@ -14,7 +14,7 @@
 //!
 //! Which of node's adapters the cluster speaks is the engine's to say: its first action
 //! subscribes its first namespace, `Subscribe` for the classic adapter, `ShardSubscribe` for
-//! the sharded one, and that fixes the link's [`Dialect`] (`PUBLISH`/`SUBSCRIBE` on a
+//! the sharded one, and that fixes the link's dialect (`PUBLISH`/`SUBSCRIBE` on a
 //! RESP2 pub/sub connection, or `SPUBLISH`/`SSUBSCRIBE` on a RESP3 connection whose push
 //! messages carry what arrives). The link does not look at anything else to decide.
 //!

@@ -22,7 +22,9 @@ pub(crate) struct Ports {
 impl Ports {
     /// The target's port first, then `spread`.
     pub(crate) fn new(target: u16, spread: &[u16]) -> Self {
-        let ports: Vec<u16> = std::iter::once(target).chain(spread.iter().copied()).collect();
+        let ports: Vec<u16> = std::iter::once(target)
+            .chain(spread.iter().copied())
+            .collect();
         Self {
             ports: ports.into(),
             next: Arc::new(AtomicUsize::new(0)),
@@ -32,7 +34,10 @@ impl Ports {
     /// The port of the next client.
     pub(crate) fn take(&self) -> u16 {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        self.ports.get(i % self.ports.len().max(1)).copied().unwrap_or(0)
+        self.ports
+            .get(i % self.ports.len().max(1))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The same servers, sharing the turn.
