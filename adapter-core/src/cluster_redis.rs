@@ -12,6 +12,12 @@
 //! request channel (`PUBSUB NUMSUB`, node's `serverCount`) and tells the hub. It ends when
 //! the hub drops its side (shutdown).
 //!
+//! Which of node's adapters the cluster speaks is the engine's to say: its first action
+//! subscribes its first namespace, `Subscribe` for the classic adapter, `ShardSubscribe` for
+//! the sharded one, and that fixes the link's dialect (`PUBLISH`/`SUBSCRIBE` on a
+//! RESP2 pub/sub connection, or `SPUBLISH`/`SSUBSCRIBE` on a RESP3 connection whose push
+//! messages carry what arrives). The link does not look at anything else to decide.
+//!
 //! Faults: when either connection fails (Redis restarted, the network dropped), the link
 //! reconnects with backoff ([`CONNECT_BACKOFF_MIN`] doubling to [`CONNECT_BACKOFF_MAX`]),
 //! subscribes again to everything it had, and then sends what was published meanwhile, once
@@ -25,11 +31,10 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use futures_util::future::{Either, select};
-use redis::AsyncCommands;
 use socketio_engine::ClusterAction;
 
+use crate::cluster_redis_sub::{Dialect, Subscriber};
 use crate::msg::NetMsg;
 use crate::runtime::{Runtime, Timer};
 
@@ -72,6 +77,7 @@ pub(crate) fn spawn<R: Runtime>(
                     client,
                     net,
                     actions: rx,
+                    dialect: Dialect::Classic,
                     channels: Vec::new(),
                     patterns: Vec::new(),
                     queue: OfflineQueue::new(MAX_QUEUED_PUBLISHES),
@@ -92,7 +98,10 @@ struct Link<R> {
     client: redis::Client,
     net: async_channel::Sender<NetMsg>,
     actions: async_channel::Receiver<ClusterAction>,
-    /// Everything subscribed so far, subscribed again after a reconnection.
+    /// Classic or sharded pub/sub, as the engine's first action said.
+    dialect: Dialect,
+    /// Everything subscribed so far (shard channels in the sharded dialect), subscribed
+    /// again after a reconnection; the first one's subscriber count is the server count.
     channels: Vec<String>,
     patterns: Vec<String>,
     /// Publishes waiting for a connection.
@@ -140,6 +149,14 @@ enum End {
 
 impl<R: Runtime> Link<R> {
     async fn run(mut self) {
+        // The engine's first action subscribes its first namespace; its kind is the mode.
+        match self.actions.recv().await {
+            Ok(a) => {
+                self.dialect = Dialect::of(&a);
+                self.hold(a);
+            }
+            Err(_) => return,
+        }
         let mut backoff = CONNECT_BACKOFF_MIN;
         loop {
             match self.connected().await {
@@ -167,7 +184,12 @@ impl<R: Runtime> Link<R> {
                 self.channels.extend(channels);
                 self.patterns.extend(patterns);
             }
-            ClusterAction::Publish { channel, payload } => {
+            ClusterAction::ShardSubscribe { channels } => self.channels.extend(channels),
+            ClusterAction::ShardUnsubscribe { channels } => {
+                self.channels.retain(|c| !channels.contains(c));
+            }
+            ClusterAction::Publish { channel, payload }
+            | ClusterAction::ShardPublish { channel, payload } => {
                 let kept = self.queue.push(channel, payload);
                 if !kept {
                     tracing::warn!(
@@ -183,35 +205,19 @@ impl<R: Runtime> Link<R> {
     /// One connection's life: connect, resubscribe, flush the queue, then serve actions
     /// until the hub stops or the connection fails.
     async fn connected(&mut self) -> redis::RedisResult<End> {
-        let sub = self.client.get_async_pubsub().await?;
+        let (mut sink, mut lost) =
+            Subscriber::connect(&self.rt, &self.client, self.dialect, self.net.clone()).await?;
         let mut publisher = self.client.get_multiplexed_async_connection().await?;
-        let (mut sink, mut stream) = sub.split();
-        if !self.channels.is_empty() {
-            sink.subscribe(&self.channels).await?;
-        }
-        if !self.patterns.is_empty() {
-            sink.psubscribe(&self.patterns).await?;
-        }
-        let (lost_tx, mut lost) = futures_channel::oneshot::channel::<()>();
-        let net = self.net.clone();
-        self.rt.spawn(Box::pin(async move {
-            while let Some(msg) = stream.next().await {
-                let m = NetMsg::Cluster {
-                    channel: msg.get_channel_name().to_owned(),
-                    payload: Bytes::copy_from_slice(msg.get_payload_bytes()),
-                };
-                if net.send(m).await.is_err() {
-                    return;
-                }
-            }
-            let _ = lost_tx.send(());
-        }));
+        sink.subscribe(&self.channels, &self.patterns).await?;
         tracing::info!("cluster: connected to Redis");
         if !self.queue.items.is_empty() {
             self.await_rejoin(&mut publisher).await?;
         }
         while let Some((channel, payload)) = self.queue.items.front() {
-            let _: i64 = publisher.publish(channel, payload.as_ref()).await?;
+            self.dialect
+                .publish(channel, payload)
+                .query_async::<i64>(&mut publisher)
+                .await?;
             self.queue.items.pop_front();
         }
         self.count(&mut publisher).await?;
@@ -228,16 +234,32 @@ impl<R: Runtime> Link<R> {
                 }
             };
             match next {
-                Some(ClusterAction::Subscribe { channels, patterns }) => {
+                Some(
+                    a @ (ClusterAction::Subscribe { .. } | ClusterAction::ShardSubscribe { .. }),
+                ) => {
+                    let (channels, patterns) = match a {
+                        ClusterAction::Subscribe { channels, patterns } => (channels, patterns),
+                        ClusterAction::ShardSubscribe { channels } => (channels, Vec::new()),
+                        _ => continue,
+                    };
                     self.channels.extend(channels.iter().cloned());
                     self.patterns.extend(patterns.iter().cloned());
-                    sink.subscribe(&channels).await?;
-                    sink.psubscribe(&patterns).await?;
+                    sink.subscribe(&channels, &patterns).await?;
                     self.count(&mut publisher).await?;
                 }
-                Some(ClusterAction::Publish { channel, payload }) => {
-                    let sent: redis::RedisResult<i64> =
-                        publisher.publish(&channel, payload.as_ref()).await;
+                Some(ClusterAction::ShardUnsubscribe { channels }) => {
+                    self.channels.retain(|c| !channels.contains(c));
+                    sink.unsubscribe(&channels).await?;
+                }
+                Some(
+                    ClusterAction::Publish { channel, payload }
+                    | ClusterAction::ShardPublish { channel, payload },
+                ) => {
+                    let sent = self
+                        .dialect
+                        .publish(&channel, &payload)
+                        .query_async::<i64>(&mut publisher)
+                        .await;
                     if let Err(e) = sent {
                         // Kept for the next connection, like the others while away.
                         self.hold(ClusterAction::Publish { channel, payload });
@@ -261,11 +283,7 @@ impl<R: Runtime> Link<R> {
         let Some(channel) = self.channels.first() else {
             return Ok(());
         };
-        let (_, n): (String, usize) = redis::cmd("PUBSUB")
-            .arg("NUMSUB")
-            .arg(channel)
-            .query_async(publisher)
-            .await?;
+        let (_, n): (String, usize) = self.dialect.count(channel).query_async(publisher).await?;
         self.servers = n;
         let _ = self.net.send(NetMsg::ClusterServers(n)).await;
         Ok(())

@@ -50,6 +50,8 @@ mod body;
 pub mod cluster_interop;
 #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
 pub mod cluster_redis;
+#[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+mod cluster_redis_sub;
 mod config;
 mod conn;
 mod hub;

@@ -98,7 +98,8 @@ pub mod timer;
 
 pub use crate::action::{Action, WsMessage};
 pub use crate::cluster::{
-    ClusterAction, ClusterConfig, ClusterEvent, ClusterRequestId, ServerSideAck,
+    ClusterAction, ClusterConfig, ClusterEvent, ClusterMode, ClusterRequestId, ServerSideAck,
+    ShardedSubscription,
 };
 pub use crate::engine::{Engine, EngineConfig, RecoveryStore};
 pub use crate::event::{

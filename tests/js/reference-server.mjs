@@ -9,6 +9,8 @@
 // `--parser msgpack` serves socket.io-msgpack-parser's packets instead of the default parser's.
 // `--redis-streams URL` makes it one server of a cluster on that Redis with
 // @socket.io/redis-streams-adapter (as e2e-server's flag of the same name).
+// `--redis URL` makes it one server of a cluster on that Redis (@socket.io/redis-adapter's
+// createAdapter), `--redis-sharded URL` the same with createShardedAdapter, as e2e-server.
 // `--port 0` (the default) picks a free port; when listening it prints exactly one line
 // `LISTENING <port>` on stdout. On stdin EOF it closes gracefully (every socket is disconnected
 // with "server shutting down") and exits 0. `--runtime` is accepted and ignored so the Rust
@@ -43,6 +45,8 @@ function parseArgs(argv) {
       case "--parser": opts.parser = value; i++; break;
       case "--runtime": i++; break;
       case "--redis-streams": opts.redisStreams = value; i++; break;
+      case "--redis": opts.redis = value; i++; break;
+      case "--redis-sharded": opts.redis = value; opts.sharded = true; i++; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
         process.exit(2);
@@ -60,6 +64,13 @@ if (opts.redisStreams) {
   const client = createClient({ url: opts.redisStreams });
   await client.connect();
   adapter = createAdapter(client);
+} else if (opts.redis) {
+  const { createClient } = await import("redis");
+  const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
+  const pub = createClient({ url: opts.redis });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  adapter = (opts.sharded ? createShardedAdapter : createAdapter)(pub, sub);
 }
 const io = new Server(httpServer, {
   path: "/socket.io/",

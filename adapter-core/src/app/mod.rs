@@ -402,6 +402,24 @@ impl<S: Send + Sync + 'static> App<S> {
         self
     }
 
+    /// As [`redis`](Self::redis), speaking node's sharded adapter (`createShardedAdapter`
+    /// of `@socket.io/redis-adapter` 8.3, with its default `subscriptionMode: "dynamic"`):
+    /// Redis 7 sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`), one shard channel per namespace
+    /// plus one per room that exists on this server. Every server of the cluster must use
+    /// the sharded adapter. Keeps the rest of `EngineConfig::cluster` when set. As node's,
+    /// [`ServerHandle::all_rooms`] then lists this server's rooms only.
+    #[cfg(any(feature = "cluster-redis-tokio", feature = "cluster-redis-smol"))]
+    #[must_use]
+    pub fn redis_sharded(mut self, url: impl Into<String>) -> Self {
+        self.config
+            .cluster
+            .get_or_insert_with(Default::default)
+            .mode =
+            socketio_engine::ClusterMode::Sharded(socketio_engine::ShardedSubscription::Dynamic);
+        self.redis = Some(url.into());
+        self
+    }
+
     /// Handles `event` emitted by another server of the cluster in namespace `nsp`, of
     /// either kind (node's `io.of(nsp).on(event, ...)` for `serverSideEmit`); see
     /// [`Namespace::on_server_side_emit`]. Without a cluster nothing arrives.

@@ -23,6 +23,7 @@ impl Engine {
         &mut self,
         now: Instant,
         nsp: &Str,
+        requester: &Str,
         request_id: Str,
         packet: &ClusterPacket,
         opts: BroadcastOpts,
@@ -60,11 +61,12 @@ impl Engine {
             ) {
                 count = count.saturating_add(1);
                 if let Some(c) = &mut self.cluster {
-                    c.remote_acks.insert(ack, (nsp.clone(), request_id.clone()));
+                    c.remote_acks
+                        .insert(ack, (nsp.clone(), requester.clone(), request_id.clone()));
                 }
             }
         }
-        self.cluster_respond(nsp, request_id, ResponseBody::ClientCount(count))
+        self.cluster_respond(nsp, requester, request_id, ResponseBody::ClientCount(count))
     }
 
     /// Takes an ack event that belongs to another server's broadcast (publishing the answer);
@@ -80,13 +82,18 @@ impl Engine {
             Action::Dispatch(Event::AckReply {
                 ack, args, binary, ..
             }) if c.remote_acks.contains_key(&ack) => {
-                let (nsp, request_id) = c.remote_acks.remove(&ack)?;
+                let (nsp, requester, request_id) = c.remote_acks.remove(&ack)?;
                 // node sends the ack's first argument only.
                 let first = match Value::from_json(args.as_str(), &binary) {
                     Ok(Value::Array(mut items)) if !items.is_empty() => items.swap_remove(0),
                     _ => Value::Nil,
                 };
-                self.cluster_respond(&nsp, request_id, ResponseBody::BroadcastAck(first));
+                self.cluster_respond(
+                    &nsp,
+                    &requester,
+                    request_id,
+                    ResponseBody::BroadcastAck(first),
+                );
                 None
             }
             Action::Dispatch(Event::AckTimeout { ack, .. }) if c.remote_acks.contains_key(&ack) => {

@@ -8,8 +8,10 @@ use bytes::Bytes;
 use serde_json::Value as Json;
 use socketio_proto::Str;
 use socketio_proto::cluster::{
-    BroadcastMessage, ChannelKind, RemoteSocket, Request, Response, ResponseBody, Selector, Value,
+    BroadcastMessage, RemoteSocket, Request, Response, ResponseBody, Selector, Value,
 };
+
+use super::wire::Inbound;
 
 use crate::engine::Engine;
 use crate::http::query_pairs;
@@ -36,33 +38,23 @@ impl Engine {
         let Some(c) = &self.cluster else {
             return false;
         };
-        let Some((nsp, kind)) = c
-            .channels
-            .iter()
-            .find_map(|(nsp, ch)| Some((nsp.clone(), ch.classify(channel)?)))
-        else {
+        let limits = c.config.limits;
+        let Some((nsp, decoded)) = c.channels.iter().find_map(|(nsp, wire)| {
+            Some((nsp.clone(), wire.decode(nsp, channel, payload, &limits)?))
+        }) else {
             return false;
         };
-        let limits = c.config.limits;
-        match kind {
-            ChannelKind::Broadcast { room } => {
-                let room = room.map(Str::from);
-                match BroadcastMessage::decode(payload, &limits) {
-                    Ok(m) => self.cluster_deliver(now, &nsp, room.as_deref(), m),
-                    Err(_) => false,
-                }
+        match decoded {
+            Ok(Inbound::Broadcast { room, message }) => {
+                self.cluster_deliver(now, &nsp, room.as_deref(), message)
             }
-            ChannelKind::Request => match Request::decode(payload, &limits) {
-                Ok(r) => self.cluster_answer(now, &nsp, r),
-                Err(_) => false,
-            },
-            ChannelKind::Response => match Response::decode(payload, &limits) {
-                Ok(r) => self
-                    .cluster
-                    .as_mut()
-                    .is_some_and(|c| c.respond(&r.request_id, r.body, &mut self.sio.events)),
-                Err(_) => false,
-            },
+            Ok(Inbound::Request(r)) => self.cluster_answer(now, &nsp, r),
+            Ok(Inbound::Response(r)) => self
+                .cluster
+                .as_mut()
+                .is_some_and(|c| c.respond(&r.request_id, r.body, &mut self.sio.events)),
+            Ok(Inbound::Presence) => true,
+            Err(_) => false,
         }
     }
 
@@ -136,6 +128,7 @@ impl Engine {
             // Applied locally when it was made; our own answer would count twice.
             return false;
         }
+        let requester = r.uid().clone();
         match r {
             Request::Join {
                 selector, rooms, ..
@@ -180,7 +173,7 @@ impl Engine {
                     .iter()
                     .filter_map(|id| self.remote_socket(*id))
                     .collect();
-                self.cluster_respond(nsp, request_id, ResponseBody::Sockets(sockets))
+                self.cluster_respond(nsp, &requester, request_id, ResponseBody::Sockets(sockets))
             }
             Request::Sockets {
                 request_id, rooms, ..
@@ -195,48 +188,44 @@ impl Engine {
                     .filter_map(|id| self.sio.socket_name(*id))
                     .map(|n| Str::from(n.as_str()))
                     .collect();
-                self.cluster_respond(nsp, request_id, ResponseBody::SocketIds(ids))
+                self.cluster_respond(nsp, &requester, request_id, ResponseBody::SocketIds(ids))
             }
             Request::AllRooms { request_id, .. } => {
                 let rooms = self.local_rooms(nsp);
-                self.cluster_respond(nsp, request_id, ResponseBody::Rooms(rooms))
+                self.cluster_respond(nsp, &requester, request_id, ResponseBody::Rooms(rooms))
             }
             Request::ServerSideEmit {
                 request_id, data, ..
-            } => self.cluster_server_side_received(nsp, request_id, &data),
+            } => self.cluster_server_side_received(nsp, &requester, request_id, &data),
             Request::BroadcastWithAck {
                 request_id,
                 packet,
                 opts,
                 ..
-            } => self.cluster_remote_broadcast_with_ack(now, nsp, request_id, &packet, opts),
+            } => self
+                .cluster_remote_broadcast_with_ack(now, nsp, &requester, request_id, &packet, opts),
             _ => false,
         }
     }
 
+    /// Publishes this server's answer to a request of server `requester`.
     pub(crate) fn cluster_respond(
         &mut self,
         nsp: &str,
+        requester: &str,
         request_id: Str,
         body: ResponseBody,
     ) -> bool {
-        let Some(channel) = self
-            .cluster
-            .as_ref()
-            .and_then(|c| c.channels_of(nsp))
-            .map(|c| c.response().to_owned())
-        else {
+        let Some(c) = &self.cluster else {
             return false;
         };
-        match (Response { request_id, body }).encode() {
-            Ok(payload) => {
-                self.out.push_back(crate::action::Action::Cluster(Box::new(
-                    super::ClusterAction::Publish { channel, payload },
-                )));
-                true
-            }
-            Err(_) => false,
-        }
+        let Some((nsp, wire)) = c.channels.iter().find(|(n, _)| n.as_str() == nsp) else {
+            return false;
+        };
+        let action = wire.respond(&c.uid, nsp, requester, Response { request_id, body });
+        let sent = action.is_some();
+        self.cluster_publish(action);
+        sent
     }
 
     /// Room names of `nsp` as node's `adapter.rooms` keys: every socket's own id, then the

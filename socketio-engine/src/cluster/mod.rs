@@ -38,6 +38,16 @@
 //! Our own `broadcast_with_ack` goes out too: its local part ends in `Event::BroadcastAck`
 //! as without a cluster, the other servers' part in [`ClusterEvent::BroadcastAcks`].
 //!
+//! # Two adapters, one seam
+//! [`ClusterConfig::mode`] picks which of node's adapters the cluster speaks: the classic
+//! `createAdapter` (the default) or `createShardedAdapter` ([`ClusterMode::Sharded`], Redis 7
+//! sharded pub/sub, whose actions are `ShardSubscribe`/`ShardUnsubscribe`/`ShardPublish`).
+//! Both carry the same operations; what differs (channel names, subscriptions, the bytes'
+//! envelope) lives in `wire.rs` alone. In the sharded dynamic mode the engine subscribes a
+//! room's channel when the room appears on this server and unsubscribes it when the room
+//! empties, as node does. node's sharded adapter does not ask the others for `allRooms`, so
+//! [`cluster_all_rooms`](crate::Engine::cluster_all_rooms) then ends at once, empty.
+//!
 //! A `fetchSockets` answer from here carries the handshake node's does: `issued` and `time`
 //! from the wall-clock time the driver gives with the connect request
 //! ([`Engine::accept_connect_issued`](crate::Engine::accept_connect_issued); the engine has no
@@ -51,8 +61,9 @@ mod outbound;
 mod requests;
 mod server_side;
 mod state;
+mod wire;
 
-pub use config::ClusterConfig;
+pub use config::{ClusterConfig, ClusterMode, ShardedSubscription};
 pub use requests::{ClusterEvent, ClusterRequestId, RequestTimeout, ServerSideAck};
 pub use socketio_proto::cluster::RemoteSocket;
 pub(crate) use state::ClusterState;
@@ -74,6 +85,25 @@ pub enum ClusterAction {
     /// `PUBLISH channel payload`.
     Publish {
         /// The channel.
+        channel: String,
+        /// The message, already encoded.
+        payload: Bytes,
+    },
+    /// `SSUBSCRIBE channels` (sharded mode): once per namespace (its main channel first:
+    /// its `PUBSUB SHARDNUMSUB` is the server count), and per room as rooms appear in the
+    /// dynamic subscription mode. Keep these subscriptions across reconnects.
+    ShardSubscribe {
+        /// Shard channels.
+        channels: Vec<String>,
+    },
+    /// `SUNSUBSCRIBE channels` (sharded dynamic mode: a room emptied here); forget them.
+    ShardUnsubscribe {
+        /// Shard channels.
+        channels: Vec<String>,
+    },
+    /// `SPUBLISH channel payload` (sharded mode).
+    ShardPublish {
+        /// The shard channel.
         channel: String,
         /// The message, already encoded.
         payload: Bytes,

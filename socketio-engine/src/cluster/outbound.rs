@@ -19,27 +19,23 @@ use crate::sio::broadcast::BroadcastTarget;
 use crate::sio::error::UsageError;
 
 impl Engine {
-    /// Queues `Subscribe` for every namespace created since the last call (namespaces are
-    /// added by the application or, dynamic ones, by a client connecting).
+    /// Queues the subscriptions for every namespace created since the last call (namespaces
+    /// are added by the application or, dynamic ones, by a client connecting), and in the
+    /// sharded dynamic mode for the rooms that appeared or emptied since.
     pub(crate) fn cluster_sync(&mut self) {
         let Some(c) = &mut self.cluster else {
             return;
         };
-        for channels in c.new_namespaces(&self.sio.namespaces) {
-            self.out
-                .push_back(Action::Cluster(Box::new(ClusterAction::Subscribe {
-                    channels: channels.subscriptions().map(str::to_owned).to_vec(),
-                    patterns: vec![channels.broadcast_pattern()],
-                })));
-        }
+        let mut actions = Vec::new();
+        c.sync(&mut self.sio.namespaces, &mut actions);
+        self.out
+            .extend(actions.into_iter().map(|a| Action::Cluster(Box::new(a))));
     }
 
-    fn cluster_publish(&mut self, channel: String, payload: Bytes) {
-        self.out
-            .push_back(Action::Cluster(Box::new(ClusterAction::Publish {
-                channel,
-                payload,
-            })));
+    pub(crate) fn cluster_publish(&mut self, action: Option<ClusterAction>) {
+        if let Some(a) = action {
+            self.out.push_back(Action::Cluster(Box::new(a)));
+        }
     }
 
     /// `target` as the cluster selects sockets: its rooms, and its except rooms plus the
@@ -76,10 +72,9 @@ impl Engine {
         let Some(c) = &mut self.cluster else {
             return;
         };
-        let Some(channels) = c.channels_of(&target.nsp) else {
+        let Some(wire) = c.wire_of(&target.nsp) else {
             return;
         };
-        let channel = channels.broadcast_to(&rooms);
         // The local delivery already checked the name; a placeholder without its
         // attachment cannot reach the wire of any server.
         let Ok(packet) = ClusterPacket::event(target.nsp.clone(), event, args, binary) else {
@@ -98,7 +93,8 @@ impl Engine {
                 },
             },
         };
-        self.cluster_publish(channel, message.encode());
+        let action = wire.broadcast(&target.nsp, message);
+        self.cluster_publish(action);
     }
 
     /// Publishes a broadcast with acks the engine just sent locally as `ack` (node's request
@@ -168,13 +164,11 @@ impl Engine {
         let Some(c) = &self.cluster else {
             return;
         };
-        let Some(channels) = c.channels_of(nsp) else {
+        let Some((nsp, wire)) = c.channels.iter().find(|(n, _)| n.as_str() == nsp) else {
             return;
         };
-        let channel = channels.request().to_owned();
-        if let Ok(payload) = request(c.uid.clone()).encode() {
-            self.cluster_publish(channel, payload);
-        }
+        let action = wire.request(nsp, request(c.uid.clone()));
+        self.cluster_publish(action);
     }
 
     /// `sockets_join` on the other servers.
@@ -255,9 +249,23 @@ impl Engine {
     ) -> Result<ClusterRequestId, UsageError> {
         let now = self.clamp(now);
         self.check_cluster(nsp)?;
-        let id = self.cluster_start(now, nsp, Gathered::Rooms(Vec::new()), |uid, request_id| {
-            Request::AllRooms { uid, request_id }
-        });
+        self.cluster_sync();
+        let asks = self
+            .cluster
+            .as_ref()
+            .and_then(|c| c.wire_of(nsp))
+            .is_some_and(super::wire::Wire::asks_all_rooms);
+        let id = if asks {
+            self.cluster_start(now, nsp, Gathered::Rooms(Vec::new()), |uid, request_id| {
+                Request::AllRooms { uid, request_id }
+            })
+        } else {
+            // node's sharded adapter asks nobody: its allRooms is the local rooms.
+            let Some(c) = &mut self.cluster else {
+                return Err(UsageError::ClusterOff);
+            };
+            c.finish_now(Gathered::Rooms(Vec::new()), &mut self.sio.events)
+        };
         self.pump(now);
         Ok(id)
     }

@@ -100,6 +100,8 @@ pub enum ClusterEvent {
 #[must_use = "the other server waits for this answer until its timeout"]
 pub struct ServerSideAck {
     pub(crate) nsp: Str,
+    /// The server that asked (sharded mode answers on its own channel).
+    pub(crate) requester: Str,
     pub(crate) request_id: Str,
 }
 
@@ -137,6 +139,18 @@ impl ClusterState {
     ) -> (ClusterRequestId, Option<Str>) {
         let timeout = self.config.requests_timeout;
         self.start_with(now, gathered, timeout, events)
+    }
+
+    /// A request nobody else is asked: it ends at once with `gathered`.
+    pub(crate) fn finish_now(
+        &mut self,
+        gathered: Gathered,
+        events: &mut impl Extend<Event>,
+    ) -> ClusterRequestId {
+        let request = ClusterRequestId(self.next_request);
+        self.next_request = self.next_request.wrapping_add(1);
+        events.extend([finish(request, gathered, None)]);
+        request
     }
 
     /// As `start`, ending at `now + timeout`.

@@ -93,6 +93,7 @@ impl Engine {
         let data = Value::from_plain_json(reply.to_string().as_bytes()).unwrap_or(Value::Nil);
         self.cluster_respond(
             &ack.nsp,
+            &ack.requester,
             ack.request_id,
             ResponseBody::ServerSideEmitAck(data),
         );
@@ -104,6 +105,7 @@ impl Engine {
     pub(crate) fn cluster_server_side_received(
         &mut self,
         nsp: &Str,
+        requester: &Str,
         request_id: Option<Str>,
         data: &[Value],
     ) -> bool {
@@ -125,6 +127,7 @@ impl Engine {
         let ack = request_id.map(|request_id| {
             Box::new(ServerSideAck {
                 nsp: nsp.clone(),
+                requester: requester.clone(),
                 request_id,
             })
         });

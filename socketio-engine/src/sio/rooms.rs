@@ -9,6 +9,9 @@
 //! - The room named by a socket's own id is not stored here: the namespace resolves it from
 //!   the socket's name (see `broadcast.rs`), which saves one room per socket.
 //! - Both sides change together in every method, so they never disagree.
+//! - Only when asked (`follow`, by the sharded cluster adapter's dynamic mode), rooms that
+//!   appear and empty are also written down in order, for the engine to turn into
+//!   (un)subscriptions; otherwise nothing is recorded.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,6 +34,9 @@ pub(crate) struct Rooms {
     rooms: Vec<Option<Room>>,
     free: Vec<u32>,
     of_socket: HashMap<SocketId, Vec<u32>>,
+    /// Rooms that appeared (`true`) or emptied (`false`) since the last `take_changes`,
+    /// kept only while following.
+    changes: Option<Vec<(Str, bool)>>,
 }
 
 impl Rooms {
@@ -68,6 +74,9 @@ impl Rooms {
             self.rooms.push(Some(room));
             idx
         };
+        if let Some(changes) = &mut self.changes {
+            changes.push((name.clone(), true));
+        }
         self.by_name.insert(NameKey(name), idx);
         Some(idx)
     }
@@ -116,6 +125,27 @@ impl Rooms {
         if now_empty && let Some(room) = slot.take() {
             self.by_name.remove(room.name.as_str());
             self.free.push(idx);
+            if let Some(changes) = &mut self.changes {
+                changes.push((room.name, false));
+            }
+        }
+    }
+
+    /// Starts writing down rooms that appear and empty; the rooms that exist now count as
+    /// just appeared.
+    pub(crate) fn follow(&mut self) {
+        if self.changes.is_none() {
+            let now = self.rooms.iter().flatten().map(|r| (r.name.clone(), true));
+            self.changes = Some(now.collect());
+        }
+    }
+
+    /// The rooms that appeared (`true`) or emptied (`false`) since the last call, in order
+    /// (nothing unless following).
+    pub(crate) fn take_changes(&mut self) -> Vec<(Str, bool)> {
+        match &mut self.changes {
+            Some(c) if !c.is_empty() => std::mem::take(c),
+            _ => Vec::new(),
         }
     }
 

@@ -7,7 +7,9 @@
 
 use bytes::Bytes;
 
-use super::{BroadcastMessage, ClusterLimits, Request, Response, decode_value, encode_value};
+use super::{
+    BroadcastMessage, ClusterLimits, Request, Response, ShardedMessage, decode_value, encode_value,
+};
 
 /// Runs every cluster decoder over `data` (as it is, and with small limits) and checks the
 /// round trip of whatever decodes.
@@ -44,6 +46,9 @@ pub fn fuzz_decode_all(data: &[u8]) {
         }
         if let Ok(r) = Response::decode(&bytes, &limits) {
             check(&r, Response::encode, Response::decode);
+        }
+        if let Ok(m) = ShardedMessage::decode(&bytes, &limits) {
+            check(&m, ShardedMessage::encode, ShardedMessage::decode);
         }
         fuzz_streams(&bytes, &limits);
     }

@@ -8,6 +8,9 @@
 //! - [`Request`] / [`Response`]: the request and response channels; JSON, except the
 //!   broadcast with acks and its acks (MessagePack). Input may be either: the first byte
 //!   decides (`{` is JSON), as in node.
+//! - [`ShardedMessage`] / [`ShardedChannels`]: the sharded variant (`createShardedAdapter`,
+//!   Redis 7 sharded pub/sub), socket.io-adapter's `ClusterAdapter` messages, decoded into
+//!   the same operations.
 //! - [`Value`]: one MessagePack value in notepack.io's model (node's encoder), with
 //!   [`decode_value`] / [`encode_value`] and the conversion to and from a packet's JSON with
 //!   binary placeholders ([`Value::write_json`], [`Value::from_json`]).
@@ -27,6 +30,7 @@ pub mod fuzz;
 mod limits;
 mod request;
 mod response;
+mod sharded;
 pub mod streams;
 
 pub use crate::msgpack::Value;
@@ -39,6 +43,7 @@ pub use fields::decode_value;
 pub use limits::ClusterLimits;
 pub use request::Request;
 pub use response::{RemoteSocket, Response, ResponseBody};
+pub use sharded::{ShardedBody, ShardedChannelKind, ShardedChannels, ShardedMessage};
 
 #[cfg(test)]
 mod tests;

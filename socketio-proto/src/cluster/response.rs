@@ -153,7 +153,7 @@ fn sockets_body(v: &Value) -> Result<ResponseBody, DecodeError> {
 }
 
 impl RemoteSocket {
-    fn from_value(v: &Value) -> Result<Self, DecodeError> {
+    pub(crate) fn from_value(v: &Value) -> Result<Self, DecodeError> {
         if !matches!(v, Value::Map(_)) {
             return Err(DecodeError::Shape("socket"));
         }
@@ -166,7 +166,7 @@ impl RemoteSocket {
         })
     }
 
-    fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         map(vec![
             ("id", Value::Str(self.id.clone())),
             ("handshake", self.handshake.clone()),

@@ -5,9 +5,10 @@
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
 //! it), `--parser default|msgpack` (socket.io-msgpack-parser's packets; default the text
 //! parser), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
-//! Redis, node's `@socket.io/redis-adapter` servers included), or `--redis-streams URL` (the
-//! same through a Redis stream, node's `@socket.io/redis-streams-adapter` servers included;
-//! with `--recovery-ms`, clients recover across servers). Prints exactly one
+//! Redis, node's `@socket.io/redis-adapter` servers included), `--redis-sharded URL` (the same
+//! with node's sharded adapter, `createShardedAdapter`, on Redis 7), or `--redis-streams URL`
+//! (the same through a Redis stream, node's `@socket.io/redis-streams-adapter` servers
+//! included; with `--recovery-ms`, clients recover across servers). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -39,6 +40,9 @@ struct Opts {
     redis: Option<String>,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis_streams: Option<String>,
+    /// `--redis-sharded`: the cluster speaks node's sharded adapter.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    sharded: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Opts, String> {
         parser: Parser::Default,
         redis: None,
         redis_streams: None,
+        sharded: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -85,6 +90,10 @@ fn parse_args() -> Result<Opts, String> {
             "--redis" => opts.redis = Some(value),
             #[cfg(feature = "redis")]
             "--redis-streams" => opts.redis_streams = Some(value),
+            "--redis-sharded" => {
+                opts.redis = Some(value);
+                opts.sharded = true;
+            }
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -113,7 +122,11 @@ fn app(opts: &Opts) -> App {
     .parser(opts.parser);
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
-        return app.redis(url.clone());
+        return if opts.sharded {
+            app.redis_sharded(url.clone())
+        } else {
+            app.redis(url.clone())
+        };
     }
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis_streams {

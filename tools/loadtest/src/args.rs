@@ -38,6 +38,7 @@ TARGET (always 127.0.0.1):
   --spawn 'COMMAND ARGS'      start the server (split on spaces; it must print `LISTENING <port>`)
 common: [--threads 1] [--connect-concurrency 64] [--connect-timeout 10s] [--label NAME]
         [--source-addrs 1]  (connect from 127.0.0.1..=127.0.0.N in turn: ~28 000 ports each)
+        [--spread-port PORT]...   clients alternate between the target and these servers
 durations: 250ms, 10s, 2m or a bare number of seconds";
 
 /// Failures parsing the command line.
@@ -136,6 +137,9 @@ pub(crate) struct Settings {
     pub(crate) connect_timeout: Duration,
     /// Client source addresses 127.0.0.1..=127.0.0.N, used in turn.
     pub(crate) source_addrs: usize,
+    /// Other servers of the target's cluster: clients alternate between the target and
+    /// these (`--spread-port`, repeatable; see `scenario/spread.rs`).
+    pub(crate) spread_ports: Vec<u16>,
 }
 
 impl Settings {
@@ -155,6 +159,7 @@ impl Settings {
             connect_concurrency: 64,
             source_addrs: 1,
             connect_timeout: Duration::from_secs(10),
+            spread_ports: Vec::new(),
         }
     }
 }
@@ -247,6 +252,13 @@ fn settings_flag(s: &mut Settings, flag: &str, v: &str) -> Result<bool, ArgError
         }
         "--connect-timeout" => s.connect_timeout = duration(flag, v, false)?,
         "--source-addrs" => s.source_addrs = number(flag, v, 1, MAX_SOURCE_ADDRS)?,
+        "--spread-port" => {
+            let port = v.parse::<u16>().map_err(|_| bad(flag, v, "not a port"))?;
+            if port == 0 || s.spread_ports.len() >= crate::scenario::spread::MAX_SPREAD_PORTS {
+                return Err(bad(flag, v, "a port, at most MAX_SPREAD_PORTS of them"));
+            }
+            s.spread_ports.push(port);
+        }
         _ => return Ok(false),
     }
     Ok(true)

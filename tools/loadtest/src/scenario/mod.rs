@@ -14,6 +14,7 @@ pub(crate) mod broadcast;
 pub(crate) mod echo;
 pub(crate) mod idle;
 pub(crate) mod polling;
+pub(crate) mod spread;
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -65,10 +66,11 @@ pub(crate) struct Fleet {
     started: Instant,
 }
 
-/// A client task's side: how it connects and learns the phase.
-#[derive(Clone)]
+/// A client task's side: how it connects and learns the phase. Each clone is the next
+/// client, on the next server when the clients are spread (see [`spread`]).
 pub(crate) struct Member {
     port: u16,
+    ports: spread::Ports,
     connect_timeout: Duration,
     source_addrs: usize,
     /// Connection attempts so far, to pick each one's source address in turn.
@@ -91,8 +93,11 @@ impl Fleet {
             clients: settings.clients,
             started: Instant::now(),
         };
+        let ports = spread::Ports::new(port, &settings.spread_ports);
+        // The template is no client: its clones are, from the first server on.
         let member = Member {
             port,
+            ports,
             connect_timeout: settings.connect_timeout,
             source_addrs: settings.source_addrs.max(1),
             attempts: Arc::new(AtomicUsize::new(0)),
@@ -139,6 +144,21 @@ impl Fleet {
     /// Switches every client to `phase`.
     pub(crate) fn set(&self, phase: Phase) {
         self.phase.send_replace(phase);
+    }
+}
+
+impl Clone for Member {
+    fn clone(&self) -> Self {
+        Self {
+            port: self.ports.take(),
+            ports: self.ports.share(),
+            connect_timeout: self.connect_timeout,
+            source_addrs: self.source_addrs,
+            attempts: self.attempts.clone(),
+            permits: self.permits.clone(),
+            reports: self.reports.clone(),
+            phase: self.phase.clone(),
+        }
     }
 }
 
