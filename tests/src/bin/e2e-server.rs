@@ -4,7 +4,9 @@
 //! `--ping-interval-ms N`, `--ping-timeout-ms N` (default: the engine's), `--recovery-ms N`
 //! (connection state recovery with a maximum disconnection duration of N ms; off without
 //! it), and with the crate's `redis` feature `--redis URL` (one server of a cluster on that
-//! Redis, node's `@socket.io/redis-adapter` servers included). Prints exactly one
+//! Redis, node's `@socket.io/redis-adapter` servers included), `--admin` (no value: the
+//! Socket.IO admin UI on `/admin`, without authentication, in development mode, in place of
+//! the test application's `/admin`; CORS mirrors the origin, with credentials). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -13,7 +15,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use adapter_core::app::AdminConfig;
 use adapter_core::socketio_engine::RecoveryConfig;
+use adapter_core::socketio_engine::eio::{CorsConfig, CorsOrigin};
 use adapter_core::{App, Runtime, Server};
 use futures_channel::oneshot;
 
@@ -33,6 +37,7 @@ struct Opts {
     recovery: Option<Duration>,
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     redis: Option<String>,
+    admin: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -43,9 +48,14 @@ fn parse_args() -> Result<Opts, String> {
         ping_timeout: None,
         recovery: None,
         redis: None,
+        admin: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--admin" {
+            opts.admin = true;
+            continue;
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let ms = || {
             value
@@ -93,6 +103,19 @@ fn app(opts: &Opts) -> App {
             c.sio.connection_state_recovery(Some(r));
         }
     });
+    let app = if opts.admin {
+        // The UI's namespace takes the place of the test application's `/admin`.
+        app.configure(|c| {
+            c.eio.cors = Some(CorsConfig {
+                origin: CorsOrigin::Mirror,
+                credentials: true,
+                ..CorsConfig::default()
+            });
+        })
+        .admin_ui(AdminConfig::default())
+    } else {
+        app
+    };
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
         return app.redis(url.clone());
