@@ -211,7 +211,7 @@ impl Monitor {
         args: &Args,
     ) {
         let mut list = vec![Value::String(event.to_owned())];
-        list.extend(args.parse::<Vec<Value>>().unwrap_or_default());
+        list.extend(serde_json::from_str::<Vec<Value>>(args.as_str()).unwrap_or_default());
         let date = iso(self.wall(now));
         self.tell(engine, now, what, vec![nsp.into(), id.into(), Value::Array(list), date.into()]);
     }

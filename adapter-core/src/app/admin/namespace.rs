@@ -134,7 +134,7 @@ fn select(socket: &Socket, nsp: &Value, filter: Option<&Value>) -> Option<Broadc
 
 /// `emit(nsp, filter, event, ...args)`.
 fn emit(socket: &Socket, data: &EventData) {
-    let args: Vec<Value> = data.args().unwrap_or_default();
+    let args = arguments(data);
     let (Some(nsp), Some(Value::String(event))) = (args.first(), args.get(2)) else {
         return;
     };
@@ -146,7 +146,7 @@ fn emit(socket: &Socket, data: &EventData) {
 
 /// `join(nsp, room, filter)` or `leave(nsp, room, filter)`.
 fn rooms(socket: &Socket, data: &EventData, join: bool) {
-    let args: Vec<Value> = data.args().unwrap_or_default();
+    let args = arguments(data);
     let (Some(nsp), Some(Value::String(room))) = (args.first(), args.get(1)) else {
         return;
     };
@@ -161,11 +161,19 @@ fn rooms(socket: &Socket, data: &EventData, join: bool) {
 
 /// `_disconnect(nsp, close, filter)`.
 fn disconnect(socket: &Socket, data: &EventData) {
-    let args: Vec<Value> = data.args().unwrap_or_default();
+    let args = arguments(data);
     let Some(nsp) = args.first() else {
         return;
     };
     if let Some(op) = select(socket, nsp, args.get(2)) {
         op.disconnect();
+    }
+}
+
+/// Every argument of a command, in order.
+fn arguments(data: &EventData) -> Vec<Value> {
+    match data.args.to_value() {
+        Ok(Value::Array(list)) => list,
+        _ => Vec::new(),
     }
 }
