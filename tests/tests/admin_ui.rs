@@ -16,5 +16,6 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(45);
 #[test]
 fn admin_protocol() {
     let server = Server::start_with("tokio", 0, &["--admin"], &[]);
-    Script::spawn(node_script("admin/protocol.mjs", &server)).expect_success(SCRIPT_TIMEOUT, &server);
+    Script::spawn(node_script("admin/protocol.mjs", &server))
+        .expect_success(SCRIPT_TIMEOUT, &server);
 }

@@ -32,9 +32,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use adapter_core::ServerHandle;
-use adapter_core::app::{
-    AdminConfig, App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace,
-};
+use adapter_core::app::{AdminConfig, App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace};
 use adapter_core::socketio_engine::eio::{CorsConfig, CorsOrigin};
 use adapter_core::socketio_engine::{DisconnectReason, RecoveryConfig};
 use serde::Serialize;

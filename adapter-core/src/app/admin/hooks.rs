@@ -50,7 +50,13 @@ impl SioDispatcher {
     }
 
     /// A client event arrived (not shown for the admin namespace's own).
-    pub(crate) fn admin_received(&self, cx: &mut Cx<'_>, id: SocketId, event: &str, data: &EventData) {
+    pub(crate) fn admin_received(
+        &self,
+        cx: &mut Cx<'_>,
+        id: SocketId,
+        event: &str,
+        data: &EventData,
+    ) {
         let Some(admin) = self.admin.as_deref().filter(|a| a.config.development) else {
             return;
         };
@@ -58,7 +64,14 @@ impl SioDispatcher {
             return;
         };
         let args = data.args.to_args();
-        admin.event(cx.machine, cx.now, "event_received", s.nsp(), s.id(), event, &args);
+        admin.event(
+            cx.machine,
+            cx.now,
+            "event_received",
+            (s.nsp(), s.id()),
+            event,
+            &args,
+        );
     }
 
     /// Before a command is applied: its live updates (events sent, rooms joined or left).
@@ -80,18 +93,28 @@ impl SioDispatcher {
             }
             _ if !admin.config.development => {}
             Command::Emit {
-                socket, event, args, ..
+                socket,
+                event,
+                args,
+                ..
             } => {
-                if let Some(s) = self.sockets.get(socket).filter(|s| !admin.is_admin(s.nsp())) {
-                    admin.event(engine, now, "event_sent", s.nsp(), s.id(), event, args);
+                if let Some(s) = self
+                    .sockets
+                    .get(socket)
+                    .filter(|s| !admin.is_admin(s.nsp()))
+                {
+                    admin.event(engine, now, "event_sent", (s.nsp(), s.id()), event, args);
                 }
             }
             Command::Broadcast {
-                target, event, args, ..
+                target,
+                event,
+                args,
+                ..
             } => {
                 for id in engine.sockets(target).unwrap_or_default() {
                     if let Some(s) = self.sockets.get(&id).filter(|s| !admin.is_admin(s.nsp())) {
-                        admin.event(engine, now, "event_sent", s.nsp(), s.id(), event, args);
+                        admin.event(engine, now, "event_sent", (s.nsp(), s.id()), event, args);
                     }
                 }
             }

@@ -161,7 +161,13 @@ impl Monitor {
         sockets: impl Iterator<Item = &'a Socket>,
     ) {
         let list: Vec<Value> = sockets.map(|s| self.serialize(engine, s)).collect();
-        if let Err(e) = engine.emit(now, to, "all_sockets", &Args::from_values([Value::Array(list)]), vec![]) {
+        if let Err(e) = engine.emit(
+            now,
+            to,
+            "all_sockets",
+            &Args::from_values([Value::Array(list)]),
+            vec![],
+        ) {
             tracing::debug!("admin all_sockets: {e}");
         }
     }
@@ -171,7 +177,17 @@ impl Monitor {
         let date = iso(self.wall(now));
         let nsp = socket.nsp().as_str().to_owned();
         let id = socket.id().to_owned();
-        self.tell(engine, now, "room_joined", vec![nsp.into(), id.clone().into(), id.into(), date.clone().into()]);
+        self.tell(
+            engine,
+            now,
+            "room_joined",
+            vec![
+                nsp.into(),
+                id.clone().into(),
+                id.into(),
+                date.clone().into(),
+            ],
+        );
         let s = self.serialize(engine, socket);
         self.tell(engine, now, "socket_connected", vec![s, date.into()]);
     }
@@ -190,30 +206,52 @@ impl Monitor {
         for room in rooms {
             self.room(engine, now, "room_left", nsp, room, id);
         }
-        self.tell(engine, now, "socket_disconnected", vec![nsp.into(), id.into(), reason.into(), date.into()]);
+        self.tell(
+            engine,
+            now,
+            "socket_disconnected",
+            vec![nsp.into(), id.into(), reason.into(), date.into()],
+        );
     }
 
     /// `room_joined` or `room_left` (`what`) of socket `id` in `nsp`.
-    pub(crate) fn room(&self, engine: &mut Engine, now: Instant, what: &str, nsp: &str, room: &str, id: &str) {
-        let date = iso(self.wall(now));
-        self.tell(engine, now, what, vec![nsp.into(), room.into(), id.into(), date.into()]);
-    }
-
-    /// `event_received` or `event_sent` (`what`): `[event, ...args]` of socket `id`.
-    pub(crate) fn event(
+    pub(crate) fn room(
         &self,
         engine: &mut Engine,
         now: Instant,
         what: &str,
         nsp: &str,
+        room: &str,
         id: &str,
+    ) {
+        let date = iso(self.wall(now));
+        self.tell(
+            engine,
+            now,
+            what,
+            vec![nsp.into(), room.into(), id.into(), date.into()],
+        );
+    }
+
+    /// `event_received` or `event_sent` (`what`): `[event, ...args]` of socket `id` of `nsp`.
+    pub(crate) fn event(
+        &self,
+        engine: &mut Engine,
+        now: Instant,
+        what: &str,
+        (nsp, id): (&str, &str),
         event: &str,
         args: &Args,
     ) {
         let mut list = vec![Value::String(event.to_owned())];
         list.extend(serde_json::from_str::<Vec<Value>>(args.as_str()).unwrap_or_default());
         let date = iso(self.wall(now));
-        self.tell(engine, now, what, vec![nsp.into(), id.into(), Value::Array(list), date.into()]);
+        self.tell(
+            engine,
+            now,
+            what,
+            vec![nsp.into(), id.into(), Value::Array(list), date.into()],
+        );
     }
 }
 

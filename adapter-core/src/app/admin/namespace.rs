@@ -72,10 +72,10 @@ fn decide(auth: &AdminAuth, sessions: &Sessions, req: &ConnectRequest) -> Connec
     else {
         return ConnectDecision::Accept;
     };
-    if let Some(id) = req.auth_field::<String>("sessionId") {
-        if sessions.lock().is_ok_and(|s| s.contains(&id)) {
-            return ConnectDecision::Accept;
-        }
+    if let Some(id) = req.auth_field::<String>("sessionId")
+        && sessions.lock().is_ok_and(|s| s.contains(&id))
+    {
+        return ConnectDecision::Accept;
     }
     let user = req.auth_field::<String>("username");
     let password = req.auth_field::<String>("password").unwrap_or_default();
@@ -94,10 +94,10 @@ fn greet(cfg: &AdminConfig, sessions: &Sessions, socket: &Socket, session: Optio
         let known = session.is_some_and(|id| sessions.lock().is_ok_and(|s| s.contains(&id)));
         if !known {
             let id = session_id();
-            if let Ok(mut s) = sessions.lock() {
-                if s.len() < MAX_ADMIN_SESSIONS {
-                    s.insert(id.clone());
-                }
+            if let Ok(mut s) = sessions.lock()
+                && s.len() < MAX_ADMIN_SESSIONS
+            {
+                s.insert(id.clone());
             }
             socket.emit("session", &id);
         }
@@ -126,10 +126,12 @@ fn session_id() -> String {
 /// without a filter.
 fn select(socket: &Socket, nsp: &Value, filter: Option<&Value>) -> Option<BroadcastOperator> {
     let op = socket.server().of(nsp.as_str()?.to_owned());
-    Some(match filter.and_then(Value::as_str).filter(|f| !f.is_empty()) {
-        Some(room) => op.to(room.to_owned()),
-        None => op,
-    })
+    Some(
+        match filter.and_then(Value::as_str).filter(|f| !f.is_empty()) {
+            Some(room) => op.to(room.to_owned()),
+            None => op,
+        },
+    )
 }
 
 /// `emit(nsp, filter, event, ...args)`.
