@@ -11,7 +11,7 @@ use socketio_proto::sio::Args;
 
 use super::config::{AdminAuth, AdminConfig};
 use crate::app::command::Command;
-use crate::app::socket::{ConnectRequest, EventData, Socket};
+use crate::app::socket::{EventData, Socket};
 use crate::app::{BroadcastOperator, Namespace};
 
 /// Most session ids kept for basic authentication (the oldest is not evicted: past the
@@ -28,7 +28,8 @@ pub(crate) fn namespace(config: &Arc<AdminConfig>) -> Namespace {
     let s = sessions.clone();
     let mut ns = Namespace::new(config.namespace.clone())
         .on_connect(move |req| {
-            let decision = decide(&cfg.auth, &s, &req);
+            let given = req.auth.as_ref().and_then(|a| a.to_value().ok());
+            let decision = decide(&cfg.auth, &s, given.as_ref());
             async move { decision }
         })
         .on_connection({
@@ -63,8 +64,9 @@ pub(crate) fn namespace(config: &Arc<AdminConfig>) -> Namespace {
     ns
 }
 
-/// Whether the client may connect: a known session id, or the right username and password.
-fn decide(auth: &AdminAuth, sessions: &Sessions, req: &ConnectRequest) -> ConnectDecision {
+/// Whether the client may connect, by its auth object `given`: a known session id, or the
+/// right username and password.
+fn decide(auth: &AdminAuth, sessions: &Sessions, given: Option<&Value>) -> ConnectDecision {
     let AdminAuth::Basic {
         username,
         password_hash,
@@ -72,15 +74,14 @@ fn decide(auth: &AdminAuth, sessions: &Sessions, req: &ConnectRequest) -> Connec
     else {
         return ConnectDecision::Accept;
     };
-    if let Some(id) = req.auth_field::<String>("sessionId")
-        && sessions.lock().is_ok_and(|s| s.contains(&id))
+    let field = |k: &str| given.and_then(|g| g.get(k)).and_then(Value::as_str);
+    if let Some(id) = field("sessionId")
+        && sessions.lock().is_ok_and(|s| s.contains(id))
     {
         return ConnectDecision::Accept;
     }
-    let user = req.auth_field::<String>("username");
-    let password = req.auth_field::<String>("password").unwrap_or_default();
-    if user.as_deref() == Some(username.as_str())
-        && bcrypt::verify(password, password_hash).unwrap_or(false)
+    if field("username") == Some(username.as_str())
+        && bcrypt::verify(field("password").unwrap_or_default(), password_hash).unwrap_or(false)
     {
         return ConnectDecision::Accept;
     }
@@ -177,5 +178,58 @@ fn arguments(data: &EventData) -> Vec<Value> {
     match data.args.to_value() {
         Ok(Value::Array(list)) => list,
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(d: &ConnectDecision) -> bool {
+        matches!(d, ConnectDecision::Accept)
+    }
+
+    #[test]
+    fn basic_auth_checks_the_bcrypt_hash_and_known_sessions() {
+        // Cost 4 (bcrypt's minimum) keeps the test fast; node's UI docs use 10.
+        let hash = bcrypt::hash("changeit", 4).unwrap();
+        let auth = AdminAuth::Basic {
+            username: "admin".into(),
+            password_hash: hash,
+        };
+        let sessions = Sessions::default();
+        let d = |v: Value| decide(&auth, &sessions, Some(&v));
+        assert!(accepted(&d(
+            json!({"username": "admin", "password": "changeit"})
+        )));
+        assert!(!accepted(&d(
+            json!({"username": "admin", "password": "wrong"})
+        )));
+        assert!(!accepted(&d(
+            json!({"username": "root", "password": "changeit"})
+        )));
+        assert!(!accepted(&decide(&auth, &sessions, None)));
+        assert!(!accepted(&d(json!({"sessionId": "0123456789abcdef"}))));
+        sessions.lock().unwrap().insert("0123456789abcdef".into());
+        assert!(accepted(&d(json!({"sessionId": "0123456789abcdef"}))));
+        // No auth configured: anyone.
+        assert!(accepted(&decide(&AdminAuth::None, &sessions, None)));
+    }
+
+    #[test]
+    fn read_only_and_production_features() {
+        let mut c = AdminConfig::default();
+        assert_eq!(c.features().len(), 9);
+        c.read_only = true;
+        c.development = false;
+        assert_eq!(c.features(), vec!["AGGREGATED_EVENTS"]);
+    }
+
+    #[test]
+    fn session_ids_are_16_hex_digits_and_differ() {
+        let (a, b) = (session_id(), session_id());
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 }
