@@ -1,7 +1,8 @@
 //! Command-line options shared by the example servers: `--port N` (or env `PORT`,
 //! default [`DEFAULT_PORT`]), `--client-js PATH` (or env `SOCKETIO_CLIENT_JS`) and
 //! `--redis URL` (or env `REDIS_URL`: the chat as one instance of several on that Redis) and
-//! `--recovery-ms N` (the chat's connection state recovery window, 0 for off).
+//! `--recovery-ms N` (the chat's connection state recovery window, 0 for off) and `--admin`
+//! (the Socket.IO admin UI's namespace `/admin`, without authentication).
 
 use std::path::PathBuf;
 
@@ -22,6 +23,8 @@ pub struct Options {
     /// Connection state recovery's window in milliseconds (0: off); default
     /// [`DEFAULT_RECOVERY_MS`].
     pub recovery_ms: u64,
+    /// `--admin`: serve the Socket.IO admin UI's namespace (`/admin`, no authentication).
+    pub admin: bool,
 }
 
 /// The chat's default recovery window: node's default `maxDisconnectionDuration`, 2 minutes.
@@ -66,6 +69,7 @@ impl Options {
             client_js: env("SOCKETIO_CLIENT_JS").map_or_else(default_client_js, PathBuf::from),
             redis: env("REDIS_URL"),
             recovery_ms: DEFAULT_RECOVERY_MS,
+            admin: false,
         };
         let mut args = args.into_iter();
         while let Some(a) = args.next() {
@@ -78,13 +82,15 @@ impl Options {
                     let v = value()?;
                     o.recovery_ms = v.parse().map_err(|_| CliError::BadMillis(v))?;
                 }
+                "--admin" => o.admin = true,
                 "--help" | "-h" => {
                     return Err(CliError::Help(format!(
-                        "usage: {program} [--port N] [--client-js PATH] [--redis URL] [--recovery-ms N]\n  \
+                        "usage: {program} [--port N] [--client-js PATH] [--redis URL] [--recovery-ms N] [--admin]\n  \
                          --port N          listen on 127.0.0.1:N (env PORT, default {DEFAULT_PORT}; 0 picks one)\n  \
                          --client-js PATH  socket.io-client's dist/socket.io.min.js (env SOCKETIO_CLIENT_JS)\n  \
                          --redis URL       one chat instance of several sharing this Redis (env REDIS_URL)\n  \
-                         --recovery-ms N   connection state recovery window (default {DEFAULT_RECOVERY_MS}; 0: off)"
+                         --recovery-ms N   connection state recovery window (default {DEFAULT_RECOVERY_MS}; 0: off)\n  \
+                         --admin           serve the admin UI's namespace /admin (no auth; open https://admin.socket.io)"
                     )));
                 }
                 _ => return Err(CliError::Unknown(a)),

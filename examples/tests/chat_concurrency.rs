@@ -114,6 +114,7 @@ fn start() -> (tokio::runtime::Runtime, chat::Chat) {
         .block_on(async {
             let settings = chat::Settings {
                 recovery: Some(RECOVERY),
+                admin: false,
             };
             let addr = ([127, 0, 0, 1], 0).into();
             chat::serve_in(TokioRuntime::current(), addr, assets, None, &settings).await

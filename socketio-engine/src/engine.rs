@@ -331,6 +331,9 @@ impl Engine {
     fn on_eio_event(&mut self, now: Instant, e: EioEvent) {
         match e {
             EioEvent::Open { sid } => {
+                if let Some(stats) = &mut self.eio.stats {
+                    stats.connections += 1;
+                }
                 let generation = self.eio.generation(sid).unwrap_or(Generation::Eio4);
                 self.sio.handle_open(now, &mut self.eio, sid, generation);
             }
@@ -339,6 +342,9 @@ impl Engine {
                 Message::Binary(data) => self.sio.handle_binary(now, &mut self.eio, sid, data),
             },
             EioEvent::Close { sid, reason } => {
+                if let Some(stats) = &mut self.eio.stats {
+                    *stats.disconnections.entry(reason.as_str()).or_default() += 1;
+                }
                 self.sio.handle_closed(now, sid, disconnect_reason(reason));
             }
         }

@@ -91,6 +91,7 @@ pub mod handler;
 mod http;
 mod ids;
 pub mod sio;
+pub mod stats;
 pub mod streams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

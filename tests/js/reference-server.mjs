@@ -22,9 +22,10 @@
 import http from "node:http";
 import { Server } from "socket.io";
 import msgpackParser from "socket.io-msgpack-parser";
+import { instrument } from "@socket.io/admin-ui";
 
 function parseArgs(argv) {
-  const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined, recoveryMs: undefined };
+  const opts = { port: 0, pingIntervalMs: undefined, pingTimeoutMs: undefined, recoveryMs: undefined, admin: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -47,6 +48,8 @@ function parseArgs(argv) {
       case "--redis-streams": opts.redisStreams = value; i++; break;
       case "--redis": opts.redis = value; i++; break;
       case "--redis-sharded": opts.redis = value; opts.sharded = true; i++; break;
+      // The admin UI (no auth, development mode) in place of the test namespace /admin.
+      case "--admin": opts.admin = true; break;
       default:
         console.error(`reference-server: unknown argument ${flag}`);
         process.exit(2);
@@ -76,6 +79,7 @@ const io = new Server(httpServer, {
   path: "/socket.io/",
   ...(adapter && { adapter }),
   allowEIO3: true,
+  ...(opts.admin && { cors: { origin: true, credentials: true } }),
   ...(opts.pingIntervalMs !== undefined && { pingInterval: opts.pingIntervalMs }),
   ...(opts.pingTimeoutMs !== undefined && { pingTimeout: opts.pingTimeoutMs }),
   ...(opts.parser === "msgpack" && { parser: msgpackParser }),
@@ -107,8 +111,10 @@ function splitAck(args) {
 
 function setUp(nsp) {
   nsp.on("connection", (socket) => {
-    socket.data.auth = authOf(socket);
-    socket.emit("welcome", { id: socket.id, nsp: nsp.name, auth: socket.data.auth });
+    const auth = authOf(socket);
+    // admin-ui 0.5.1 wraps socket.data in proxies and throws on a null value: keep it out.
+    if (auth !== null || !opts.admin) socket.data.auth = auth;
+    socket.emit("welcome", { id: socket.id, nsp: nsp.name, auth });
 
     socket.on("echo", (...args) => {
       socket.emit("echo", ...args);
@@ -179,6 +185,9 @@ function setUp(nsp) {
 
 setUp(io.of("/"));
 
+if (opts.admin) {
+  instrument(io, { auth: false, mode: "development" });
+} else {
 const admin = io.of("/admin");
 admin.use((socket, next) => {
   const auth = socket.handshake.auth;
@@ -188,6 +197,7 @@ admin.use((socket, next) => {
   next(err);
 });
 setUp(admin);
+}
 
 httpServer.listen(opts.port, "127.0.0.1", () => {
   process.stdout.write(`LISTENING ${httpServer.address().port}\n`);

@@ -193,9 +193,22 @@ fn run_chat_browser(server: &ChatServer, more: &[&str]) {
     run_script("chat-browser.mjs", server, more);
 }
 
+/// The admin UI's own build (`@socket.io/admin-ui`'s `ui/dist`) in Chromium against the chat
+/// started with `--admin`, two users on the real chat page (`tests/js/admin/ui-browser.mjs`):
+/// the UI lists their sockets and room, shows the dashboard, and its disconnect button
+/// disconnects Bob's page. Screenshots stay in the temp dir (paths printed).
+#[test]
+fn the_admin_ui_lists_chat_users_and_disconnects_one() {
+    let server = ChatServer::start(&["--admin"]);
+    let output = run_script("admin/ui-browser.mjs", &server, &[]);
+    for line in output.lines().filter(|l| l.contains("screenshot")) {
+        println!("{line}");
+    }
+}
+
 /// Runs the browser script `script` (in tests/js) against `server` (and `more` instance
 /// urls) and checks it passed: exit 0 and its `[name] OK` line.
-fn run_script(script: &str, server: &ChatServer, more: &[&str]) {
+fn run_script(script: &str, server: &ChatServer, more: &[&str]) -> String {
     let js = repo_root().join("tests/js");
     let mut node = Command::new("node")
         .current_dir(&js)
@@ -231,4 +244,5 @@ fn run_script(script: &str, server: &ChatServer, more: &[&str]) {
     );
     let name = script.trim_end_matches(".mjs");
     assert!(output.contains(&format!("[{name}] OK")), "{output}");
+    output
 }

@@ -108,6 +108,12 @@ pub(crate) enum Command {
     ServerCount {
         reply: Reply<usize>,
     },
+    /// Admin UI: send `server_stats` to the admin namespace.
+    AdminStats,
+    /// Admin UI: send `all_sockets` to this admin socket.
+    AdminAllSockets {
+        socket: SocketId,
+    },
     /// Tests: how many sockets the dispatcher holds anything for.
     #[cfg(test)]
     Held {

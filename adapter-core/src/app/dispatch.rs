@@ -70,7 +70,7 @@ pub(crate) struct SioDispatcher {
     max_queued_events: usize,
     pending: HashMap<u64, Pending>,
     next_key: u64,
-    sockets: IdMap<SocketId, Socket>,
+    pub(super) sockets: IdMap<SocketId, Socket>,
     acks: HashMap<AckId, Reply<AckReply>>,
     /// Server-side handlers, cluster requests and broadcasts with acks (`cluster`).
     cluster: ClusterWaits,
@@ -80,6 +80,8 @@ pub(crate) struct SioDispatcher {
     mailboxes: IdMap<SocketId, Mailbox>,
     /// Kept sessions' disconnect handlers, which their recovered lives wait for (`lives`).
     lives: Lives,
+    /// The admin UI's hub-side state, when `App::admin_ui` turned it on (`admin::hooks`).
+    pub(super) admin: Option<Box<super::admin::monitor::Monitor>>,
 }
 
 /// Rejects a pending connect if its handler task ends without deciding.
@@ -136,6 +138,7 @@ impl SioDispatcher {
             gates: IdMap::default(),
             mailboxes: IdMap::default(),
             lives: Lives::default(),
+            admin: None,
         }
     }
 
@@ -248,6 +251,7 @@ impl SioDispatcher {
             recovered,
         );
         self.sockets.insert(id, socket.clone());
+        self.admin_connected(cx, id);
         if let (Some(object), Some(runner)) = (object, self.objects.get(&nsp)) {
             let (mailbox, inbox) = mailbox();
             self.mailboxes.insert(id, mailbox);
@@ -297,6 +301,7 @@ impl SioDispatcher {
             Some(data),
         );
         self.sockets.insert(r.socket, socket.clone());
+        self.admin_connected(cx, r.socket);
         if let Some(runner) = self.objects.get(&r.nsp).cloned() {
             let (mailbox, inbox) = mailbox();
             self.mailboxes.insert(r.socket, mailbox);
@@ -334,6 +339,7 @@ impl SioDispatcher {
     }
 
     fn on_message(&mut self, cx: &mut Cx<'_>, socket: SocketId, event: Str, data: EventData) {
+        self.admin_received(cx, socket, &event, &data);
         if let Some(mailbox) = self.mailboxes.get(&socket) {
             if !mailbox.push_event(event, data, self.max_queued_events) {
                 tracing::warn!(
@@ -371,6 +377,7 @@ impl SioDispatcher {
         reason: socketio_engine::DisconnectReason,
         rooms: Vec<Str>,
     ) {
+        self.admin_disconnected(cx, socket, nsp, reason, &rooms);
         let gate = self.gates.remove(&socket);
         let Some(s) = self.sockets.remove(&socket) else {
             return;
@@ -496,6 +503,9 @@ impl Dispatcher<Engine> for SioDispatcher {
         let Some(cmd) = self.cluster.on_command(cx, cmd) else {
             return;
         };
+        if self.admin_command(cx, &cmd) {
+            return;
+        }
         match cmd {
             Command::Connect {
                 key,
@@ -604,6 +614,7 @@ impl Dispatcher<Engine> for SioDispatcher {
             | Command::AllRooms { .. }
             | Command::ServerCount { .. }
             | Command::ClusterSockets { .. } => {} // taken by `cluster` above
+            Command::AdminStats | Command::AdminAllSockets { .. } => {} // by `admin_command`
         }
     }
 }

@@ -77,6 +77,7 @@
 //! ```
 
 mod actor;
+mod admin;
 mod cluster;
 mod command;
 mod dispatch;
@@ -97,6 +98,7 @@ use socketio_engine::{DisconnectReason, Engine, EngineConfig};
 use socketio_proto::Str;
 use socketio_proto::sio::Payload;
 
+pub use admin::{AdminAuth, AdminConfig, MAX_ADMIN_SESSIONS};
 pub use cluster::{ServerSideAckSender, ServerSideEvent, ServerSideReplies};
 pub use error::Error;
 pub use handle::{BroadcastOperator, ServerHandle};
@@ -269,6 +271,7 @@ pub struct App<S = ()> {
     redis: Option<String>,
     /// Server-side emit handlers added with `on_server_side_emit`.
     server_side: cluster::ServerSideHandlers,
+    admin: Option<Arc<AdminConfig>>,
 }
 
 impl<S> Clone for App<S> {
@@ -281,6 +284,7 @@ impl<S> Clone for App<S> {
             state: self.state.clone(),
             redis: self.redis.clone(),
             server_side: self.server_side.clone(),
+            admin: self.admin.clone(),
         }
     }
 }
@@ -318,6 +322,7 @@ impl App {
             state: Arc::new(()),
             redis: None,
             server_side: HashMap::new(),
+            admin: None,
         }
     }
 
@@ -335,6 +340,7 @@ impl App {
             state: Arc::new(state),
             redis: self.redis,
             server_side: self.server_side,
+            admin: self.admin,
         }
     }
 }
@@ -471,8 +477,25 @@ impl<S: Send + Sync + 'static> App<S> {
         self.objects.retain(|(n, _)| n != name);
     }
 
+    /// Serves the Socket.IO admin UI (`@socket.io/admin-ui` 0.5, node's `instrument`) on
+    /// `config.namespace`: authentication, `server_stats` every 2 s from the engine's
+    /// counters, the UI's emit/join/leave/disconnect commands (not in read-only mode) and,
+    /// in development mode, the socket list and live updates. Replaces a namespace of the
+    /// same name. Point the UI (<https://admin.socket.io> or the package's `ui/dist`) at
+    /// this server's URL with that namespace's path.
+    #[must_use]
+    pub fn admin_ui(mut self, config: AdminConfig) -> Self {
+        let config = Arc::new(config);
+        self = self.namespace(admin::namespace(&config));
+        self.admin = Some(config);
+        self
+    }
+
     pub(crate) fn into_parts(self) -> (Engine, SioDispatcher, DriverConfig) {
         let mut engine = Engine::new(self.config);
+        if self.admin.is_some() {
+            engine.enable_stats();
+        }
         for name in self
             .namespaces
             .iter()
@@ -489,13 +512,16 @@ impl<S: Send + Sync + 'static> App<S> {
                 events.insert(event.clone(), f.clone());
             }
         }
-        let dispatcher = SioDispatcher::new(
+        let mut dispatcher = SioDispatcher::new(
             self.namespaces,
             self.objects,
             state,
             &self.driver,
             server_side,
         );
+        dispatcher.admin = self
+            .admin
+            .map(|c| Box::new(admin::monitor::Monitor::new(c)));
         (engine, dispatcher, self.driver)
     }
 }

@@ -14,6 +14,7 @@ fn main() -> std::io::Result<()> {
             opts.redis.as_deref(),
             &chat::Settings {
                 recovery: opts.recovery(),
+                admin: opts.admin,
             },
         )
         .await?;

@@ -15,6 +15,7 @@ async fn main() -> std::io::Result<()> {
         opts.redis.as_deref(),
         &chat::Settings {
             recovery: opts.recovery(),
+            admin: opts.admin,
         },
     )
     .await?;

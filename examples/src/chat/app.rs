@@ -32,7 +32,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use adapter_core::ServerHandle;
-use adapter_core::app::{App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace};
+use adapter_core::app::{AdminConfig, App, ConnectRequest, Ctx, Events, Refusal, SocketNamespace};
+use adapter_core::socketio_engine::eio::{CorsConfig, CorsOrigin};
 use adapter_core::socketio_engine::{DisconnectReason, RecoveryConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -45,12 +46,17 @@ pub struct Settings {
     /// Connection state recovery's window (`None`: off). Default 120 s, node's
     /// `maxDisconnectionDuration`.
     pub recovery: Option<Duration>,
+    /// Serve the Socket.IO admin UI's namespace `/admin` (no authentication, development
+    /// mode), with CORS open to any origin with credentials so the UI may be served from
+    /// elsewhere (<https://admin.socket.io>). Default off.
+    pub admin: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             recovery: Some(Duration::from_secs(120)),
+            admin: false,
         }
     }
 }
@@ -81,7 +87,7 @@ pub fn app() -> App<Shared> {
 #[must_use]
 pub fn app_with(settings: &Settings) -> App<Shared> {
     let recovery = settings.recovery;
-    App::new()
+    let app = App::new()
         // socket.io-client 2.x (Engine.IO 3) and 0.9 users chat with 3.x/4.x users in the
         // same rooms.
         .configure(move |c| {
@@ -98,7 +104,19 @@ pub fn app_with(settings: &Settings) -> App<Shared> {
             recovery,
         })
         .socket_namespace::<ChatUser>("/chat")
-        .socket_namespace::<Watcher>("/presence")
+        .socket_namespace::<Watcher>("/presence");
+    if settings.admin {
+        app.configure(|c| {
+            c.eio.cors = Some(CorsConfig {
+                origin: CorsOrigin::Mirror,
+                credentials: true,
+                ..CorsConfig::default()
+            });
+        })
+        .admin_ui(AdminConfig::default())
+    } else {
+        app
+    }
 }
 
 fn now_ms() -> u64 {

@@ -19,7 +19,7 @@
 
 use std::time::Instant;
 
-use socketio_proto::eio::{Packet, ProtocolVersion};
+use socketio_proto::eio::{Message, Packet, ProtocolVersion};
 
 use crate::action::Action;
 use crate::eio::event::{CloseReason, EioEvent};
@@ -40,6 +40,13 @@ impl EioServer {
         }
         match (packet, version) {
             (Packet::Message(message), _) => {
+                if let Some(stats) = &mut self.stats {
+                    stats.packets_in += 1;
+                    stats.bytes_in += match &message {
+                        Message::Text(t) => t.as_bytes().len(),
+                        Message::Binary(b) => b.len(),
+                    } as u64;
+                }
                 self.dispatch(EioEvent::Message { sid, message });
             }
             (Packet::Pong(_), ProtocolVersion::V4) => self.on_pong(now, sid),

@@ -115,6 +115,8 @@ pub struct EioServer {
     /// How many `Dispatch` actions `actions` holds (the `Engine` processes them eagerly).
     pub(crate) dispatches: usize,
     pub(crate) ids: IdCounter,
+    /// Traffic counters, when monitoring asked for them (`Engine::take_stats`).
+    pub(crate) stats: Option<Box<crate::stats::TrafficCounts>>,
     now: Option<Instant>,
 }
 
@@ -144,6 +146,7 @@ impl EioServer {
             actions: VecDeque::new(),
             dispatches: 0,
             ids: IdCounter::default(),
+            stats: None,
             now: None,
         }
     }
@@ -246,6 +249,10 @@ impl EioServer {
     /// which closed the session.
     pub fn send(&mut self, now: Instant, sid: Sid, frame: Frame) -> Result<(), SendError> {
         let _ = self.clamp(now);
+        if let Some(stats) = &mut self.stats {
+            stats.packets_out += 1;
+            stats.bytes_out += message_bytes(&frame);
+        }
         self.enqueue(sid, frame)
     }
 
@@ -321,5 +328,14 @@ impl EioServer {
     pub(crate) fn dispatch(&mut self, event: EioEvent) {
         self.dispatches = self.dispatches.saturating_add(1);
         self.actions.push_back(Action::Dispatch(event));
+    }
+}
+
+/// The bytes of a message frame's data, without its `4` type digit (node counts the data).
+fn message_bytes(frame: &Frame) -> u64 {
+    let len = frame.len() as u64;
+    match frame {
+        Frame::Text(_) => len.saturating_sub(1),
+        Frame::Binary(_) => len,
     }
 }

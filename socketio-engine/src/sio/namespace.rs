@@ -98,8 +98,7 @@ impl Namespaces {
         self.list.get_mut(id.0 as usize)
     }
 
-    /// Every namespace.
-    #[cfg(test)]
+    /// Every namespace (tests, and the monitoring snapshot).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (NsId, &Namespace)> + '_ {
         self.list
             .iter()

@@ -8,7 +8,9 @@
 //! Redis, node's `@socket.io/redis-adapter` servers included), `--redis-sharded URL` (the same
 //! with node's sharded adapter, `createShardedAdapter`, on Redis 7), or `--redis-streams URL`
 //! (the same through a Redis stream, node's `@socket.io/redis-streams-adapter` servers
-//! included; with `--recovery-ms`, clients recover across servers). Prints exactly one
+//! included; with `--recovery-ms`, clients recover across servers), `--admin` (no value: the
+//! Socket.IO admin UI on `/admin`, without authentication, in development mode, in place of
+//! the test application's `/admin`; CORS mirrors the origin, with credentials). Prints exactly one
 //! line `LISTENING <port>` on stdout once ready. On stdin EOF it shuts down gracefully (every
 //! client gets a disconnect, "server shutting down") and exits 0.
 
@@ -17,7 +19,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use adapter_core::app::AdminConfig;
 use adapter_core::socketio_engine::RecoveryConfig;
+use adapter_core::socketio_engine::eio::{CorsConfig, CorsOrigin};
 use adapter_core::{App, Parser, Runtime, Server};
 use futures_channel::oneshot;
 
@@ -43,6 +47,7 @@ struct Opts {
     /// `--redis-sharded`: the cluster speaks node's sharded adapter.
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     sharded: bool,
+    admin: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -56,9 +61,14 @@ fn parse_args() -> Result<Opts, String> {
         redis: None,
         redis_streams: None,
         sharded: false,
+        admin: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--admin" {
+            opts.admin = true;
+            continue;
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let ms = || {
             value
@@ -120,6 +130,19 @@ fn app(opts: &Opts) -> App {
         }
     })
     .parser(opts.parser);
+    let app = if opts.admin {
+        // The UI's namespace takes the place of the test application's `/admin`.
+        app.configure(|c| {
+            c.eio.cors = Some(CorsConfig {
+                origin: CorsOrigin::Mirror,
+                credentials: true,
+                ..CorsConfig::default()
+            });
+        })
+        .admin_ui(AdminConfig::default())
+    } else {
+        app
+    };
     #[cfg(feature = "redis")]
     if let Some(url) = &opts.redis {
         return if opts.sharded {
