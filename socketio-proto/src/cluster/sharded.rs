@@ -269,7 +269,7 @@ impl ShardedMessage {
     ///
     /// # Errors
     /// [`DecodeError::Shape`] for a body with no sharded form (`Request::AllRooms`,
-    /// `Request::Sockets`, the responses to those); [`DecodeError::UnsupportedKey`] when a
+    /// `Request::Sockets`, the responses to those); [`DecodeError::Msgpack`] when a
     /// value holds a map key JSON cannot have.
     pub fn encode(&self) -> Result<Bytes, DecodeError> {
         let (ty, data) = self.body_value()?;

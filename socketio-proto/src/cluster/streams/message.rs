@@ -100,7 +100,7 @@ impl StreamMessage {
     /// `limits.max_message_bytes`.
     ///
     /// # Errors
-    /// [`DecodeError::TooLarge`], [`DecodeError::Shape`] for a missing or non-UTF-8 field, an
+    /// [`DecodeError::Msgpack`] (too large), [`DecodeError::Shape`] for a missing or non-UTF-8 field, an
     /// entry without `nsp` (node skips those) or a type that is not a decimal number, and the
     /// errors of the data's shape.
     pub fn decode_entry(

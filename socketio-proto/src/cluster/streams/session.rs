@@ -48,7 +48,7 @@ impl StoredSession {
     /// against `max_message_bytes`).
     ///
     /// # Errors
-    /// [`DecodeError::TooLarge`], [`DecodeError::Shape`] for text that is not base64 or a map
+    /// [`DecodeError::Msgpack`] (too large), [`DecodeError::Shape`] for text that is not base64 or a map
     /// without the string `sid`/`pid` and the `rooms` list, and the MessagePack errors.
     pub fn decode(text: &[u8], limits: &ClusterLimits) -> Result<Self, DecodeError> {
         if text.len() > limits.max_message_bytes {
