@@ -20,14 +20,10 @@ import { connect as tcp } from "node:net";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
-import { io as connect } from "socket.io-client";
+import { ask, count, deadline, fail, listsAll, openClient, serveNodeSide, until } from "./node-side.mjs";
 
 const [redisPort, tokioUrl, smolUrl, smolPid] = process.argv.slice(2);
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  process.exit(1);
-};
-setTimeout(() => fail("timed out"), 80000).unref();
+deadline(80000);
 
 const pub = createClient({ url: `redis://127.0.0.1:${redisPort}` });
 const sub = pub.duplicate();
@@ -43,53 +39,15 @@ const io = new Server(http, { adapter: createAdapter(pub, sub) });
 await new Promise((r) => http.listen(0, "127.0.0.1", r));
 const nodeUrl = `http://127.0.0.1:${http.address().port}`;
 
-io.on("sse", (_from, cb) => cb("node"));
-io.on("connection", (s) => {
-  s.on("c-broadcast", (sel, cb) => (io.emit(sel.event, "node"), cb()));
-  s.on("c-fetch", async (_sel, cb) => {
-    try {
-      cb((await io.fetchSockets()).map((x) => [x.id, [...x.rooms]]));
-    } catch (e) {
-      cb({ error: String(e) });
-    }
-  });
-  s.on("c-sse", async (_sel, cb) => {
-    try {
-      cb({ responses: await io.serverSideEmitWithAck("sse", "node"), timeout: false });
-    } catch (e) {
-      cb({ error: String(e) });
-    }
-  });
-  s.on("c-bwa", (sel, cb) =>
-    io.timeout(sel.ms || 2000).emit("q", (err, acks) => cb({ acks, timeout: !!err })),
-  );
-});
+serveNodeSide(io);
 
-const open = (url) =>
-  new Promise((resolve) => {
-    const c = connect(url, { transports: ["websocket"], forceNew: true });
-    const got = [];
-    c.onAny((event) => got.push({ event, at: Date.now() }));
-    c.on("q", (cb) => cb(c.id));
-    c.once("connect", () => resolve({ c, got }));
-  });
 const clients = {
-  tokio: await open(tokioUrl),
-  smol: await open(smolUrl),
-  node: await open(nodeUrl),
+  tokio: await openClient(tokioUrl),
+  smol: await openClient(smolUrl),
+  node: await openClient(nodeUrl),
 };
 const all = Object.values(clients);
-const ask = (client, event, sel = {}) => client.c.timeout(15000).emitWithAck(event, sel);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const until = async (what, pred, tries = 100) => {
-  for (let i = 0; i < tries; i++) {
-    if (await pred()) return;
-    await sleep(100);
-  }
-  fail(what);
-};
-const count = (client, event) => client.got.filter((e) => e.event === event).length;
-const listsAll = (list) => Array.isArray(list) && all.every((x) => list.some(([id]) => id === x.c.id));
 const redisUp = () =>
   new Promise((resolve) => {
     const s = tcp(Number(redisPort), "127.0.0.1");
@@ -100,7 +58,7 @@ const redisUp = () =>
 // Our servers learn the server count from Redis once a second: wait until each lists all.
 for (const [name, client] of Object.entries(clients)) {
   await until(`fetchSockets from ${name} lists every client`, async () =>
-    listsAll(await ask(client, "c-fetch")),
+    listsAll(await ask(client, "c-fetch"), all),
   );
 }
 console.log("ok: every server counts the other two");
@@ -193,7 +151,7 @@ console.log("ok: our servers' broadcasts made during the outage reached every ot
 
 for (const [name, client] of Object.entries(clients)) {
   await until(`after the outage, ${name}'s fetchSockets lists every client`, async () =>
-    listsAll(await ask(client, "c-fetch")),
+    listsAll(await ask(client, "c-fetch"), all),
   );
   console.log(`figure: ${name}'s fetchSockets lists every client ${Date.now() - up} ms after Redis was back`);
   const sse = await ask(client, "c-sse");

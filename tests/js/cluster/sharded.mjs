@@ -10,14 +10,10 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
-import { io as connect } from "socket.io-client";
+import { ask, count, deadline, fail, listsAll, openClient, serveNodeSide, until } from "./node-side.mjs";
 
 const [redisPort, tokioUrl, smolUrl] = process.argv.slice(2);
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  process.exit(1);
-};
-setTimeout(() => fail("timed out"), 80000).unref();
+deadline(80000);
 
 const pub = createClient({ url: `redis://127.0.0.1:${redisPort}` });
 const sub = pub.duplicate();
@@ -27,71 +23,14 @@ const io = new Server(http, { adapter: createShardedAdapter(pub, sub) });
 await new Promise((r) => http.listen(0, "127.0.0.1", r));
 const nodeUrl = `http://127.0.0.1:${http.address().port}`;
 
-// node's side of the `c-*` events of tests/src/cluster.rs.
-const op = ({ to, except } = {}) => {
-  let o = io.of("/");
-  if (to) o = o.to(to);
-  if (except) o = o.except(except);
-  return o;
-};
-io.on("sse", (_from, cb) => cb("node"));
-io.on("sse-hold", (_from, cb) => cb("node"));
-io.on("connection", (s) => {
-  s.on("join", (room, cb) => {
-    s.join(room);
-    cb?.([...s.rooms]);
-  });
-  s.on("c-broadcast", (sel, cb) => (op(sel).emit(sel.event, "node"), cb()));
-  s.on("c-join", (sel, cb) => (op(sel).socketsJoin(sel.room), cb()));
-  s.on("c-leave", (sel, cb) => (op(sel).socketsLeave(sel.room), cb()));
-  s.on("c-disconnect", (sel, cb) => (op(sel).disconnectSockets(), cb()));
-  s.on("c-fetch", async (_sel, cb) => {
-    try {
-      cb((await io.fetchSockets()).map((x) => [x.id, [...x.rooms]]));
-    } catch (e) {
-      cb({ error: String(e) });
-    }
-  });
-  s.on("c-sse", async (_sel, cb) => {
-    try {
-      cb({ responses: await io.serverSideEmitWithAck("sse", "node"), timeout: false });
-    } catch (e) {
-      cb({ error: String(e) });
-    }
-  });
-  s.on("c-bwa", async (sel, cb) => {
-    try {
-      cb({ acks: await op(sel).timeout(sel.ms || 2000).emitWithAck("q"), timeout: false });
-    } catch (e) {
-      cb({ error: String(e) });
-    }
-  });
-});
+serveNodeSide(io);
 
-const open = (url) =>
-  new Promise((resolve) => {
-    const c = connect(url, { transports: ["websocket"], forceNew: true });
-    const got = [];
-    c.onAny((event, ...args) => got.push(event));
-    c.on("q", (cb) => cb(c.id));
-    c.once("connect", () => resolve({ c, got }));
-  });
 const clients = {
-  tokio: await open(tokioUrl),
-  smol: await open(smolUrl),
-  node: await open(nodeUrl),
+  tokio: await openClient(tokioUrl),
+  smol: await openClient(smolUrl),
+  node: await openClient(nodeUrl),
 };
 const all = Object.values(clients);
-const ask = (client, event, sel = {}) => client.c.timeout(15000).emitWithAck(event, sel);
-const until = async (what, pred, poke = async () => {}) => {
-  for (let i = 0; i < 100; i++) {
-    if (await pred()) return;
-    await poke();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(what);
-};
-const count = (client, event) => client.got.filter((e) => e === event).length;
 
 await ask(clients.tokio, "join", "shared");
 await ask(clients.node, "join", "shared");
@@ -102,10 +41,9 @@ await until("tokio and node subscribed the shared room's channel", async () => {
 
 // Our servers learn the server count from Redis once a second: wait until each lists all.
 for (const [name, client] of Object.entries(clients)) {
-  await until(`fetchSockets from ${name} lists every client`, async () => {
-    const list = await ask(client, "c-fetch");
-    return Array.isArray(list) && all.every((x) => list.some(([id]) => id === x.c.id));
-  });
+  await until(`fetchSockets from ${name} lists every client`, async () =>
+    listsAll(await ask(client, "c-fetch"), all),
+  );
 }
 console.log("ok: every server counts the other two");
 
@@ -183,7 +121,7 @@ for (const [from, origin] of Object.entries(clients)) {
   }
   console.log(`ok: ${from}'s broadcast with acks gathered the clients of all three servers`);
 
-  const victims = [await open(tokioUrl), await open(smolUrl), await open(nodeUrl)];
+  const victims = [await openClient(tokioUrl), await openClient(smolUrl), await openClient(nodeUrl)];
   for (const v of victims) await ask(v, "join", `victim-${from}`);
   await ask(origin, "c-disconnect", { to: `victim-${from}` });
   await until(`${from}'s disconnectSockets`, () => victims.every((v) => !v.c.connected));
