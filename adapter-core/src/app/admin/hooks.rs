@@ -22,30 +22,39 @@ impl SioDispatcher {
         let Some(socket) = self.sockets.get(&id) else {
             return;
         };
-        if admin.is_admin(socket.nsp()) && !admin.ticking {
-            admin.ticking = true;
-            super::start_ticker(socket.server().clone());
+        if admin.is_admin(socket.nsp()) {
+            admin.watchers += 1;
+            if !admin.ticking {
+                admin.ticking = true;
+                super::start_ticker(socket.server().clone());
+            }
         }
-        if admin.config.development {
+        if admin.live() {
             admin.connected(cx.machine, cx.now, socket);
         }
     }
 
     /// A socket left its namespace.
     pub(crate) fn admin_disconnected(
-        &self,
+        &mut self,
         cx: &mut Cx<'_>,
         id: SocketId,
         nsp: &str,
         reason: DisconnectReason,
         rooms: &[Str],
     ) {
-        let Some(admin) = self.admin.as_deref().filter(|a| a.config.development) else {
+        let Some(admin) = self.admin.as_deref_mut() else {
             return;
         };
         let Some(name) = self.sockets.get(&id).map(|s| s.id().to_owned()) else {
             return;
         };
+        if admin.is_admin(nsp) {
+            admin.watchers = admin.watchers.saturating_sub(1);
+        }
+        if !admin.live() {
+            return;
+        }
         admin.disconnected(cx.machine, cx.now, nsp, &name, reason.as_str(), rooms);
     }
 
@@ -57,7 +66,7 @@ impl SioDispatcher {
         event: &str,
         data: &EventData,
     ) {
-        let Some(admin) = self.admin.as_deref().filter(|a| a.config.development) else {
+        let Some(admin) = self.admin.as_deref().filter(|a| a.live()) else {
             return;
         };
         let Some(s) = self.sockets.get(&id).filter(|s| !admin.is_admin(s.nsp())) else {
@@ -91,7 +100,7 @@ impl SioDispatcher {
                 admin.all_sockets(engine, now, *socket, self.sockets.values());
                 return true;
             }
-            _ if !admin.config.development => {}
+            _ if !admin.live() => {}
             Command::Emit {
                 socket,
                 event,

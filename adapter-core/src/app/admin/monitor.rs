@@ -27,6 +27,10 @@ pub(crate) struct Monitor {
     hostname: String,
     /// Whether the stats ticker runs (started with the first admin socket).
     pub(crate) ticking: bool,
+    /// Admin sockets connected now: live updates are made only while someone watches (a
+    /// new admin socket gets `all_sockets` first, so it misses nothing), which keeps
+    /// development mode from costing a live event per broadcast recipient with nobody there.
+    pub(crate) watchers: usize,
 }
 
 impl Monitor {
@@ -36,7 +40,13 @@ impl Monitor {
             base: (Instant::now(), SystemTime::now()),
             hostname: hostname(),
             ticking: false,
+            watchers: 0,
         }
+    }
+
+    /// Whether live updates go out: development mode, with an admin socket connected.
+    pub(crate) fn live(&self) -> bool {
+        self.config.development && self.watchers > 0
     }
 
     /// Whether `nsp` is the admin namespace.
