@@ -12,6 +12,7 @@ use crate::app::SocketNamespace;
 use crate::app::{App, ConnectDecision, ConnectRequest, Ctx, Events, Namespace, Refusal};
 use crate::hub_tests::{Harness, drain, ws_open};
 use crate::msg::NetMsg;
+use crate::outq::OutRx;
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -48,6 +49,37 @@ fn pid_and_offset(frames: &[String]) -> (String, String) {
     )
 }
 
+/// What a client saw over one cut: its first connection's frames, then its reconnection's
+/// (CONNECT with the first life's `pid` and offset), and the `pid`.
+struct Cut {
+    pid: String,
+    first: Vec<String>,
+    second: Vec<String>,
+    /// The reconnection's output, kept open: dropping it would end the recovered socket.
+    _open: OutRx,
+}
+
+/// Connects to `/`, closes the WebSocket, and reconnects asking to recover.
+fn cut_and_reconnect(h: &Harness) -> Cut {
+    let (conn, rx) = ws_open(h);
+    send(h, conn, "40".to_owned());
+    let first = drain(&rx);
+    let (pid, offset) = pid_and_offset(&first);
+    close(h, conn);
+    let (conn2, rx2) = ws_open(h);
+    send(
+        h,
+        conn2,
+        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
+    );
+    Cut {
+        pid,
+        first,
+        second: drain(&rx2),
+        _open: rx2,
+    }
+}
+
 #[test]
 fn a_recovered_socket_skips_on_connect_and_keeps_its_data() {
     let log: Log = Log::default();
@@ -74,20 +106,10 @@ fn a_recovered_socket_skips_on_connect_and_keeps_its_data() {
             }),
     );
     let h = Harness::new(app);
-    let (conn, rx) = ws_open(&h);
-    send(&h, conn, "40".to_owned());
-    let frames = drain(&rx);
-    assert_eq!(frames.len(), 3, "{frames:?}");
-    let (pid, offset) = pid_and_offset(&frames);
-    close(&h, conn);
-    let (conn2, rx2) = ws_open(&h);
-    send(
-        &h,
-        conn2,
-        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
-    );
-    let frames = drain(&rx2);
-    assert!(frames[1].contains(&pid), "{frames:?}");
+    let cut = cut_and_reconnect(&h);
+    let (pid, first, second) = (cut.pid.as_str(), &cut.first, &cut.second);
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert!(second[1].contains(pid), "{second:?}");
     assert_eq!(
         *log.lock().unwrap(),
         ["decide", "connection false 0", "connection true 1"],
@@ -128,17 +150,8 @@ fn a_namespace_object_is_built_afresh_for_a_recovered_socket() {
         .with_state(log.clone())
         .socket_namespace::<Obj>("/");
     let h = Harness::new(app);
-    let (conn, rx) = ws_open(&h);
-    send(&h, conn, "40".to_owned());
-    let (pid, offset) = pid_and_offset(&drain(&rx));
-    close(&h, conn);
-    let (conn2, rx2) = ws_open(&h);
-    send(
-        &h,
-        conn2,
-        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
-    );
-    let frames = drain(&rx2);
+    let cut = cut_and_reconnect(&h);
+    let frames = &cut.second;
     assert_eq!(frames.len(), 3, "{frames:?}");
     assert!(frames[2].starts_with(r#"42["hi","#));
     assert_eq!(
@@ -184,17 +197,9 @@ fn without_skip_middlewares_on_connect_decides_and_sees_the_recovery() {
                 }),
         );
     let h = Harness::new(app);
-    let (conn, rx) = ws_open(&h);
-    send(&h, conn, "40".to_owned());
-    let (pid, offset) = pid_and_offset(&drain(&rx));
-    close(&h, conn);
-    let (conn2, rx2) = ws_open(&h);
-    send(
-        &h,
-        conn2,
-        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
-    );
-    assert!(drain(&rx2)[1].contains(&pid));
+    let cut = cut_and_reconnect(&h);
+    let (pid, second) = (cut.pid.as_str(), &cut.second);
+    assert!(second[1].contains(pid));
     assert_eq!(
         *log.lock().unwrap(),
         [
@@ -237,19 +242,10 @@ fn a_namespace_object_refusing_a_recovered_socket_disconnects_it() {
         .with_state(log.clone())
         .socket_namespace::<Strict>("/");
     let h = Harness::new(app);
-    let (conn, rx) = ws_open(&h);
-    send(&h, conn, "40".to_owned());
-    let (pid, offset) = pid_and_offset(&drain(&rx));
-    close(&h, conn);
-    let (conn2, rx2) = ws_open(&h);
-    send(
-        &h,
-        conn2,
-        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
-    );
-    let frames = drain(&rx2);
+    let cut = cut_and_reconnect(&h);
+    let (pid, frames) = (cut.pid.as_str(), &cut.second);
     // The CONNECT answer (the engine restored it), then the server's DISCONNECT.
-    assert!(frames[1].contains(&pid), "{frames:?}");
+    assert!(frames[1].contains(pid), "{frames:?}");
     assert_eq!(frames.last().map(String::as_str), Some("41"), "{frames:?}");
     assert_eq!(*log.lock().unwrap(), ["connect false", "connect true"]);
 }
@@ -301,17 +297,9 @@ fn recover_during_a_slow_disconnect<S: Send + Sync + 'static>(
     release: &async_channel::Sender<()>,
 ) -> (Vec<String>, Vec<String>) {
     let h = Harness::new(app);
-    let (conn, rx) = ws_open(&h);
-    send(&h, conn, "40".to_owned());
-    let (pid, offset) = pid_and_offset(&drain(&rx));
-    close(&h, conn);
-    let (conn2, rx2) = ws_open(&h);
-    send(
-        &h,
-        conn2,
-        format!(r#"40{{"pid":"{pid}","offset":"{offset}"}}"#),
-    );
-    assert!(drain(&rx2)[1].contains(&pid), "recovered by the engine");
+    let cut = cut_and_reconnect(&h);
+    let (pid, second) = (cut.pid.as_str(), &cut.second);
+    assert!(second[1].contains(pid), "recovered by the engine");
     let before = log.lock().unwrap().clone();
     release.try_send(()).unwrap();
     h.rt.run();
